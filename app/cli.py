@@ -1,0 +1,201 @@
+"""The ``hotspot-map`` command: batch analysis and exports.
+
+Exit status: 0 on success, 2 for bad input (one clear line on stderr, no
+traceback, nothing half-written). Every command prints the load's data-quality
+summary to stderr and can write it as JSON with ``--quality``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import exports
+from geo.errors import GeoInputError
+from geo.incidents import Columns, LoadedIncidents
+from geo.load import load_incidents
+from geo.periods import parse_period
+from geo.settings import WARD_TOLERANCE_M
+from geo.synthetic import DEMO_LABEL, write_demo
+from geo.wards import read_wards
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for bad input
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"hotspot-map: error: {message}\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _progress(stream=sys.stderr) -> Callable[[int, int, str], None]:
+    tty = stream.isatty()
+    step = {"next": 0.0}
+
+    def report(done: int, total: int, name: str) -> None:
+        share = done / total
+        if tty:
+            stream.write(f"\rreading files: {done}/{total}")
+            if done == total:
+                stream.write("\n")
+        elif share >= step["next"] or done == total:
+            stream.write(f"reading files: {done}/{total} ({share:.0%})\n")
+            step["next"] = share + 0.25
+        stream.flush()
+
+    return report
+
+
+def _add_input_args(p: argparse.ArgumentParser, *, wards: str = "optional") -> None:
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="police.uk CSVs, folders, zips, tables or GeoJSON points",
+    )
+    p.add_argument(
+        "--wards",
+        required=wards == "required",
+        type=Path,
+        help="ward boundary file (any vector format, any CRS)",
+    )
+    p.add_argument("--code-col", help="ward code column (detected when omitted)")
+    p.add_argument("--name-col", help="ward name column (detected when omitted)")
+    p.add_argument(
+        "--wards-crs", help="CRS of a boundary file that declares none, e.g. EPSG:27700"
+    )
+    p.add_argument(
+        "--tolerance-m",
+        type=float,
+        default=WARD_TOLERANCE_M,
+        help=(
+            "metres outside every ward within which the nearest ward is given "
+            "(default %(default)s)"
+        ),
+    )
+    p.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        dest="types",
+        metavar="T",
+        help=(
+            "police.uk crime type to keep (repeatable; 'ASB' for anti-social behaviour)"
+        ),
+    )
+    p.add_argument("--lon-col", help="longitude column of a non-police.uk table")
+    p.add_argument("--lat-col", help="latitude column of a non-police.uk table")
+    p.add_argument("--x-col", help="easting column (metres, EPSG:27700)")
+    p.add_argument("--y-col", help="northing column (metres, EPSG:27700)")
+    p.add_argument("--month-col", help="month or date column")
+    p.add_argument("--type-col", help="crime type column")
+    p.add_argument(
+        "--quality",
+        type=Path,
+        metavar="F.json",
+        help="write the data-quality report here",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="hotspot-map",
+        description="Crime and ASB hotspot mapping from police.uk data.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("load", help="clean, ward-tag and export incidents")
+    _add_input_args(p)
+    p.add_argument(
+        "--period",
+        help="keep one period (2022, 2022/23, 2022-Q1, 2022-03, 2021-01:2021-10)",
+    )
+    p.add_argument("--out", required=True, type=Path, help="F.csv, F.gpkg or F.parquet")
+    p.set_defaults(run=_cmd_load)
+
+    p = sub.add_parser("demo", help="write the synthetic demo dataset")
+    p.add_argument("--out", required=True, type=Path, help="folder for the demo data")
+    p.add_argument("--boundaries-out", type=Path, help="folder for the demo wards")
+    p.add_argument("--seed", type=int, default=20_230_501)
+    p.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def _columns(args: argparse.Namespace) -> Columns:
+    return Columns(
+        lon=args.lon_col,
+        lat=args.lat_col,
+        x=args.x_col,
+        y=args.y_col,
+        month=args.month_col,
+        crime_type=args.type_col,
+    )
+
+
+def load_from_args(
+    args: argparse.Namespace, periods: Sequence[str] = ()
+) -> LoadedIncidents:
+    """Read boundaries and incidents as the shared options say; print the summary."""
+    wards = None
+    if args.wards is not None:
+        wards = read_wards(
+            args.wards,
+            code_col=args.code_col,
+            name_col=args.name_col,
+            assume_crs=args.wards_crs,
+        )
+    parsed = [parse_period(p) for p in periods if p]
+    loaded = load_incidents(
+        args.inputs,
+        wards=wards,
+        periods=parsed,
+        types=args.types,
+        columns=_columns(args),
+        tolerance_m=args.tolerance_m,
+        progress=_progress(),
+    )
+    sys.stderr.write(loaded.quality.summary() + "\n")
+    if args.quality is not None:
+        exports.write_json(loaded.quality.to_dict(), args.quality)
+    return loaded
+
+
+def _cmd_load(args: argparse.Namespace) -> None:
+    loaded = load_from_args(args, [args.period] if args.period else [])
+    path = exports.write_incidents(loaded.incidents, args.out)
+    sys.stderr.write(f"wrote {len(loaded.incidents):,} incidents to {path}\n")
+
+
+def _cmd_demo(args: argparse.Namespace) -> None:
+    paths = write_demo(args.out, boundaries_out=args.boundaries_out, seed=args.seed)
+    sys.stderr.write(f"{DEMO_LABEL}\n")
+    for role, path in paths.items():
+        sys.stderr.write(f"  {role}: {path}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        args.run(args)
+    except GeoInputError as err:
+        sys.stderr.write(f"hotspot-map: error: {err}\n")
+        return EXIT_BAD_INPUT
+    except OSError as err:
+        sys.stderr.write(f"hotspot-map: error: {err}\n")
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

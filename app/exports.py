@@ -1,0 +1,122 @@
+"""Export tables and files in the shapes the command-line contract promises.
+
+Shared by the CLI and the app's download buttons. Every file is written to a
+temporary name beside its target and moved into place, so a failed run never
+leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.errors import GeoInputError
+from geo.settings import DISPLAY_CRS
+
+__all__ = [
+    "INCIDENT_EXPORT_COLUMNS",
+    "incidents_table",
+    "write_atomic",
+    "write_incidents",
+    "write_json",
+]
+
+INCIDENT_EXPORT_COLUMNS = [
+    "incident_id",
+    "month",
+    "crime_type",
+    "location",
+    "lsoa_code",
+    "ward_code",
+    "ward_name",
+    "easting",
+    "northing",
+    "longitude",
+    "latitude",
+]
+"""The contract's columns for cleaned incidents; extras follow them."""
+
+_EXTRA = ["outcome", "ward_match", "source"]
+
+
+def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` then move the result to ``path`` in one step."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        msg = f"output folder {str(path.parent)!r} does not exist; create it first."
+        raise GeoInputError(msg)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.stem}-", suffix="".join(path.suffixes), dir=path.parent
+    )
+    os.close(fd)
+    os.unlink(tmp)  # some writers (GeoPackage) refuse an existing empty file
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return path
+
+
+def incidents_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Incidents with the contract's columns (metres and degrees), geometry kept."""
+    lonlat = incidents.geometry.to_crs(DISPLAY_CRS)
+    out = pd.DataFrame(
+        {
+            "incident_id": incidents["incident_id"].to_numpy(),
+            "month": incidents["month"].to_numpy(),
+            "crime_type": incidents["crime_type"].astype(str).to_numpy(),
+            "location": incidents["location"].to_numpy(),
+            "lsoa_code": incidents["lsoa_code"].to_numpy(),
+            "ward_code": _col(incidents, "ward_code"),
+            "ward_name": _col(incidents, "ward_name"),
+            "easting": incidents.geometry.x.round(2).to_numpy(),
+            "northing": incidents.geometry.y.round(2).to_numpy(),
+            "longitude": lonlat.x.round(6).to_numpy(),
+            "latitude": lonlat.y.round(6).to_numpy(),
+        }
+    )
+    for extra in _EXTRA:
+        out[extra] = _col(incidents, extra)
+    return gpd.GeoDataFrame(
+        out, geometry=incidents.geometry.to_numpy(), crs=incidents.crs
+    )
+
+
+def _col(df: pd.DataFrame, name: str):
+    if name in df.columns:
+        return df[name].to_numpy()
+    return pd.Series("", index=df.index, dtype=str).to_numpy()
+
+
+def write_incidents(incidents: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write cleaned incidents as CSV (Excel-friendly), GeoPackage or GeoParquet."""
+    table = incidents_table(incidents)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        frame = pd.DataFrame(table.drop(columns="geometry"))
+        return write_atomic(
+            path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig")
+        )
+    if suffix == ".gpkg":
+        return write_atomic(
+            path, lambda p: table.to_file(p, driver="GPKG", layer="incidents")
+        )
+    if suffix == ".parquet":
+        return write_atomic(path, lambda p: table.to_parquet(p, index=False))
+    msg = f"--out {str(path)!r}: incidents are written as .csv, .gpkg or .parquet."
+    raise GeoInputError(msg)
+
+
+def write_json(data: object, path: str | Path) -> Path:
+    """Write JSON (UTF-8, indented) atomically."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))

@@ -1,0 +1,151 @@
+"""Analysis periods made of whole months (police.uk dates are months only).
+
+Accepted forms, as community safety reports use them:
+
+=====================  ===========================================
+``2022``               calendar year, Jan-Dec 2022
+``2022/23``            financial year, Apr 2022 - Mar 2023
+``2022/23-Q1``         financial quarter, Apr-Jun 2022 (Q4 = Jan-Mar 2023)
+``2022-Q1``            calendar quarter, Jan-Mar 2022
+``2022-03``            one month
+``2021-01:2021-10``    a range of months, both ends included
+=====================  ===========================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.errors import GeoInputError
+
+__all__ = ["Period", "missing_months", "parse_period"]
+
+_FORMS = "2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03 or 2021-01:2021-10"
+_MONTH = r"(\d{4})-(0[1-9]|1[0-2])"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole months, both ends included.
+
+    Attributes
+    ----------
+    start, end : str
+        First and last month as ``"YYYY-MM"``.
+    label : str
+        The text the period was parsed from.
+    """
+
+    start: str
+    end: str
+    label: str
+
+    @property
+    def months(self) -> list[str]:
+        """Every month of the period as ``"YYYY-MM"``, in order."""
+        span = pd.period_range(self.start, self.end, freq="M")
+        return [str(p) for p in span]
+
+    @property
+    def n_months(self) -> int:
+        """Number of months in the period."""
+        return len(self.months)
+
+    @property
+    def n_days(self) -> int:
+        """Number of days in the period."""
+        first = pd.Period(self.start, freq="M").start_time
+        last = pd.Period(self.end, freq="M").end_time
+        return (last.normalize() - first).days + 1
+
+    def contains(self, months: pd.Series) -> pd.Series:
+        """Boolean Series: which ``"YYYY-MM"`` months fall in the period."""
+        return (months >= self.start) & (months <= self.end)
+
+    def overlaps(self, other: Period) -> bool:
+        """Whether the two periods share at least one month."""
+        return self.start <= other.end and other.start <= self.end
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def parse_period(text: str) -> Period:
+    """Parse a period such as ``2022/23`` into whole months.
+
+    Parameters
+    ----------
+    text : str
+        One of the forms in this module's docstring.
+
+    Returns
+    -------
+    Period
+
+    Raises
+    ------
+    GeoInputError
+        When the text is none of the accepted forms.
+
+    Examples
+    --------
+    >>> p = parse_period("2022/23-Q4")
+    >>> (p.start, p.end, p.n_months)
+    ('2023-01', '2023-03', 3)
+    >>> parse_period("2021-01:2021-10").n_months
+    10
+    """
+    label = str(text).strip()
+    start, end = _parse_bounds(label)
+    if start > end:
+        msg = f"period {label!r} ends before it starts; write the earlier month first."
+        raise GeoInputError(msg)
+    return Period(start=start, end=end, label=label)
+
+
+def _parse_bounds(label: str) -> tuple[str, str]:
+    if m := re.fullmatch(r"(\d{4})", label):
+        year = int(m[1])
+        return f"{year}-01", f"{year}-12"
+    if m := re.fullmatch(r"(\d{4})/(\d{2}|\d{4})(?:-Q([1-4]))?", label):
+        year = _financial_year(label, int(m[1]), m[2])
+        if m[3] is None:
+            return f"{year}-04", f"{year + 1}-03"
+        first = pd.Period(f"{year}-04", freq="M") + 3 * (int(m[3]) - 1)
+        return str(first), str(first + 2)
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        first = pd.Period(f"{m[1]}-01", freq="M") + 3 * (int(m[2]) - 1)
+        return str(first), str(first + 2)
+    if re.fullmatch(_MONTH, label):
+        return label, label
+    if m := re.fullmatch(rf"({_MONTH})\s*:\s*({_MONTH})", label):
+        return m[1], m[4]
+    msg = f"period {label!r} is not understood; write it as one of {_FORMS}."
+    raise GeoInputError(msg)
+
+
+def _financial_year(label: str, year: int, second: str) -> int:
+    expected = year + 1
+    if int(second) not in (expected % 100, expected):
+        msg = (
+            f"period {label!r}: a financial year runs into the next year, "
+            f"so write {year}/{expected % 100:02d}."
+        )
+        raise GeoInputError(msg)
+    return year
+
+
+def missing_months(period: Period, present: Iterable[str]) -> list[str]:
+    """Months of ``period`` that have no data.
+
+    Examples
+    --------
+    >>> missing_months(parse_period("2020-Q2"), ["2020-04", "2020-05"])
+    ['2020-06']
+    """
+    have = set(present)
+    return [m for m in period.months if m not in have]

@@ -1,0 +1,88 @@
+"""The data-quality report of a load: every row read is kept or dropped by reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["QualityReport"]
+
+
+@dataclass
+class QualityReport:
+    """Counts of one load. ``read == kept + sum(dropped.values())`` always holds.
+
+    Attributes
+    ----------
+    read : int
+        Data rows read from every input file (headers excluded).
+    kept : int
+        Rows that reached the result.
+    dropped : Counter
+        Rows left out, by reason (e.g. ``"no coordinates"``).
+    files : list of str
+        Files read, in order.
+    skipped_files : dict
+        Files passed over (not incident tables), with the reason.
+    months : list of str
+        Months present in the kept rows, sorted.
+    missing_months : list of str
+        Months of the requested period with no rows at all.
+    notes : list of str
+        Other facts worth stating (repaired boundaries, nearest-ward assignments).
+    nearest_ward : int
+        Kept rows that fell just outside every ward and were given the nearest one.
+    """
+
+    read: int = 0
+    kept: int = 0
+    dropped: Counter = field(default_factory=Counter)
+    files: list[str] = field(default_factory=list)
+    skipped_files: dict[str, str] = field(default_factory=dict)
+    months: list[str] = field(default_factory=list)
+    missing_months: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    nearest_ward: int = 0
+
+    def drop(self, reason: str, n: int) -> None:
+        """Count ``n`` rows dropped for ``reason`` (zero is ignored)."""
+        if n:
+            self.dropped[reason] += int(n)
+
+    @property
+    def balanced(self) -> bool:
+        """Whether read = kept + dropped."""
+        return self.read == self.kept + sum(self.dropped.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as plain JSON-ready data (the ``--quality`` file)."""
+        return {
+            "read": self.read,
+            "kept": self.kept,
+            "dropped": dict(sorted(self.dropped.items())),
+            "nearest_ward": self.nearest_ward,
+            "files": list(self.files),
+            "skipped_files": dict(self.skipped_files),
+            "months": list(self.months),
+            "missing_months": list(self.missing_months),
+            "notes": list(self.notes),
+        }
+
+    def summary(self) -> str:
+        """Short human-readable lines for a terminal or a page."""
+        lines = [
+            f"rows read: {self.read:,}",
+            f"rows kept: {self.kept:,}",
+        ]
+        lines += [f"  dropped, {k}: {v:,}" for k, v in sorted(self.dropped.items())]
+        if self.nearest_ward:
+            lines.append(
+                f"  kept, given the nearest ward (just outside the boundaries): "
+                f"{self.nearest_ward:,}"
+            )
+        if self.missing_months:
+            lines.append(f"months with no data: {', '.join(self.missing_months)}")
+        lines += [f"skipped {name}: {why}" for name, why in self.skipped_files.items()]
+        lines += self.notes
+        return "\n".join(lines)
