@@ -13,11 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import geopandas as gpd
+
 from app import exports
+from geo import patrol
 from geo.errors import GeoInputError
 from geo.incidents import Columns, LoadedIncidents
 from geo.load import load_incidents
-from geo.periods import parse_period
+from geo.periods import Period, parse_period
 from geo.settings import WARD_TOLERANCE_M
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.wards import read_wards
@@ -119,6 +122,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="F.csv, F.gpkg or F.parquet")
     p.set_defaults(run=_cmd_load)
 
+    p = sub.add_parser("hotspots", help="ranked DBSCAN hotspots: the patrol pack")
+    _add_input_args(p, wards="required")
+    p.add_argument(
+        "--period", help="the period to find hotspots in (default: all data)"
+    )
+    p.add_argument(
+        "--eps",
+        type=float,
+        help="neighbourhood radius in metres (default: chosen from the data)",
+    )
+    p.add_argument(
+        "--min-samples",
+        type=int,
+        help=(
+            "incidents within eps that make a hotspot core "
+            "(default: 10x the average density)"
+        ),
+    )
+    p.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        help="hotspots shown in the HTML patrol pack (default %(default)s)",
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="F.geojson, F.csv or F.html (printable patrol pack)",
+    )
+    p.set_defaults(run=_cmd_hotspots)
+
     p = sub.add_parser("demo", help="write the synthetic demo dataset")
     p.add_argument("--out", required=True, type=Path, help="folder for the demo data")
     p.add_argument("--boundaries-out", type=Path, help="folder for the demo wards")
@@ -138,27 +173,35 @@ def _columns(args: argparse.Namespace) -> Columns:
     )
 
 
+def wards_from_args(args: argparse.Namespace) -> gpd.GeoDataFrame | None:
+    """Read the boundary file named by ``--wards``, if any."""
+    if args.wards is None:
+        return None
+    return read_wards(
+        args.wards,
+        code_col=args.code_col,
+        name_col=args.name_col,
+        assume_crs=args.wards_crs,
+    )
+
+
 def load_from_args(
-    args: argparse.Namespace, periods: Sequence[str] = ()
+    args: argparse.Namespace,
+    periods: Sequence[Period] = (),
+    *,
+    wards: gpd.GeoDataFrame | None = None,
+    allow_empty: Sequence[Period] = (),
 ) -> LoadedIncidents:
-    """Read boundaries and incidents as the shared options say; print the summary."""
-    wards = None
-    if args.wards is not None:
-        wards = read_wards(
-            args.wards,
-            code_col=args.code_col,
-            name_col=args.name_col,
-            assume_crs=args.wards_crs,
-        )
-    parsed = [parse_period(p) for p in periods if p]
+    """Read incidents as the shared options say; print and save the quality report."""
     loaded = load_incidents(
         args.inputs,
         wards=wards,
-        periods=parsed,
+        periods=periods,
         types=args.types,
         columns=_columns(args),
         tolerance_m=args.tolerance_m,
         progress=_progress(),
+        allow_empty=allow_empty,
     )
     sys.stderr.write(loaded.quality.summary() + "\n")
     if args.quality is not None:
@@ -167,9 +210,35 @@ def load_from_args(
 
 
 def _cmd_load(args: argparse.Namespace) -> None:
-    loaded = load_from_args(args, [args.period] if args.period else [])
+    periods = [parse_period(args.period)] if args.period else []
+    loaded = load_from_args(args, periods, wards=wards_from_args(args))
     path = exports.write_incidents(loaded.incidents, args.out)
     sys.stderr.write(f"wrote {len(loaded.incidents):,} incidents to {path}\n")
+
+
+def _cmd_hotspots(args: argparse.Namespace) -> None:
+    wards = wards_from_args(args)
+    period = parse_period(args.period) if args.period else None
+    following = period.shifted(1) if period else None
+    periods = [period, following] if period else []
+    loaded = load_from_args(args, periods, wards=wards, allow_empty=[following])
+    result = patrol.patrol_hotspots(
+        loaded.incidents,
+        wards=wards,
+        period=period,
+        eps=args.eps,
+        min_samples=args.min_samples,
+    )
+    for line in result.notes:
+        sys.stderr.write(line + "\n")
+    path = exports.write_hotspots(
+        result, args.out, wards=wards, top=args.top, synthetic=_is_demo(loaded)
+    )
+    sys.stderr.write(f"wrote {len(result.hotspots.table)} hotspots to {path}\n")
+
+
+def _is_demo(loaded: LoadedIncidents) -> str | None:
+    return DEMO_LABEL if loaded.quality.synthetic else None
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:

@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import GeoInputError
+from geo.patrol import PatrolHotspots
 from geo.settings import DISPLAY_CRS
 
 __all__ = [
@@ -120,3 +121,62 @@ def write_json(data: object, path: str | Path) -> Path:
     """Write JSON (UTF-8, indented) atomically."""
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def hotspot_export_table(result: PatrolHotspots) -> gpd.GeoDataFrame:
+    """The hotspot table as exported: contract columns first, EPSG:4326."""
+    table = result.hotspots.table.to_crs(DISPLAY_CRS)
+    centre = result.hotspots.table.geometry.centroid.to_crs(DISPLAY_CRS)
+    out = table.copy()
+    out["centre_longitude"] = centre.x.round(6).to_numpy()
+    out["centre_latitude"] = centre.y.round(6).to_numpy()
+    out["period"] = result.period.label if result.period else "all"
+    out["eps_m"] = result.hotspots.parameters.eps
+    out["min_samples"] = result.hotspots.parameters.min_samples
+    first = [
+        "hotspot_id",
+        "rank",
+        "incidents",
+        "locations",
+        "area_m2",
+        "wards",
+        "top_type",
+    ]
+    rest = [c for c in out.columns if c not in first and c != "geometry"]
+    return out[[*first, *rest, "geometry"]]
+
+
+def write_hotspots(
+    result: PatrolHotspots,
+    path: str | Path,
+    *,
+    wards: gpd.GeoDataFrame | None = None,
+    top: int = 10,
+    synthetic: str | None = None,
+) -> Path:
+    """Write hotspots as GeoJSON (EPSG:4326), CSV, or the printable HTML pack."""
+    suffix = Path(path).suffix.lower()
+    table = hotspot_export_table(result)
+    if suffix in (".geojson", ".json"):
+        return write_atomic(path, lambda p: table.to_file(p, driver="GeoJSON"))
+    if suffix == ".csv":
+        frame = pd.DataFrame(table.drop(columns="geometry"))
+        return write_atomic(
+            path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig")
+        )
+    if suffix in (".html", ".htm"):
+        from app.patrol_pack import patrol_pack_html
+
+        label = result.period.label if result.period else "all data"
+        html = patrol_pack_html(
+            result.hotspots.table,
+            title=f"Patrol hotspots: {label}",
+            subtitle=f"{result.incidents:,} incidents; hotspots ranked by incidents",
+            notes=result.notes,
+            wards=wards,
+            top=top,
+            synthetic_label=synthetic,
+        )
+        return write_atomic(path, lambda p: p.write_text(html, encoding="utf-8"))
+    msg = f"--out {str(path)!r}: hotspots are written as .geojson, .csv or .html."
+    raise GeoInputError(msg)

@@ -287,6 +287,9 @@ def _normalise(
         (reasons == "") & month.isna().to_numpy(), "unparseable month", reasons
     )
     force = _column(raw, fields, "force", "")
+    for name_ in force.unique():
+        if name_ and name_ not in quality.forces:
+            quality.forces.append(name_)
     reasons = _mark_duplicate_force_months(reasons, force, month, name, seen)
     for reason, n in pd.Series(reasons[reasons != ""]).value_counts().items():
         quality.drop(str(reason), n)

@@ -28,6 +28,7 @@ def load_incidents(
     columns: Columns | None = None,
     tolerance_m: float = WARD_TOLERANCE_M,
     progress: Progress | None = None,
+    allow_empty: Sequence[Period] = (),
 ) -> LoadedIncidents:
     """Read incidents, keep the chosen types and periods, and tag each with a ward.
 
@@ -49,6 +50,9 @@ def load_incidents(
         Metres outside every ward within which the nearest ward is given.
     progress : callable, optional
         ``progress(done, total, name)`` after each file read.
+    allow_empty : sequence of Period
+        Periods of ``periods`` that may hold no incident (e.g. the period after
+        the one analysed, used only when there is data for it).
 
     Returns
     -------
@@ -72,7 +76,9 @@ def load_incidents(
         )
         raise GeoInputError(msg)
     chosen = resolve_types(incidents, types)
-    incidents, dropped = filter_incidents(incidents, types=chosen, periods=periods)
+    incidents, dropped = filter_incidents(
+        incidents, types=chosen, periods=periods, allow_empty=allow_empty
+    )
     for reason, n in dropped.items():
         quality.drop(reason, n)
     for period in periods:
@@ -118,6 +124,7 @@ def filter_incidents(
     *,
     types: Sequence[str] = (),
     periods: Sequence[Period] = (),
+    allow_empty: Sequence[Period] = (),
 ) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     """Keep the given crime types and periods; count what is left out, by reason.
 
@@ -136,7 +143,7 @@ def filter_incidents(
         in_any = pd.Series(False, index=incidents.index)
         for period in periods:
             inside = period.contains(incidents["month"]) & keep
-            if not inside.any():
+            if not inside.any() and period not in allow_empty:
                 msg = _empty_period_message(incidents, period, types)
                 raise GeoInputError(msg)
             in_any |= inside

@@ -70,6 +70,19 @@ class Period:
         """Whether the two periods share at least one month."""
         return self.start <= other.end and other.start <= self.end
 
+    def shifted(self, steps: int) -> Period:
+        """Return the period of the same length ``steps`` lengths later (or earlier).
+
+        Examples
+        --------
+        >>> parse_period("2022-Q1").shifted(1).label
+        '2022-04:2022-06'
+        """
+        move = steps * self.n_months
+        start = pd.Period(self.start, freq="M") + move
+        end = pd.Period(self.end, freq="M") + move
+        return Period(start=str(start), end=str(end), label=f"{start}:{end}")
+
     def __str__(self) -> str:
         return self.label
 

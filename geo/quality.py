@@ -33,6 +33,8 @@ class QualityReport:
         Other facts worth stating (repaired boundaries, nearest-ward assignments).
     nearest_ward : int
         Kept rows that fell just outside every ward and were given the nearest one.
+    forces : list of str
+        Police forces named in the data ("Reported by").
     """
 
     read: int = 0
@@ -44,6 +46,7 @@ class QualityReport:
     missing_months: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     nearest_ward: int = 0
+    forces: list[str] = field(default_factory=list)
 
     def drop(self, reason: str, n: int) -> None:
         """Count ``n`` rows dropped for ``reason`` (zero is ignored)."""
@@ -58,6 +61,7 @@ class QualityReport:
     def to_dict(self) -> dict[str, Any]:
         """Return the report as plain JSON-ready data (the ``--quality`` file)."""
         return {
+            "synthetic": self.synthetic,
             "read": self.read,
             "kept": self.kept,
             "dropped": dict(sorted(self.dropped.items())),
@@ -67,7 +71,13 @@ class QualityReport:
             "months": list(self.months),
             "missing_months": list(self.missing_months),
             "notes": list(self.notes),
+            "forces": list(self.forces),
         }
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data is the synthetic demo (its force says so)."""
+        return any("(synthetic)" in f for f in self.forces)
 
     def summary(self) -> str:
         """Short human-readable lines for a terminal or a page."""

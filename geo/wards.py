@@ -12,6 +12,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geo._points import distinct_points
 from geo._validate import require_projected
 from geo.errors import GeoInputError
 from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
@@ -271,12 +272,8 @@ def assign_wards(
         raise GeoInputError(msg)
     wards = wards.sort_values("ward_code", kind="stable").reset_index(drop=True)
     # police.uk points are snapped: join each distinct location once.
-    x = incidents.geometry.x.to_numpy()
-    y = incidents.geometry.y.to_numpy()
-    codes, uniq = pd.factorize(pd.MultiIndex.from_arrays([x, y]))
-    points = shapely.points(
-        np.asarray(uniq.get_level_values(0)), np.asarray(uniq.get_level_values(1))
-    )
+    where = distinct_points(incidents)
+    codes, points = where.codes, shapely.points(where.x, where.y)
     ward_idx, match = _ward_of_points(points, wards, tolerance_m)
     idx = ward_idx[codes]
     found = idx >= 0

@@ -1,0 +1,94 @@
+"""The printable patrol pack: a static map and a table of the top hotspots (HTML)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from html import escape
+
+import geopandas as gpd
+import pandas as pd
+
+from app.figures import hotspot_map_png
+
+CSS = """
+body{font-family:system-ui,Segoe UI,Arial,sans-serif;margin:24px;color:#222}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:18px 0 6px}
+.meta{color:#555;font-size:13px} .synthetic{background:#fff3cd;border:1px solid #e0a800;
+padding:6px 10px;font-weight:bold;margin:8px 0}
+table{border-collapse:collapse;font-size:12px;width:100%}
+th,td{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#eee} td.num{text-align:right}
+img{max-width:100%;height:auto;border:1px solid #ddd}
+@media print{body{margin:10mm} .noprint{display:none} tr{page-break-inside:avoid}}
+"""
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        text = "" if pd.isna(value) else f"{value:,.2f}"
+        return f'<td class="num">{text}</td>'
+    if isinstance(value, int):
+        return f'<td class="num">{value:,}</td>'
+    return f"<td>{escape(str(value))}</td>"
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """A plain HTML table with every value escaped."""
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>"
+        + "".join(_cell(v.item() if hasattr(v, "item") else v) for v in row)
+        + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def patrol_pack_html(
+    table: gpd.GeoDataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    notes: list[str],
+    wards: gpd.GeoDataFrame | None = None,
+    top: int = 10,
+    synthetic_label: str | None = None,
+) -> str:
+    """A self-contained, printable HTML page: header, map image, top-N table."""
+    shown = table[table["rank"] <= top]
+    png = hotspot_map_png(table, wards=wards, top=top)
+    img = base64.b64encode(png).decode("ascii")
+    columns = {
+        "rank": "Rank",
+        "incidents": "Incidents",
+        "streets": "Main streets",
+        "wards": "Wards",
+        "top_types": "Types",
+        "area_m2": "Area (m²)",
+        "pai_next": "PAI next period",
+    }
+    cols = [c for c in columns if c in shown.columns]
+    frame = pd.DataFrame(shown[cols]).rename(columns=columns)
+    banner = (
+        f'<div class="synthetic">{escape(synthetic_label)}</div>'
+        if synthetic_label
+        else ""
+    )
+    notes_html = "".join(f"<li>{escape(n)}</li>" for n in notes)
+    made = dt.datetime.now().strftime("%d %B %Y %H:%M")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{escape(title)}</title><style>{CSS}</style></head>
+<body>
+<h1>{escape(title)}</h1>
+<div class="meta">{escape(subtitle)} &middot; produced {escape(made)}</div>
+{banner}
+<h2>Map: top {min(top, len(table))} of {len(table)} hotspots</h2>
+<img alt="Map of the top hotspots, numbered by rank" src="data:image/png;base64,{img}">
+<h2>Hotspots, ranked by incidents</h2>
+{html_table(frame)}
+<h2>How these were found</h2>
+<ul>{notes_html}</ul>
+</body></html>
+"""
