@@ -6,6 +6,7 @@ import io
 
 import geopandas as gpd
 import matplotlib
+import shapely
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -23,6 +24,14 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def _view(shown: gpd.GeoDataFrame, *, margin_m: float) -> tuple | None:
+    """Bounds around the shown hotspots, with a margin; None for the whole area."""
+    if shown.empty:
+        return None
+    minx, miny, maxx, maxy = shown.total_bounds
+    return (minx - margin_m, miny - margin_m, maxx + margin_m, maxy + margin_m)
+
+
 def hotspot_map_png(
     table: gpd.GeoDataFrame,
     *,
@@ -30,24 +39,30 @@ def hotspot_map_png(
     title: str = "",
     top: int | None = None,
 ) -> bytes:
-    """Ward outlines, hotspot polygons and their rank numbers, as PNG bytes."""
-    fig, ax = plt.subplots(figsize=(7.5, 7.5))
+    """Ward outlines, hotspot polygons and their rank numbers, as PNG bytes.
+
+    The view is zoomed to the hotspots shown (400 m margin), so that each is
+    large enough to read on paper.
+    """
+    fig, ax = plt.subplots(figsize=(9, 7.5))
+    shown = table if top is None else table[table["rank"] <= top]
+    view = _view(shown, margin_m=400)
     if wards is not None and not wards.empty:
-        wards.boundary.plot(ax=ax, color=GREY, linewidth=0.6)
-        for _, w in wards.iterrows():
+        wards.boundary.plot(ax=ax, color=GREY, linewidth=0.7)
+        near = wards[wards.intersects(shapely.box(*view))] if view else wards
+        for _, w in near.iterrows():
             p = w.geometry.representative_point()
             ax.annotate(
                 str(w["ward_name"]),
                 (p.x, p.y),
-                fontsize=6,
+                fontsize=7,
                 color="#555555",
                 ha="center",
             )
-    shown = table if top is None else table[table["rank"] <= top]
     if not shown.empty:
         shown.plot(ax=ax, color=HOT, alpha=0.55, edgecolor="#8B2E00", linewidth=0.8)
         for _, h in shown.iterrows():
-            c = h.geometry.centroid
+            c = h.geometry.representative_point()
             ax.annotate(
                 str(h["rank"]),
                 (c.x, c.y),
@@ -57,6 +72,9 @@ def hotspot_map_png(
                 va="center",
                 bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": HOT, "lw": 1},
             )
+    if view:
+        ax.set_xlim(view[0], view[2])
+        ax.set_ylim(view[1], view[3])
     ax.set_axis_off()
     ax.set_aspect("equal")
     if title:

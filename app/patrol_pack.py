@@ -69,7 +69,9 @@ def patrol_pack_html(
         "pai_next": "PAI next period",
     }
     cols = [c for c in columns if c in shown.columns]
-    frame = pd.DataFrame(shown[cols]).rename(columns=columns)
+    frame = pd.DataFrame(shown[cols])
+    frame["area_m2"] = frame["area_m2"].round().astype(int)
+    frame = frame.rename(columns=columns)
     banner = (
         f'<div class="synthetic">{escape(synthetic_label)}</div>'
         if synthetic_label

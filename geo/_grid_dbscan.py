@@ -51,19 +51,20 @@ def grid_dbscan(
     core = np.empty(n, bool)
     labels[order] = labels_sorted
     core[order] = core_sorted
-    return _renumber(labels), core
+    return _renumber(labels, core), core
 
 
-def _renumber(labels: np.ndarray) -> np.ndarray:
-    """Renumber clusters 0..k-1 in order of their first point (as scikit-learn)."""
+def _renumber(labels: np.ndarray, core: np.ndarray) -> np.ndarray:
+    """Renumber clusters 0..k-1 by their first core point (as scikit-learn)."""
     out = np.full(labels.size, -1, np.int64)
+    if not core.any():
+        return out
+    core_idx = np.flatnonzero(core)
+    ids, first = np.unique(labels[core_idx], return_index=True)
+    new = np.empty(ids.size, np.int64)
+    new[np.argsort(first)] = np.arange(ids.size)
     clustered = labels >= 0
-    if clustered.any():
-        _, first, inverse = np.unique(
-            labels[clustered], return_index=True, return_inverse=True
-        )
-        rank = np.argsort(np.argsort(first))
-        out[clustered] = rank[inverse]
+    out[clustered] = new[np.searchsorted(ids, labels[clustered])]
     return out
 
 

@@ -42,8 +42,8 @@ def gi_star_grid(
     cell_m : float
         Side of a grid cell in metres.
     area : shapely geometry, optional
-        Study area (e.g. the union of the wards); cells whose centre falls outside
-        are left out. Without it, the incidents' bounding box.
+        Study area (e.g. the union of the wards); cells that neither touch it nor
+        hold an incident are left out. Without it, the incidents' bounding box.
     fdr : bool
         Correct for multiple testing with the false discovery rate.
 
@@ -63,25 +63,24 @@ def gi_star_grid(
     minx, miny, maxx, maxy = (
         area.bounds if area is not None else (x.min(), y.min(), x.max(), y.max())
     )
-    ncol = max(int(np.ceil((maxx - minx) / cell_m)), 1) + 1
-    nrow = max(int(np.ceil((maxy - miny) / cell_m)), 1) + 1
+    ncol = max(int(np.ceil((maxx - minx) / cell_m)), 1)
+    nrow = max(int(np.ceil((maxy - miny) / cell_m)), 1)
     if nrow * ncol > 400_000:
         msg = (
             f"`cell_m` of {cell_m:g} m gives {nrow * ncol:,} cells; use larger cells "
             "(at most 400,000)."
         )
         raise GeoInputError(msg)
-    col = np.floor((x - minx) / cell_m).astype(int)
-    row = np.floor((y - miny) / cell_m).astype(int)
-    ok = (col >= 0) & (col < ncol) & (row >= 0) & (row < nrow)
+    ok = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+    col = np.minimum(np.floor((x - minx) / cell_m).astype(int), ncol - 1)
+    row = np.minimum(np.floor((y - miny) / cell_m).astype(int), nrow - 1)
     counts = np.bincount(row[ok] * ncol + col[ok], minlength=nrow * ncol).astype(float)
     z, p = _gi_star(counts, nrow, ncol)
     cells = _cells(minx, miny, cell_m, nrow, ncol)
     keep = np.ones(nrow * ncol, bool)
     if area is not None:
-        keep = shapely.contains_xy(
-            area, *shapely.get_coordinates(shapely.centroid(cells)).T
-        )
+        inside = shapely.intersects(cells, area) & ~shapely.touches(cells, area)
+        keep = inside | (counts > 0)
     cutoff = _cutoffs(p[keep], fdr=fdr)
     grid = gpd.GeoDataFrame(
         {"count": counts.astype(int), "gi_z": np.round(z, 4), "p_value": p},

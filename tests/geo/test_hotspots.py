@@ -1,0 +1,251 @@
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from geopandas.testing import assert_geodataframe_equal
+from sklearn.cluster import DBSCAN
+
+from geo.errors import GeoInputError
+from geo.gistar import gi_star_grid
+from geo.hotspots import (
+    dbscan_labels,
+    find_hotspots,
+    hdbscan_hotspots,
+    hotspot_table,
+    hotspots,
+    suggest_parameters,
+)
+from geo.load import load_incidents
+from geo.periods import parse_period
+from geo.settings import WORKING_CRS
+from geo.synthetic import generate_demo, write_demo
+from geo.wards import read_wards
+
+
+def _pts(xs, ys, **cols):
+    return gpd.GeoDataFrame(cols, geometry=gpd.points_from_xy(xs, ys), crs=WORKING_CRS)
+
+
+@pytest.fixture
+def two_clusters():
+    """Cluster A: 5 incidents on one map point at (0, 0) plus 2 at (30, 0).
+    Cluster B: 3 incidents at (1000, 0) and 1 at (1050, 0). One lone point at (5000, 0).
+    With eps 40 and min_samples 4: A's points are core (7 within 40 m of each);
+    B at (1000, 0) has 3 within 40 m, (1050, 0) has 1: no core, so B is noise."""
+    xs = [0] * 5 + [30] * 2 + [1000] * 3 + [1050, 5000]
+    return _pts(
+        xs, [0] * len(xs), crime_type=["ASB"] * 12, location=["On or near A St"] * 12
+    )
+
+
+def test_hand_worked_labels(two_clusters):
+    labels = find_hotspots(two_clusters, eps=40, min_samples=4)
+    assert labels.tolist() == [1] * 7 + [-1] * 5
+    assert labels.name == "hotspot"
+    # eps 50 reaches (1050, 0) from (1000, 0): B's 3 + 1 = 4 makes them core
+    labels = find_hotspots(two_clusters, eps=50, min_samples=4)
+    assert labels.tolist() == [1] * 7 + [2] * 4 + [-1]
+
+
+def test_neighbour_at_exactly_eps_counts():
+    pts = _pts([0, 100], [0, 0])
+    assert find_hotspots(pts, eps=100, min_samples=2).tolist() == [1, 1]
+    assert find_hotspots(pts, eps=99.999, min_samples=2).tolist() == [-1, -1]
+    for algorithm in ("sklearn", "grid"):
+        labels, core = dbscan_labels(
+            np.array([0.0, 100.0]),
+            np.zeros(2),
+            eps=100,
+            min_samples=2,
+            algorithm=algorithm,
+        )
+        assert labels.tolist() == [0, 0] and core.all()
+
+
+def test_weighted_distinct_equals_every_row():
+    rng = np.random.default_rng(4)
+    snap = rng.uniform(0, 2000, (300, 2)).round(-1)  # 10 m snap grid
+    rows = snap[rng.integers(0, 300, 3000)]
+    pts = _pts(rows[:, 0], rows[:, 1])
+    ours = find_hotspots(pts, eps=60, min_samples=25).to_numpy()
+    raw = DBSCAN(eps=60, min_samples=25).fit(rows).labels_
+    assert ((ours > 0) == (raw >= 0)).all()
+    # the same partition: a one-to-one map between the two labellings
+    pairs = set(zip(ours[ours > 0], raw[raw >= 0], strict=True))
+    assert len(pairs) == len(set(ours[ours > 0])) == len(set(raw[raw >= 0]))
+
+
+@pytest.mark.parametrize(("eps", "min_samples"), [(50, 6), (100, 15), (150, 40)])
+def test_grid_method_equals_sklearn(eps, min_samples):
+    rng = np.random.default_rng(eps)
+    centres = rng.uniform(0, 5000, (25, 2))
+    k = rng.integers(0, 25, 8000)
+    xy = np.vstack(
+        [centres[k] + rng.normal(0, 150, (8000, 2)), rng.uniform(0, 5000, (3000, 2))]
+    )
+    w = rng.integers(1, 4, len(xy)).astype(float)
+    grid, grid_core = dbscan_labels(
+        xy[:, 0], xy[:, 1], eps=eps, min_samples=min_samples, weight=w, algorithm="grid"
+    )
+    sk = DBSCAN(eps=eps, min_samples=min_samples).fit(xy, sample_weight=w)
+    sk_core = np.zeros(len(xy), bool)
+    sk_core[sk.core_sample_indices_] = True
+    assert (grid_core == sk_core).all()
+    # same clusters of core points, numbered alike (by first point)
+    assert (grid[sk_core] == sk.labels_[sk_core]).all()
+    assert ((grid >= 0) == (sk.labels_ >= 0)).all()
+    assert grid.max() > 3
+
+
+def test_ranked_by_incidents(two_clusters):
+    more = pd.concat([two_clusters, _pts([1000] * 6, [0] * 6)], ignore_index=True)
+    labels = find_hotspots(more, eps=50, min_samples=4)
+    table = hotspot_table(more, labels)
+    assert table["rank"].tolist() == [1, 2]
+    assert table["incidents"].tolist() == [10, 7]  # B now holds 3 + 1 + 6
+    assert table["locations"].tolist() == [2, 2]
+
+
+def test_hotspot_table_hand_worked(two_clusters):
+    labels = find_hotspots(two_clusters, eps=40, min_samples=4)
+    table = hotspot_table(two_clusters, labels, buffer_m=10)
+    row = table.iloc[0]
+    assert row["incidents"] == 7
+    assert row["locations"] == 2
+    # hull of (0,0)-(30,0) is a segment; buffered 10 m: 30 x 20 + a circle of r 10
+    assert row["area_m2"] == pytest.approx(600 + np.pi * 100, rel=0.01)
+    assert row["streets"] == "A St (7)"
+    assert row["top_type"] == "ASB"
+    assert table.crs == WORKING_CRS
+
+
+def test_single_point_hotspot_has_an_area():
+    pts = _pts([10] * 20, [10] * 20)
+    table = hotspots(pts, eps=100, min_samples=5).table
+    assert table["area_m2"].iloc[0] == pytest.approx(np.pi * 25**2, rel=0.01)
+
+
+def test_inputs_unchanged_and_index_kept(two_clusters):
+    pts = two_clusters.set_index(pd.Index(range(100, 112)))
+    before = pts.copy()
+    labels = find_hotspots(pts, eps=40, min_samples=4)
+    assert labels.index.equals(pts.index)
+    assert_geodataframe_equal(pts, before)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"eps": 0, "min_samples": 3}, "eps"),
+        ({"eps": -5, "min_samples": 3}, "eps"),
+        ({"eps": float("nan"), "min_samples": 3}, "eps"),
+        ({"eps": 10, "min_samples": 0}, "min_samples"),
+        ({"eps": 10, "min_samples": 2.5}, "min_samples"),
+    ],
+)
+def test_bad_parameters(two_clusters, kwargs, match):
+    with pytest.raises(GeoInputError, match=match):
+        find_hotspots(two_clusters, **kwargs)
+
+
+def test_empty_and_geographic(two_clusters):
+    with pytest.raises(GeoInputError, match="empty"):
+        find_hotspots(two_clusters.iloc[:0], eps=10, min_samples=2)
+    with pytest.raises(GeoInputError, match="geographic CRS"):
+        find_hotspots(two_clusters.to_crs("EPSG:4326"), eps=10, min_samples=2)
+
+
+def test_suggested_parameters_follow_the_density_rule():
+    rng = np.random.default_rng(0)
+    pts = _pts(rng.uniform(0, 1000, 1000).round(), rng.uniform(0, 1000, 1000).round())
+    p = suggest_parameters(pts, area_m2=1e6)
+    # 1000 incidents over 1 km²: pi * 100² / 1e6 * 1000 = 31.4 expected; 10x = 315
+    assert p.eps == 100
+    assert p.expected_per_circle == pytest.approx(31.4159, rel=1e-4)
+    assert p.min_samples == 315
+    assert "315 incidents within 100 m" in p.reason
+    # a period with twice the incidents needs twice the count
+    double = pd.concat([pts, pts], ignore_index=True)
+    assert suggest_parameters(double, area_m2=1e6).min_samples == 629
+
+
+def test_sparse_locations_raise_eps():
+    xs, ys = np.meshgrid(np.arange(0, 5000, 300.0), np.arange(0, 5000, 300.0))
+    pts = _pts(xs.ravel(), ys.ravel())
+    assert suggest_parameters(pts).eps == 300
+
+
+@pytest.fixture(scope="module")
+def demo_paths(tmp_path_factory):
+    return write_demo(tmp_path_factory.mktemp("demo"), seed=20_230_501)
+
+
+@pytest.mark.parametrize(("period", "planted"), [("2022", "H3"), ("2023", "H3b")])
+def test_planted_hotspots_found(demo_paths, period, planted):
+    demo = generate_demo(20_230_501)
+    wards = read_wards(demo_paths["wards_after"])
+    p = parse_period(period)
+    inc = load_incidents(demo_paths["incidents"], wards=wards, periods=[p]).incidents
+    table = hotspots(inc, area_m2=wards.union_all().area).table
+    active = [h for h in demo.hotspots if h.start <= p.end and p.start <= h.end]
+    assert planted in {h.hotspot_id for h in active}
+    for h in active:
+        hit = table[table.contains(shapely.Point(h.centre))]
+        assert len(hit) == 1, h.hotspot_id
+    assert len(table) <= len(active) + 2  # few spurious hotspots
+
+
+def test_gi_star_finds_planted_hot_cells(demo_paths):
+    demo = generate_demo(20_230_501)
+    wards = read_wards(demo_paths["wards_after"])
+    inc = load_incidents(
+        demo_paths["incidents"], periods=[parse_period("2022")]
+    ).incidents
+    grid = gi_star_grid(inc, cell_m=150, area=wards.union_all())
+    assert set(grid["category"]) <= {
+        "Hot spot 99%", "Hot spot 95%", "Hot spot 90%",
+        "Cold spot 99%", "Cold spot 95%", "Cold spot 90%", "Not significant",
+    }  # fmt: skip
+    for h in demo.hotspots:
+        if h.end < "2022-01" or h.start > "2022-12":
+            continue
+        cell = grid[grid.contains(shapely.Point(h.centre))]
+        assert cell["category"].iloc[0] == "Hot spot 99%", h.hotspot_id
+    assert (grid["count"].sum()) == len(inc)
+
+
+def test_gi_star_hand_check_uniform_is_not_significant():
+    xs, ys = np.meshgrid(np.arange(50, 1000, 100.0), np.arange(50, 1000, 100.0))
+    pts = _pts(xs.ravel(), ys.ravel())
+    grid = gi_star_grid(pts, cell_m=100, area=shapely.box(0, 0, 1000, 1000))
+    assert len(grid) == 100
+    assert (grid["count"] == 1).all()
+    assert (grid["category"] == "Not significant").all()
+
+
+def test_hdbscan_cross_check(two_clusters):
+    extra = pd.concat([two_clusters, _pts([1000] * 6, [0] * 6)], ignore_index=True)
+    labels = hdbscan_hotspots(extra, min_cluster_size=5)
+    assert labels.index.equals(extra.index)
+    assert labels.iloc[0] > 0 and labels.iloc[0] == labels.iloc[6]
+    assert labels.iloc[7] > 0 and labels.iloc[7] != labels.iloc[0]
+
+
+@pytest.mark.real_data
+def test_real_blackpool_2022_asb_hotspots(real_data):
+    wards = read_wards(real_data / "boundaries" / "blackpool_wards_2023.geojson")
+    inc = load_incidents(
+        real_data / "police_uk" / "blackpool",
+        wards=wards,
+        periods=[parse_period("2022-01:2022-10")],
+        types=["ASB"],
+    ).incidents
+    result = hotspots(inc, area_m2=wards.union_all().area)
+    table = result.table
+    assert 5 <= len(table) <= 25  # a readable handful, not 209
+    # independent check of the counts: label sums equal the table
+    counts = result.labels[result.labels > 0].value_counts().sort_index()
+    assert counts.tolist() == table["incidents"].tolist()
+    assert table["incidents"].is_monotonic_decreasing
+    assert table["wards"].str.len().gt(0).all()
