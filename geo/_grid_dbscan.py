@@ -36,22 +36,70 @@ def grid_dbscan(
     cx = np.floor((x - x.min()) / side).astype(np.int64)
     cy = np.floor((y - y.min()) / side).astype(np.int64)
     ny = int(cy.max()) + 5
+    nx = int(cx.max()) + 5
     key = (cx + 2) * ny + (cy + 2)
-    order = np.argsort(key, kind="stable")
-    skey = key[order]
-    cells, start = np.unique(skey, return_index=True)
-    end = np.append(start[1:], n)
+    if nx * ny <= _dense_limit(n):
+        order, offsets = _counting_sort(key, nx * ny)
+        cells = np.flatnonzero(offsets[1:] != offsets[:-1])
+        start, end = offsets[cells], offsets[cells + 1]
+    else:
+        order = np.argsort(key)
+        cells, start = np.unique(key[order], return_index=True)
+        end = np.append(start[1:], n)
     xs = np.ascontiguousarray(x[order], dtype=np.float64)
     ys = np.ascontiguousarray(y[order], dtype=np.float64)
     ws = np.ascontiguousarray(weight[order], dtype=np.float64)
+    nbr = _neighbour_table(cells, ny, nx)
     labels_sorted, core_sorted = _cluster(
-        xs, ys, ws, cells, start, end, ny, float(eps) ** 2, float(min_samples)
+        xs, ys, ws, start, end, nbr, float(eps) ** 2, float(min_samples)
     )
     labels = np.empty(n, np.int64)
     core = np.empty(n, bool)
     labels[order] = labels_sorted
     core[order] = core_sorted
     return _renumber(labels, core), core
+
+
+_OFFSETS = np.array([(dx, dy) for dx in range(-2, 3) for dy in range(-2, 3)])
+# Nearest cells first, so that counting reaches min_samples sooner.
+_OFFSETS = _OFFSETS[
+    np.argsort(
+        np.abs(_OFFSETS).max(axis=1) * 10 + np.abs(_OFFSETS).sum(axis=1), kind="stable"
+    )
+]
+
+
+def _dense_limit(n: int) -> int:
+    """Largest grid (cells) for which dense lookup arrays are worth their memory."""
+    return max(8 * n, 4_000_000)
+
+
+@numba.njit(cache=True)
+def _counting_sort(key, size):
+    offsets = np.zeros(size + 1, np.int64)
+    for k in key:
+        offsets[k + 1] += 1
+    for i in range(size):
+        offsets[i + 1] += offsets[i]
+    pos = offsets[:-1].copy()
+    order = np.empty(key.size, np.int64)
+    for i in range(key.size):
+        order[pos[key[i]]] = i
+        pos[key[i]] += 1
+    return order, offsets
+
+
+def _neighbour_table(cells: np.ndarray, ny: int, nx: int) -> np.ndarray:
+    """Positions of each cell's 25 neighbours in ``cells`` (-1: empty), own first."""
+    shift = _OFFSETS[:, 0] * ny + _OFFSETS[:, 1]
+    wanted = cells[:, None] + shift[None, :]
+    if nx * ny <= _dense_limit(cells.size):
+        lookup = np.full(nx * ny, -1, np.int64)
+        lookup[cells] = np.arange(cells.size)
+        return lookup[wanted]
+    pos = np.searchsorted(cells, wanted)
+    pos = np.minimum(pos, cells.size - 1)
+    return np.where(cells[pos] == wanted, pos, -1)
 
 
 def _renumber(labels: np.ndarray, core: np.ndarray) -> np.ndarray:
@@ -69,11 +117,19 @@ def _renumber(labels: np.ndarray, core: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _find_cell(cells, key):
-    i = np.searchsorted(cells, key)
-    if i < cells.size and cells[i] == key:
-        return i
-    return -1
+def _box_gap2(box, c, d):
+    """Squared smallest distance between the bounding boxes of cells c and d."""
+    gx = max(0.0, max(box[c, 0], box[d, 0]) - min(box[c, 2], box[d, 2]))
+    gy = max(0.0, max(box[c, 1], box[d, 1]) - min(box[c, 3], box[d, 3]))
+    return gx * gx + gy * gy
+
+
+@numba.njit(cache=True)
+def _box_span2(box, c, d):
+    """Squared largest distance between the bounding boxes of cells c and d."""
+    sx = max(box[c, 2], box[d, 2]) - min(box[c, 0], box[d, 0])
+    sy = max(box[c, 3], box[d, 3]) - min(box[c, 1], box[d, 1])
+    return sx * sx + sy * sy
 
 
 @numba.njit(cache=True)
@@ -84,85 +140,62 @@ def _root(parent, i):
     return i
 
 
-@numba.njit(cache=True)
-def _cluster(xs, ys, ws, cells, start, end, ny, eps2, min_samples):
+@numba.njit(cache=True, parallel=True)
+def _boxes(xs, ys, start, end):
+    m = start.size
+    box = np.empty((m, 4))
+    for c in numba.prange(m):
+        seg_x = xs[start[c] : end[c]]
+        seg_y = ys[start[c] : end[c]]
+        box[c, 0] = seg_x.min()
+        box[c, 1] = seg_y.min()
+        box[c, 2] = seg_x.max()
+        box[c, 3] = seg_y.max()
+    return box
+
+
+@numba.njit(cache=True, parallel=True)
+def _core_points(xs, ys, ws, start, end, nbr, cell_weight, box, eps2, min_samples):
     n = xs.size
-    m = cells.size
+    m = start.size
     core = np.zeros(n, np.bool_)
-    cell_weight = np.zeros(m)
-    for c in range(m):
-        cell_weight[c] = ws[start[c] : end[c]].sum()
-    # Neighbour cells of every cell (5 x 5 block), -1 where empty.
-    nbr = np.full((m, 25), -1, np.int64)
-    for c in range(m):
-        k = 0
-        for dx in range(-2, 3):
-            for dy in range(-2, 3):
-                nbr[c, k] = _find_cell(cells, cells[c] + dx * ny + dy)
-                k += 1
-    # 1. core points
-    for c in range(m):
+    bx0, by0, bx1, by1 = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
+    for c in numba.prange(m):
         if cell_weight[c] >= min_samples:
             core[start[c] : end[c]] = True
             continue
+        block = 0.0
+        for k in range(25):
+            if nbr[c, k] >= 0:
+                block += cell_weight[nbr[c, k]]
+        if block < min_samples:
+            continue  # even the whole 5 x 5 block is too light
         for p in range(start[c], end[c]):
             total = 0.0
             for k in range(25):
                 d = nbr[c, k]
                 if d < 0:
                     continue
-                for q in range(start[d], end[d]):
-                    ddx = xs[p] - xs[q]
-                    ddy = ys[p] - ys[q]
-                    if ddx * ddx + ddy * ddy <= eps2:
-                        total += ws[q]
+                fx = max(abs(xs[p] - bx0[d]), abs(xs[p] - bx1[d]))
+                fy = max(abs(ys[p] - by0[d]), abs(ys[p] - by1[d]))
+                if fx * fx + fy * fy <= eps2:
+                    total += cell_weight[d]
+                else:
+                    for q in range(start[d], end[d]):
+                        ddx = xs[p] - xs[q]
+                        ddy = ys[p] - ys[q]
+                        if ddx * ddx + ddy * ddy <= eps2:
+                            total += ws[q]
                 if total >= min_samples:
                     break
             core[p] = total >= min_samples
-    # 2. connect cells through their core points
-    has_core = np.zeros(m, np.bool_)
-    for c in range(m):
-        for p in range(start[c], end[c]):
-            if core[p]:
-                has_core[c] = True
-                break
-    parent = np.arange(m)
-    for c in range(m):
-        if not has_core[c]:
-            continue
-        for k in range(25):
-            d = nbr[c, k]
-            if d <= c or not has_core[d]:
-                continue
-            rc = _root(parent, c)
-            rd = _root(parent, d)
-            if rc == rd:
-                continue
-            joined = False
-            for p in range(start[c], end[c]):
-                if not core[p]:
-                    continue
-                for q in range(start[d], end[d]):
-                    if not core[q]:
-                        continue
-                    ddx = xs[p] - xs[q]
-                    ddy = ys[p] - ys[q]
-                    if ddx * ddx + ddy * ddy <= eps2:
-                        joined = True
-                        break
-                if joined:
-                    break
-            if joined:
-                parent[rd] = rc
-    # 3. labels: core by their cell's root; border by their nearest core point
-    labels = np.full(n, -1, np.int64)
-    for c in range(m):
-        if has_core[c]:
-            r = _root(parent, c)
-            for p in range(start[c], end[c]):
-                if core[p]:
-                    labels[p] = r
-    for c in range(m):
+    return core
+
+
+@numba.njit(cache=True, parallel=True)
+def _border_points(xs, ys, start, end, nbr, core, has_core, labels, eps2):
+    m = start.size
+    for c in numba.prange(m):
         for p in range(start[c], end[c]):
             if core[p]:
                 continue
@@ -183,4 +216,68 @@ def _cluster(xs, ys, ws, cells, start, end, ny, eps2, min_samples):
                         found = q
             if found >= 0:
                 labels[p] = labels[found]
+    return labels
+
+
+@numba.njit(cache=True)
+def _cluster(xs, ys, ws, start, end, nbr, eps2, min_samples):
+    m = start.size
+    cell_weight = np.zeros(m)
+    for c in range(m):
+        cell_weight[c] = ws[start[c] : end[c]].sum()
+    box = _boxes(xs, ys, start, end)
+    # 1. core points
+    core = _core_points(
+        xs, ys, ws, start, end, nbr, cell_weight, box, eps2, min_samples
+    )
+    # 2. connect cells through their core points
+    has_core = np.zeros(m, np.bool_)
+    full_core = np.zeros(m, np.bool_)  # every point of the cell is core
+    for c in range(m):
+        n_core = 0
+        for p in range(start[c], end[c]):
+            if core[p]:
+                n_core += 1
+        has_core[c] = n_core > 0
+        full_core[c] = n_core == end[c] - start[c]
+    parent = np.arange(m)
+    for c in range(m):
+        if not has_core[c]:
+            continue
+        for k in range(25):
+            d = nbr[c, k]
+            if d <= c or not has_core[d]:
+                continue
+            rc = _root(parent, c)
+            rd = _root(parent, d)
+            if rc == rd:
+                continue
+            gap = _box_gap2(box, c, d)
+            if gap > eps2:
+                continue  # no pair of points of these cells is within eps
+            joined = _box_span2(box, c, d) <= eps2 and full_core[c] and full_core[d]
+            for p in range(start[c], end[c]):
+                if joined:
+                    break
+                if not core[p]:
+                    continue
+                for q in range(start[d], end[d]):
+                    if not core[q]:
+                        continue
+                    ddx = xs[p] - xs[q]
+                    ddy = ys[p] - ys[q]
+                    if ddx * ddx + ddy * ddy <= eps2:
+                        joined = True
+                        break
+            if joined:
+                parent[rd] = rc
+    # 3. labels: core by their cell's root; border by their nearest core point
+    labels = np.full(xs.size, -1, np.int64)
+    for c in range(m):
+        if has_core[c]:
+            r = _root(parent, c)
+            for p in range(start[c], end[c]):
+                if core[p]:
+                    labels[p] = r
+    labels = _border_points(xs, ys, start, end, nbr, core, has_core, labels, eps2)
     return labels, core

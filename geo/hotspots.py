@@ -320,11 +320,12 @@ def hotspot_table(
             geometry=gpd.GeoSeries([], crs=incidents.crs),
         )
     ids = np.unique(lab)
-    polygons = _hotspot_polygons(frame, lab, ids, buffer_m)
-    by = pd.Series(lab, index=frame.index)
-    counts = by.value_counts().reindex(ids)
-    xy = pd.DataFrame({"x": frame.geometry.x, "y": frame.geometry.y, "h": lab})
-    locations = xy.drop_duplicates().groupby("h").size().reindex(ids)
+    xy = pd.DataFrame(
+        {"x": frame.geometry.x.to_numpy(), "y": frame.geometry.y.to_numpy(), "h": lab}
+    ).drop_duplicates()  # the hull of the distinct locations is the hull of all
+    polygons = _hotspot_polygons(xy, ids, buffer_m)
+    counts = pd.Series(lab).value_counts().reindex(ids)
+    locations = xy.groupby("h").size().reindex(ids)
     area = shapely.area(polygons)
     table = gpd.GeoDataFrame(
         {
@@ -345,13 +346,10 @@ def hotspot_table(
     return table.reset_index(drop=True)
 
 
-def _hotspot_polygons(
-    frame: gpd.GeoDataFrame, lab: np.ndarray, ids: np.ndarray, buffer_m: float
-) -> np.ndarray:
-    coords = np.column_stack([frame.geometry.x, frame.geometry.y])
-    order = np.argsort(lab, kind="stable")
-    pos = np.searchsorted(ids, lab[order])
-    points = shapely.multipoints(coords[order], indices=pos)
+def _hotspot_polygons(xy: pd.DataFrame, ids: np.ndarray, buffer_m: float) -> np.ndarray:
+    xy = xy.sort_values("h", kind="stable")
+    pos = np.searchsorted(ids, xy["h"].to_numpy())
+    points = shapely.multipoints(xy[["x", "y"]].to_numpy(), indices=pos)
     return shapely.buffer(shapely.convex_hull(points), buffer_m, quad_segs=8)
 
 
@@ -364,34 +362,42 @@ def _top_values(
     k: int,
     share: bool,
 ) -> list[str]:
+    """List the k commonest values of ``column`` per hotspot: "a (n); b (n)"."""
     if column not in frame.columns:
         return [""] * len(ids)
-    values = frame[column].astype(str)
-    if column == "location":
+    codes, values = pd.factorize(frame[column].astype(str), sort=True)
+    values = pd.Series(values)
+    if column == "location":  # strip police.uk's prefix once per distinct value
         values = values.str.replace(r"^On or near\s*", "", regex=True).str.strip()
+    pairs = pd.DataFrame({"h": lab, "v": values.to_numpy()[codes]})
     counts = (
-        pd.DataFrame({"h": lab, "v": values.to_numpy()})
-        .loc[lambda d: d["v"] != ""]
+        pairs.loc[pairs["v"] != ""]
         .value_counts()
         .rename("n")
         .reset_index()
         .sort_values(["h", "n", "v"], ascending=[True, False, True], kind="stable")
     )
-    totals = pd.Series(lab).value_counts()
-    out = []
-    for h in ids:
-        top = counts[counts["h"] == h].head(k)
-        if share:
-            parts = [
-                f"{v} {n / totals[h]:.0%}"
-                for v, n in zip(top["v"], top["n"], strict=True)
-            ]
-        elif k > 1:
-            parts = [f"{v} ({n})" for v, n in zip(top["v"], top["n"], strict=True)]
-        else:
-            parts = list(top["v"])
-        out.append("; ".join(parts))
-    return out
+    top = counts.groupby("h", sort=False).head(k).copy()
+    if share:
+        totals = pd.Series(lab).value_counts()
+        top["t"] = (
+            top["v"]
+            + " "
+            + (top["n"] / top["h"].map(totals) * 100).round().astype(int).astype(str)
+            + "%"
+        )
+    elif k > 1:
+        top["t"] = top["v"] + " (" + top["n"].astype(str) + ")"
+    else:
+        top["t"] = top["v"]
+    top["i"] = top.groupby("h", sort=False).cumcount()
+    wide = top.pivot_table(index="h", columns="i", values="t", aggfunc="first")
+    wide = wide.reindex(ids)
+    text = wide[0].fillna("") if 0 in wide.columns else pd.Series("", index=wide.index)
+    for i in range(1, k):
+        if i in wide.columns:
+            text = text.where(wide[i].isna(), text + "; " + wide[i].fillna(""))
+    return text.tolist()
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,49 @@ def test_demo_command(tmp_path):
     assert main(["demo", "--out", str(tmp_path / "d"), "--seed", "7"]) == 0
     assert len(list((tmp_path / "d" / "police_uk").rglob("*-street.csv"))) == 39
     assert "SYNTHETIC" in (tmp_path / "d" / "README.txt").read_text()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from geo.synthetic import write_demo
+
+    return write_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".csv", ".html"])
+def test_hotspots_outputs(demo, tmp_path, suffix):
+    out = tmp_path / f"hs{suffix}"
+    args = [
+        "hotspots", str(demo["incidents"]), "--wards", str(demo["wards_after"]),
+        "--period", "2022", "--out", str(out),
+    ]  # fmt: skip
+    assert main(args) == 0
+    if suffix == ".geojson":
+        got = gpd.read_file(out)
+        assert got.crs == "EPSG:4326"
+        assert list(got.columns[:7]) == [
+            "hotspot_id", "rank", "incidents", "locations", "area_m2", "wards",
+            "top_type",
+        ]  # fmt: skip
+        assert got["rank"].tolist() == list(range(1, len(got) + 1))
+        assert got["incidents"].is_monotonic_decreasing
+        assert got["pai_next"].notna().all()  # 2023 follows 2022 in the demo
+    elif suffix == ".csv":
+        got = pd.read_csv(out)
+        assert {"centre_longitude", "centre_latitude", "eps_m"} <= set(got.columns)
+    else:
+        text = out.read_text()
+        assert "data:image/png;base64," in text
+        assert "SYNTHETIC DEMO DATA" in text
+        assert "PAI" in text
+
+
+def test_hotspots_bad_parameters(demo, tmp_path, capsys):
+    out = tmp_path / "hs.geojson"
+    base = ["hotspots", str(demo["incidents"]), "--wards", str(demo["wards_after"])]
+    assert main([*base, "--eps", "0", "--out", str(out)]) == 2
+    assert main([*base, "--min-samples", "0", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "`eps` must be a number above 0" in err
+    assert "`min_samples` must be a whole number of at least 1" in err
+    assert not out.exists()
