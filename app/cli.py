@@ -17,6 +17,7 @@ import geopandas as gpd
 
 from app import exports
 from geo import patrol
+from geo.change import read_population, ward_change
 from geo.errors import GeoInputError
 from geo.incidents import Columns, LoadedIncidents
 from geo.load import load_incidents
@@ -154,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_cmd_hotspots)
 
+    p = sub.add_parser("wards", help="ward by ward change between two periods")
+    _add_input_args(p, wards="required")
+    p.add_argument("--before", required=True, help="the earlier period")
+    p.add_argument("--after", required=True, help="the later period")
+    p.add_argument("--population", type=Path, help="CSV of ward_code, population")
+    p.add_argument("--out", required=True, type=Path, help="F.csv, one row per ward")
+    p.set_defaults(run=_cmd_wards)
+
     p = sub.add_parser("demo", help="write the synthetic demo dataset")
     p.add_argument("--out", required=True, type=Path, help="folder for the demo data")
     p.add_argument("--boundaries-out", type=Path, help="folder for the demo wards")
@@ -239,6 +248,25 @@ def _cmd_hotspots(args: argparse.Namespace) -> None:
 
 def _is_demo(loaded: LoadedIncidents) -> str | None:
     return DEMO_LABEL if loaded.quality.synthetic else None
+
+
+def _cmd_wards(args: argparse.Namespace) -> None:
+    before, after = parse_period(args.before), parse_period(args.after)
+    population = read_population(args.population) if args.population else None
+    wards = wards_from_args(args)
+    loaded = load_from_args(args, [before, after], wards=wards)
+    result = ward_change(
+        loaded.incidents,
+        wards,
+        before=before,
+        after=after,
+        population=population,
+        months_with_data=loaded.quality.months_in_data,
+    )
+    for line in [*result.headlines, *result.caveats]:
+        sys.stderr.write(line + "\n")
+    path = exports.write_table(result.table, args.out)
+    sys.stderr.write(f"wrote {len(result.table)} wards to {path}\n")
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:

@@ -117,6 +117,16 @@ def write_incidents(incidents: gpd.GeoDataFrame, path: str | Path) -> Path:
     raise GeoInputError(msg)
 
 
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a plain table as CSV (UTF-8 with BOM, so Excel reads it right)."""
+    if Path(path).suffix.lower() != ".csv":
+        msg = f"--out {str(path)!r}: this table is written as .csv."
+        raise GeoInputError(msg)
+    return write_atomic(
+        path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig")
+    )
+
+
 def write_json(data: object, path: str | Path) -> Path:
     """Write JSON (UTF-8, indented) atomically."""
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)

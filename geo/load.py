@@ -75,6 +75,7 @@ def load_incidents(
             f"{_reasons(quality.dropped)}). Check the files hold incident rows."
         )
         raise GeoInputError(msg)
+    quality.months_in_data = list(quality.months)
     chosen = resolve_types(incidents, types)
     incidents, dropped = filter_incidents(
         incidents, types=chosen, periods=periods, allow_empty=allow_empty
@@ -84,7 +85,7 @@ def load_incidents(
     for period in periods:
         quality.missing_months += [
             m
-            for m in missing_months(period, quality.months)
+            for m in missing_months(period, quality.months_in_data)
             if m not in quality.missing_months
         ]
     if wards is not None:

@@ -35,6 +35,8 @@ class QualityReport:
         Kept rows that fell just outside every ward and were given the nearest one.
     forces : list of str
         Police forces named in the data ("Reported by").
+    months_in_data : list of str
+        Months with any row in the files read, before filtering by type or period.
     """
 
     read: int = 0
@@ -47,6 +49,7 @@ class QualityReport:
     notes: list[str] = field(default_factory=list)
     nearest_ward: int = 0
     forces: list[str] = field(default_factory=list)
+    months_in_data: list[str] = field(default_factory=list)
 
     def drop(self, reason: str, n: int) -> None:
         """Count ``n`` rows dropped for ``reason`` (zero is ignored)."""

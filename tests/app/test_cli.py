@@ -147,3 +147,27 @@ def test_hotspots_bad_parameters(demo, tmp_path, capsys):
     assert "`eps` must be a number above 0" in err
     assert "`min_samples` must be a whole number of at least 1" in err
     assert not out.exists()
+
+
+def test_wards_command(demo, tmp_path, capsys):
+    out = tmp_path / "w.csv"
+    args = [
+        "wards", str(demo["incidents"]), "--wards", str(demo["wards_after"]),
+        "--before", "2022/23", "--after", "2023/24", "--type", "ASB",
+        "--population", str(demo["population"]), "--out", str(out),
+    ]  # fmt: skip
+    # the demo's population is for the 2022 wards: codes do not match 2023 wards
+    assert main(args) == 2
+    assert "another boundary vintage" in capsys.readouterr().err
+    args[3] = str(demo["wards_before"])
+    assert main(args) == 0
+    table = pd.read_csv(out)
+    assert list(table.columns[:10]) == [
+        "ward_code", "ward_name", "before", "after", "change", "pct_change",
+        "before_rate", "after_rate", "z", "significant",
+    ]  # fmt: skip
+    assert len(table) == 12
+    assert table["before_rate"].notna().all()
+    err = capsys.readouterr().err
+    assert "ASB fell in" in err
+    assert "reports, not incidents" in err

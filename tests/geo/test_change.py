@@ -1,0 +1,247 @@
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import binom
+
+from geo.change import change_sentence, read_population, ward_change
+from geo.errors import GeoInputError
+from geo.load import load_incidents
+from geo.periods import parse_period
+from geo.wards import read_wards
+
+ASB = "Anti-social behaviour"
+
+
+def _incidents(spec):
+    """spec: list of (ward_code, month, crime_type, n)."""
+    rows = [
+        {"ward_code": w, "month": m, "crime_type": t}
+        for w, m, t, n in spec
+        for _ in range(n)
+    ]
+    return pd.DataFrame(rows, columns=["ward_code", "month", "crime_type"])
+
+
+@pytest.fixture
+def three_wards(wards):
+    extra = wards.iloc[[0]].assign(ward_code="C", ward_name="Ward C")
+    return pd.concat([wards, extra], ignore_index=True)
+
+
+def test_hand_worked_change_rates_and_test(three_wards):
+    # A: 100 -> 60; B: 0 -> 5; C: nothing in either period
+    inc = _incidents(
+        [
+            ("A", "2021-01", ASB, 100),
+            ("A", "2022-01", ASB, 60),
+            ("B", "2022-01", ASB, 5),
+        ]
+    )
+    pop = pd.DataFrame({"ward_code": ["A", "B", "C"], "population": [2000, 500, 100]})
+    out = ward_change(
+        inc,
+        three_wards,
+        before=parse_period("2021-01"),
+        after=parse_period("2022-01"),
+        population=pop,
+    )
+    t = out.table.set_index("ward_code")
+    assert t.loc["A", ["before", "after", "change"]].tolist() == [100, 60, -40]
+    assert t.loc["A", "pct_change"] == -40.0
+    assert t.loc["A", "before_rate"] == 50.0  # 100 / 2000 * 1000
+    assert t.loc["A", "after_rate"] == 30.0
+    # z = sqrt(2) (sqrt(60) - sqrt(100))
+    assert t.loc["A", "z"] == pytest.approx(
+        math.sqrt(2) * (math.sqrt(60) - 10), abs=1e-3
+    )
+    # exact conditional test: 60 of 160 under Binomial(160, 0.5), two-sided
+    assert t.loc["A", "p_value"] == pytest.approx(2 * binom.cdf(60, 160, 0.5))
+    assert bool(t.loc["A", "significant"])
+    assert np.isnan(t.loc["B", "pct_change"])  # from 0: no percentage
+    assert t.loc["B", "change"] == 5
+    assert t.loc["C", ["before", "after", "change"]].tolist() == [0, 0, 0]
+    assert t.loc["C", "p_value"] == 1.0
+    assert list(out.table["ward_code"]) == ["A", "B", "C"]
+
+
+def test_headlines_in_committee_style(three_wards):
+    inc = _incidents(
+        [
+            ("A", "2021-01", ASB, 100),
+            ("A", "2022-01", ASB, 60),
+            ("B", "2022-01", ASB, 5),
+        ]
+    )
+    out = ward_change(
+        inc, three_wards, before=parse_period("2021-01"), after=parse_period("2022-01")
+    )
+    assert (
+        out.headlines[0] == "ASB, 2021-01 to 2022-01: reduction of 35.0% (-35 reports)"
+    )
+    assert out.headlines[1].startswith("ASB fell in 1 of 3 wards and rose in 1")
+    assert "Average per day: 3.2 reports in 2021-01, 2.1 in 2022-01." in out.headlines
+    assert any("reports, not incidents" in c for c in out.caveats)
+
+
+def test_unequal_periods_compare_per_month(wards):
+    inc = _incidents(
+        [
+            ("A", "2021-01", "Burglary", 30),
+            ("A", "2022-01", "Burglary", 20),
+            ("A", "2022-02", "Burglary", 20),
+        ]
+    )
+    out = ward_change(
+        inc,
+        wards,
+        before=parse_period("2021-01"),
+        after=parse_period("2022-01:2022-02"),
+    )
+    a = out.table.set_index("ward_code").loc["A"]
+    assert out.per_month
+    assert a["change"] == -10.0  # 20 a month against 30
+    assert a["pct_change"] == pytest.approx(-33.3, abs=0.05)
+    # r = 2: z = 2 (sqrt(40) - sqrt(60)) / sqrt(3)
+    assert a["z"] == pytest.approx(
+        2 * (math.sqrt(40) - math.sqrt(60)) / math.sqrt(3), abs=1e-3
+    )
+    # two-sided exact p: every outcome no more likely than 40 of 70 at p = 2/3
+    pmf = binom.pmf(np.arange(71), 70, 2 / 3)
+    expected = pmf[pmf <= pmf[40] * (1 + 1e-7)].sum()
+    assert a["p_value"] == pytest.approx(expected, rel=1e-6)
+    assert any("differ in length" in c for c in out.caveats)
+
+
+def test_missing_months_are_named_and_flagged(wards):
+    inc = _incidents(
+        [
+            ("A", "2021-01", ASB, 10),
+            ("A", "2021-03", ASB, 10),
+            ("A", "2022-01", ASB, 10),
+            ("A", "2022-02", ASB, 10),
+            ("A", "2022-03", ASB, 10),
+        ]
+    )
+    out = ward_change(
+        inc, wards, before=parse_period("2021-Q1"), after=parse_period("2022-Q1")
+    )
+    assert out.missing == {"before": ["2021-02"], "after": []}
+    assert out.per_month
+    assert any(c.startswith("WARNING") and "2021-02" in c for c in out.caveats)
+
+
+def test_by_type_sentences():
+    assert change_sentence("Burglary", 1786, 1761, "offences") == (
+        "Burglary: reduction of 1.4% (-25 offences)"
+    )
+    assert change_sentence("Robbery", 0, 4, "offences") == (
+        "Robbery: 4 offences, none before (+4 offences)"
+    )
+    assert change_sentence("Drugs", 7, 7, "offences") == "Drugs: no change (7 offences)"
+
+
+def test_bad_inputs(wards, tmp_path):
+    inc = _incidents([("A", "2021-01", ASB, 1)])
+    with pytest.raises(GeoInputError, match="overlap"):
+        ward_change(
+            inc, wards, before=parse_period("2021"), after=parse_period("2021-Q4")
+        )
+    with pytest.raises(GeoInputError, match="no data at all"):
+        ward_change(
+            inc, wards, before=parse_period("2021-01"), after=parse_period("2023-01")
+        )
+    pop = pd.DataFrame({"ward_code": ["X1", "X2"], "population": [1, 2]})
+    with pytest.raises(GeoInputError, match="another boundary vintage"):
+        ward_change(
+            inc.assign(month="2021-01"),
+            wards,
+            before=parse_period("2021-01"),
+            after=parse_period("2020-01"),
+            months_with_data=["2020-01", "2021-01"],
+            population=pop,
+        )
+    bad = tmp_path / "pop.csv"
+    bad.write_text("ward_code,population\nA,lots\n")
+    with pytest.raises(GeoInputError, match="line 2"):
+        read_population(bad)
+    bad.write_text("code_of_ward,residents\nA,1\n")
+    with pytest.raises(GeoInputError, match="needs a ward code column"):
+        read_population(bad)
+
+
+def test_population_with_some_unknown_codes_is_reported(wards):
+    inc = _incidents([("A", "2021-01", ASB, 4), ("A", "2022-01", ASB, 2)])
+    pop = pd.DataFrame({"ward_code": ["A", "Z9"], "population": [1000, 50]})
+    out = ward_change(
+        inc,
+        wards,
+        before=parse_period("2021-01"),
+        after=parse_period("2022-01"),
+        population=pop,
+    )
+    assert any("No population for: Ward B" in c for c in out.caveats)
+    assert any("not wards of this boundary set" in c for c in out.caveats)
+    assert np.isnan(out.table.set_index("ward_code").loc["B", "before_rate"])
+
+
+@pytest.mark.real_data
+@pytest.mark.parametrize("vintage", ["2013", "2023"])
+def test_real_blackpool_asb_2021_vs_2022(real_data, vintage):
+    wards = read_wards(real_data / "boundaries" / f"blackpool_wards_{vintage}.geojson")
+    before, after = parse_period("2021-01:2021-10"), parse_period("2022-01:2022-10")
+    loaded = load_incidents(
+        real_data / "police_uk" / "blackpool",
+        wards=wards,
+        periods=[before, after],
+        types=["ASB"],
+    )
+    pop = None
+    if vintage == "2013":
+        pop = read_population(
+            real_data / "population" / "blackpool_ward_population_mid2020.csv"
+        )
+    out = ward_change(
+        loaded.incidents, wards, before=before, after=after, population=pop
+    )
+    t = out.table.set_index("ward_code")
+    # independent count: raw CSV rows, plain geopandas point-in-polygon on the
+    # ward polygons, nearest ward for the few outside
+    raw = pd.concat(
+        (
+            pd.read_csv(p)
+            for p in (real_data / "police_uk" / "blackpool").rglob("*.csv")
+        ),
+        ignore_index=True,
+    )
+    raw = raw[raw["Crime type"] == ASB]
+    pts = gpd.GeoDataFrame(
+        raw[["Month"]],
+        geometry=gpd.points_from_xy(raw["Longitude"], raw["Latitude"]),
+        crs="EPSG:4326",
+    ).to_crs("EPSG:27700")
+    polys = gpd.read_file(
+        real_data / "boundaries" / f"blackpool_wards_{vintage}.geojson"
+    )
+    polys = polys.to_crs("EPSG:27700")
+    code = f"WD{vintage[2:]}CD"
+    joined = gpd.sjoin_nearest(pts, polys[[code, "geometry"]], max_distance=100)
+    joined = joined[~joined.index.duplicated()]
+    for label, period in (("before", before), ("after", after)):
+        rows = joined[
+            (joined["Month"] >= period.start) & (joined["Month"] <= period.end)
+        ]
+        expected = rows[code].value_counts().reindex(t.index, fill_value=0)
+        assert t[label].tolist() == expected.tolist()
+    assert t["before"].sum() + t["after"].sum() == len(loaded.incidents)
+    assert len(t) == 21
+    if vintage == "2013":
+        # rates by hand for two wards, from the population file
+        assert t.loc["E05001643", "before_rate"] == round(
+            t.loc["E05001643", "before"] / 6278 * 1000, 2
+        )
+        assert t.loc["E05001644", "after_rate"] == round(
+            t.loc["E05001644", "after"] / 6291 * 1000, 2
+        )
