@@ -1,15 +1,26 @@
-"""The only cached calls into geo: keyed on paths and scalars."""
+"""The only cached calls into geo: keyed on paths and scalars, never on frames.
+
+The big loaded frame is a shared resource (``cache_resource``: never copied, never
+mutated); analysis results are cached per parameters (``cache_data``), so panning
+a map or re-running a page does not re-run the analysis.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
+from geo.change import WardChange, read_population, ward_change
+from geo.evaluate import Evaluation, evaluate_hotspots
+from geo.gistar import gi_star_grid
+from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots, suggest_parameters
 from geo.incidents import LoadedIncidents
 from geo.load import load_incidents
+from geo.periods import Period, parse_period
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.wards import read_wards
 
@@ -20,48 +31,146 @@ DEMO_BOUNDARIES = ROOT / "boundaries" / "demo"
 
 @dataclass(frozen=True)
 class Dataset:
-    """Where the data in use comes from (hashable: used as a cache key)."""
+    """Where the data in use comes from: paths only (cheap to hash and compare)."""
 
     label: str
     incidents: tuple[str, ...]
-    wards: dict | None = None
+    wards: tuple[tuple[str, str], ...]  # (boundary set label, path)
     cameras: str | None = None
-    population: str | None = None
+    population: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     synthetic: bool = False
 
-    def __hash__(self) -> int:
-        return hash((self.label, self.incidents, str(self.wards), self.cameras))
+    def wards_path(self, vintage: str) -> str:
+        return dict(self.wards)[vintage]
+
+    def population_path(self, vintage: str) -> str | None:
+        return dict(self.population).get(vintage)
 
 
 def demo_dataset() -> Dataset:
     if not (DEMO_DIR / "README.txt").exists():
         write_demo(DEMO_DIR, boundaries_out=DEMO_BOUNDARIES)
+    before = "2022 wards (before May 2023)"
+    after = "2023 wards (from May 2023)"
     return Dataset(
         label=DEMO_LABEL,
         incidents=(str(DEMO_DIR / "police_uk"),),
-        wards={
-            "2022 wards (before May 2023)": str(
-                DEMO_BOUNDARIES / "sandbay_wards_2022.geojson"
-            ),
-            "2023 wards (from May 2023)": str(
-                DEMO_BOUNDARIES / "sandbay_wards_2023.geojson"
-            ),
-        },
+        wards=(
+            (after, str(DEMO_BOUNDARIES / "sandbay_wards_2023.geojson")),
+            (before, str(DEMO_BOUNDARIES / "sandbay_wards_2022.geojson")),
+        ),
         cameras=str(DEMO_DIR / "sandbay_cctv_cameras.csv"),
-        population=str(DEMO_DIR / "sandbay_ward_population.csv"),
+        population=((before, str(DEMO_DIR / "sandbay_ward_population.csv")),),
         synthetic=True,
     )
 
 
 def current_dataset() -> Dataset:
-    return st.session_state.setdefault("dataset", demo_dataset())
+    if "dataset" not in st.session_state:
+        st.session_state["dataset"] = demo_dataset()
+    return st.session_state["dataset"]
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading boundaries...")
+@st.cache_resource(max_entries=8, show_spinner="Reading boundaries...")
 def wards(path: str) -> gpd.GeoDataFrame:
     return read_wards(path)
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading incidents...")
-def incidents(paths: tuple[str, ...], wards_path: str) -> LoadedIncidents:
+@st.cache_resource(max_entries=4, show_spinner="Reading incidents...")
+def loaded(paths: tuple[str, ...], wards_path: str) -> LoadedIncidents:
     return load_incidents(list(paths), wards=wards(wards_path))
+
+
+@st.cache_data(max_entries=8)
+def population(path: str | None) -> pd.DataFrame | None:
+    return read_population(path) if path else None
+
+
+@st.cache_data(max_entries=32)
+def select(
+    paths: tuple[str, ...], wards_path: str, types: tuple[str, ...], period: str
+) -> gpd.GeoDataFrame:
+    """Incidents of the chosen types in one period (all types when none chosen)."""
+    inc = loaded(paths, wards_path).incidents
+    keep = parse_period(period).contains(inc["month"])
+    if types:
+        keep &= inc["crime_type"].astype(str).isin(types)
+    return inc.loc[keep]
+
+
+def area_m2(wards_path: str) -> float:
+    return float(wards(wards_path).union_all().area)
+
+
+@st.cache_data(max_entries=32, show_spinner="Finding hotspots...")
+def hotspot_result(
+    paths: tuple[str, ...],
+    wards_path: str,
+    types: tuple[str, ...],
+    period: str,
+    eps: float | None,
+    min_samples: int | None,
+) -> Hotspots:
+    inc = select(paths, wards_path, types, period)
+    return hotspots(inc, eps=eps, min_samples=min_samples, area_m2=area_m2(wards_path))
+
+
+@st.cache_data(max_entries=32)
+def suggested(paths, wards_path, types, period):
+    inc = select(paths, wards_path, types, period)
+    return suggest_parameters(inc, area_m2=area_m2(wards_path))
+
+
+@st.cache_data(max_entries=16, show_spinner="Scoring last period's hotspots...")
+def evaluation(
+    paths, wards_path, types, before: str, after: str, eps, min_samples
+) -> Evaluation:
+    """PAI and hit rate of the before period's hotspots on the after period."""
+    found = hotspot_result(paths, wards_path, types, before, eps, min_samples)
+    nxt = select(paths, wards_path, types, after)
+    n_before = len(select(paths, wards_path, types, before))
+    return evaluate_hotspots(
+        found.table, nxt, area_m2=area_m2(wards_path), before_total=n_before
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner="Gi* on a grid...")
+def gi_grid(paths, wards_path, types, period, cell_m: float) -> gpd.GeoDataFrame:
+    inc = select(paths, wards_path, types, period)
+    return gi_star_grid(inc, cell_m=cell_m, area=wards(wards_path).union_all())
+
+
+@st.cache_data(max_entries=16, show_spinner="HDBSCAN...")
+def hdbscan_count(paths, wards_path, types, period, min_cluster_size: int) -> int:
+    inc = select(paths, wards_path, types, period)
+    return int(hdbscan_hotspots(inc, min_cluster_size=min_cluster_size).max())
+
+
+@st.cache_data(max_entries=16, show_spinner="Comparing wards...")
+def change(
+    paths, wards_path, types, before: str, after: str, population_path: str | None
+) -> WardChange:
+    both = loaded(paths, wards_path)
+    b = select(paths, wards_path, types, before)
+    a = select(paths, wards_path, types, after)
+    return ward_change(
+        pd.concat([b, a]),
+        wards(wards_path),
+        before=parse_period(before),
+        after=parse_period(after),
+        population=population(population_path),
+        months_with_data=both.quality.months_in_data,
+    )
+
+
+def financial_years(months: list[str]) -> list[Period]:
+    """Financial years (April-March) that lie within the data's first and last month."""
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    out = []
+    for year in range(int(first[:4]) - 1, int(last[:4]) + 1):
+        p = parse_period(f"{year}/{(year + 1) % 100:02d}")
+        if p.start >= first and p.end <= last:
+            out.append(p)
+    return out

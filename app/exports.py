@@ -156,6 +156,29 @@ def hotspot_export_table(result: PatrolHotspots) -> gpd.GeoDataFrame:
     return out[[*first, *rest, "geometry"]]
 
 
+def patrol_pack(
+    result: PatrolHotspots,
+    *,
+    wards: gpd.GeoDataFrame | None = None,
+    top: int = 10,
+    synthetic: bool = False,
+) -> str:
+    """The printable patrol pack (self-contained HTML) of a hotspot result."""
+    from app.patrol_pack import patrol_pack_html
+    from geo.synthetic import DEMO_LABEL
+
+    label = result.period.label if result.period else "all data"
+    return patrol_pack_html(
+        result.hotspots.table,
+        title=f"Patrol hotspots: {label}",
+        subtitle=f"{result.incidents:,} incidents; hotspots ranked by incidents",
+        notes=result.notes,
+        wards=wards,
+        top=top,
+        synthetic_label=DEMO_LABEL if synthetic else None,
+    )
+
+
 def write_hotspots(
     result: PatrolHotspots,
     path: str | Path,
@@ -175,18 +198,7 @@ def write_hotspots(
             path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig")
         )
     if suffix in (".html", ".htm"):
-        from app.patrol_pack import patrol_pack_html
-
-        label = result.period.label if result.period else "all data"
-        html = patrol_pack_html(
-            result.hotspots.table,
-            title=f"Patrol hotspots: {label}",
-            subtitle=f"{result.incidents:,} incidents; hotspots ranked by incidents",
-            notes=result.notes,
-            wards=wards,
-            top=top,
-            synthetic_label=synthetic,
-        )
+        html = patrol_pack(result, wards=wards, top=top, synthetic=bool(synthetic))
         return write_atomic(path, lambda p: p.write_text(html, encoding="utf-8"))
     msg = f"--out {str(path)!r}: hotspots are written as .geojson, .csv or .html."
     raise GeoInputError(msg)

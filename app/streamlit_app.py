@@ -1,4 +1,4 @@
-"""Streamlit entry point: shared controls and navigation (pages in app/app_pages)."""
+"""Streamlit entry point: shared controls, navigation (pages in app/app_pages)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,16 @@ st.set_page_config(
     page_title="Hotspot mapper", page_icon=":round_pushpin:", layout="wide"
 )
 
-pages = [
+PAGES = [
     st.Page(
-        "app_pages/data_page.py", title="Data", icon=":material/database:", default=True
+        "app_pages/hotspots_page.py",
+        title="Patrol hotspots",
+        icon=":material/local_police:",
+        default=True,
     ),
+    st.Page("app_pages/wards_page.py", title="Ward changes", icon=":material/map:"),
+    st.Page("app_pages/data_page.py", title="Data", icon=":material/database:"),
 ]
-nav = st.navigation(pages)
-ui.sidebar()
+nav = st.navigation(PAGES)
+st.session_state["controls"] = ui.sidebar()
 nav.run()

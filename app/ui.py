@@ -1,22 +1,143 @@
-"""Shared UI pieces: the dataset in use, its label, and the shared controls."""
+"""Shared UI: the dataset label and the controls every page reads."""
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
+from html import escape
 
 import streamlit as st
 
 from app import data
+from geo.errors import GeoInputError
+from geo.incidents import LoadedIncidents
+from geo.periods import parse_period
+from geo.settings import ASB
+
+CUSTOM = "Custom..."
 
 
-def sidebar() -> None:
-    ds = data.current_dataset()
-    st.sidebar.markdown(f"**Dataset:** {html.escape(ds.label)}")
-    if ds.synthetic:
-        st.sidebar.warning(
-            "Synthetic demo data: a made-up town. No figure here is real."
-        )
+@dataclass(frozen=True)
+class Controls:
+    """What the user chose in the sidebar (plain values: cache keys)."""
+
+    dataset: data.Dataset
+    vintage: str
+    wards_path: str
+    types: tuple[str, ...]
+    before: str
+    after: str
+    loaded: LoadedIncidents
+
+    @property
+    def key(self) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+        return self.dataset.incidents, self.wards_path, self.types
+
+    @property
+    def unit(self) -> str:
+        return "reports" if self.types == (ASB,) else "incidents"
 
 
 def show_error(err: Exception) -> None:
-    st.error(str(err))
+    st.error(str(err), icon=":material/error:")
+
+
+def sidebar() -> Controls | None:
+    ds = data.current_dataset()
+    if not ds.synthetic:
+        st.sidebar.markdown(f"**Data:** {escape(ds.label)}")
+    else:
+        st.sidebar.warning(
+            "**Synthetic demo data**: Sandbay is a made-up town. "
+            "No figure here is real.",
+            icon=":material/science:",
+        )
+    vintage = st.sidebar.selectbox(
+        "Boundary set",
+        [label for label, _ in ds.wards],
+        help="Both periods are counted on this one set of wards.",
+    )
+    wards_path = ds.wards_path(vintage)
+    try:
+        loaded = data.loaded(ds.incidents, wards_path)
+    except GeoInputError as err:
+        show_error(err)
+        return None
+    types_present = sorted(loaded.incidents["crime_type"].astype(str).unique())
+    default = [ASB] if ASB in types_present else types_present[:1]
+    types = st.sidebar.multiselect(
+        "Crime types",
+        types_present,
+        default=default,
+        help="ASB counts are reports: one incident can be reported many times.",
+    )
+    if ASB in types:
+        st.sidebar.caption("ASB figures are *reports*, not incidents.")
+    before, after = _periods(loaded.quality.months_in_data)
+    return Controls(
+        dataset=ds,
+        vintage=vintage,
+        wards_path=wards_path,
+        types=tuple(types),
+        before=before,
+        after=after,
+        loaded=loaded,
+    )
+
+
+def _periods(months: list[str]) -> tuple[str, str]:
+    years = [p.label for p in data.financial_years(months)]
+    options = [*years, CUSTOM]
+    st.sidebar.markdown("**Periods** (financial years, April-March)")
+    col1, col2 = st.sidebar.columns(2)
+    b_default = max(len(years) - 2, 0)
+    a_default = max(len(years) - 1, 0)
+    before = col1.selectbox("Before", options, index=min(b_default, len(options) - 1))
+    after = col2.selectbox("After", options, index=min(a_default, len(options) - 1))
+    if before == CUSTOM or after == CUSTOM:
+        st.sidebar.caption(
+            "Any of: 2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03, 2021-01:2021-10"
+        )
+    if before == CUSTOM:
+        before = st.sidebar.text_input(
+            "Before period", value=months[0][:4] if months else ""
+        )
+    if after == CUSTOM:
+        after = st.sidebar.text_input(
+            "After period", value=months[-1][:4] if months else ""
+        )
+    return before, after
+
+
+def periods_or_stop(controls: Controls) -> None:
+    """Check both periods parse and differ; show the error and stop if not."""
+    try:
+        b, a = parse_period(controls.before), parse_period(controls.after)
+    except GeoInputError as err:
+        show_error(err)
+        st.stop()
+    if b.overlaps(a):
+        show_error(
+            GeoInputError(
+                f"periods {b.label} and {a.label} overlap; choose two separate periods."
+            )
+        )
+        st.stop()
+    if not controls.types:
+        st.info("Choose at least one crime type in the sidebar.")
+        st.stop()
+
+
+def controls() -> Controls:
+    """The sidebar's choices (set by streamlit_app.py); stops the page if none."""
+    chosen = st.session_state.get("controls")
+    if chosen is None:
+        st.stop()
+    return chosen
+
+
+def synthetic_banner(controls: Controls) -> None:
+    if controls.dataset.synthetic:
+        st.caption(
+            ":orange-background[SYNTHETIC DEMO DATA] Sandbay is made up; "
+            "load your own data on the Data page."
+        )

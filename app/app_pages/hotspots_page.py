@@ -1,0 +1,120 @@
+"""Patrol hotspots: ranked DBSCAN hotspots over a heat layer, with their PAI."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app import data, exports, maps, ui
+from geo.errors import GeoInputError
+from geo.patrol import PatrolHotspots
+from geo.periods import parse_period
+
+c = ui.controls()
+ui.periods_or_stop(c)
+st.title("Patrol hotspots")
+ui.synthetic_banner(c)
+period = st.radio(
+    "Find hotspots in",
+    [c.after, c.before],
+    horizontal=True,
+    help="The after period (the latest) is the one to plan patrols from.",
+)
+try:
+    suggestion = data.suggested(*c.key, period)
+except GeoInputError as err:
+    ui.show_error(err)
+    st.stop()
+
+with st.expander("Parameters: how hotspots are found", expanded=False):
+    st.markdown(
+        "DBSCAN groups incidents whose neighbourhood of radius **eps** holds at least "
+        "**min_samples** incidents. The defaults come from the data: "
+        + suggestion.reason
+    )
+    col1, col2, col3 = st.columns(3)
+    eps = col1.number_input(
+        "eps (metres)", 20.0, 1000.0, float(suggestion.eps), step=10.0
+    )
+    min_samples = col2.number_input(
+        "min_samples (incidents)", 2, 100_000, int(suggestion.min_samples), step=1
+    )
+    show_gi = col3.checkbox("Gi* hot cells (cross-check)", value=False)
+    hdb = col3.checkbox("HDBSCAN count (cross-check)", value=False)
+
+try:
+    found = data.hotspot_result(*c.key, period, eps, int(min_samples))
+except GeoInputError as err:
+    ui.show_error(err)
+    st.stop()
+table = found.table
+n = len(data.select(*c.key, period))
+
+pai_text = "n/a"
+other = c.before if period == c.after else None
+if other and parse_period(other).end < parse_period(period).start:
+    ev = data.evaluation(*c.key, other, period, eps, int(min_samples))
+    pai_text = f"{ev.pai:.1f}" if ev.pai == ev.pai else "n/a"
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Hotspots", len(table))
+m2.metric(
+    f"{c.unit.capitalize()} in hotspots", f"{int(table['incidents'].sum()):,} of {n:,}"
+)
+m3.metric("Share of the area", f"{table.area.sum() / data.area_m2(c.wards_path):.1%}")
+m4.metric(
+    "PAI of last period's hotspots",
+    pai_text,
+    help="Predictive accuracy index of the before period's hotspots on this period: "
+    "(share of incidents inside) / (share of area). Above 1 beats chance.",
+)
+
+grid = data.gi_grid(*c.key, period, 150.0) if show_gi else None
+col_map, col_table = st.columns([3, 2])
+with col_map:
+    m = maps.hotspot_map(
+        table,
+        incidents=data.select(*c.key, period),
+        wards=data.wards(c.wards_path),
+        grid=grid,
+    )
+    st_folium(
+        m, returned_objects=[], height=560, use_container_width=True, key="hotspot_map"
+    )
+with col_table:
+    shown = pd.DataFrame(table.drop(columns="geometry"))[
+        ["rank", "incidents", "locations", "streets", "wards", "top_types", "area_m2"]
+    ]
+    st.dataframe(shown, hide_index=True, height=420)
+    if hdb:
+        k = data.hdbscan_count(*c.key, period, max(int(min_samples), 5))
+        st.caption(
+            f"HDBSCAN (self-adjusting, min cluster size {max(int(min_samples), 5)}) "
+            f"finds {k} clusters."
+        )
+    result = PatrolHotspots(
+        found, parse_period(period), None, None, n, [found.parameters.reason]
+    )
+    export = exports.hotspot_export_table(result)
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(
+        "GeoJSON",
+        export.to_json(),
+        f"hotspots_{period}.geojson".replace("/", "-"),
+        "application/geo+json",
+    )
+    d2.download_button(
+        "CSV",
+        pd.DataFrame(export.drop(columns="geometry"))
+        .to_csv(index=False)
+        .encode("utf-8-sig"),
+        f"hotspots_{period}.csv".replace("/", "-"),
+        "text/csv",
+    )
+    d3.download_button(
+        "Patrol pack",
+        exports.patrol_pack(
+            result, wards=data.wards(c.wards_path), synthetic=c.dataset.synthetic
+        ),
+        f"patrol_pack_{period}.html".replace("/", "-"),
+        "text/html",
+    )

@@ -1,0 +1,73 @@
+"""Ward changes: choropleth, table, headline sentences and the monthly trend."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app import data, maps, ui
+from geo.errors import GeoInputError
+
+c = ui.controls()
+ui.periods_or_stop(c)
+st.title("Ward changes")
+ui.synthetic_banner(c)
+try:
+    result = data.change(
+        *c.key, c.before, c.after, c.dataset.population_path(c.vintage)
+    )
+except GeoInputError as err:
+    ui.show_error(err)
+    st.stop()
+
+for line in result.headlines:
+    st.markdown(f"- {line}")
+for caveat in result.caveats:
+    (st.warning if caveat.startswith("WARNING") else st.caption)(caveat)
+
+measures = {
+    "Change (%)": ("pct_change", True),
+    "Change": ("change", True),
+    "z (test statistic)": ("z", True),
+}
+if result.table["after_rate"].notna().any():
+    measures["After: rate per 1,000"] = ("after_rate", False)
+    measures["Before: rate per 1,000"] = ("before_rate", False)
+measures["After: count"] = ("after", False)
+choice = st.selectbox("Map", list(measures))
+column, diverging = measures[choice]
+col_map, col_table = st.columns([3, 2])
+with col_map:
+    m = maps.ward_map(
+        data.wards(c.wards_path),
+        result.table,
+        column=column,
+        caption=choice,
+        diverging=diverging,
+    )
+    st_folium(
+        m, returned_objects=[], height=520, use_container_width=True, key="ward_map"
+    )
+with col_table:
+    table = result.table.drop(columns=["p_value"]).rename(
+        columns={"p_adjusted": "p (FDR)"}
+    )
+    st.dataframe(table, hide_index=True, height=420)
+    st.download_button(
+        "Ward table (CSV)",
+        result.table.to_csv(index=False).encode("utf-8-sig"),
+        "ward_change.csv",
+        "text/csv",
+    )
+
+st.subheader("Month by month")
+monthly = result.monthly
+if not monthly.empty:
+    chart = pd.DataFrame(
+        {
+            f"Before ({c.before})": monthly["before"].to_numpy(),
+            f"After ({c.after})": monthly["after"].to_numpy(),
+        },
+        index=pd.Index(monthly["position"].to_numpy(), name="month of the period"),
+    )
+    st.line_chart(chart, x_label="Month of the period", y_label=c.unit.capitalize())
+st.dataframe(result.by_type, hide_index=True)
