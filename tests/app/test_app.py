@@ -1,0 +1,80 @@
+"""Page logic with Streamlit's AppTest, on the synthetic demo data."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app" / "streamlit_app.py")
+PAGES = [
+    "app_pages/hotspots_page.py",
+    "app_pages/wards_page.py",
+    "app_pages/data_page.py",
+]
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_demo_data(page):
+    at = _app()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("Synthetic demo data" in w.value for w in at.sidebar.warning)
+
+
+def test_hotspot_parameters_change_the_figures():
+    at = _app()
+    assert not at.exception
+    before = _metric(at, "Hotspots")
+    at.number_input[1].set_value(int(at.number_input[1].value) * 3).run()
+    after = _metric(at, "Hotspots")
+    assert int(after) < int(before)
+    assert not at.exception
+
+
+def test_ward_page_periods_change_the_headlines():
+    at = _app()
+    at.switch_page("app_pages/wards_page.py").run()
+    headline = next(m.value for m in at.markdown if "to 2023/24" in m.value)
+    before = at.sidebar.selectbox[1]
+    assert before.label == "Before"
+    before.set_value("2021/22").run()
+    changed = next(m.value for m in at.markdown if "to 2023/24" in m.value)
+    assert "2021/22" in changed
+    assert changed != headline
+    assert not at.exception
+
+
+def test_bad_custom_period_shows_an_error():
+    at = _app()
+    assert at.sidebar.selectbox[2].label == "After"
+    at.sidebar.selectbox[2].set_value("Custom...").run()
+    at.sidebar.text_input[0].set_value("last spring").run()
+    assert any("not understood" in e.value for e in at.error)
+    assert not at.exception
+
+
+def test_malformed_upload_shows_error_and_keeps_previous_data():
+    at = _app()
+    at.switch_page("app_pages/data_page.py").run()
+    read_before = _metric(at, "Rows read")
+    at.file_uploader[0].set_value(("broken.csv", b"this is not a table\n", "text/csv"))
+    at.file_uploader[1].set_value(
+        ("wards.geojson", b'{"type": "FeatureCollection"', "application/json")
+    )
+    at.button[0].click().run()  # the form's Load button
+    assert any("not a vector file" in e.value or "CSV" in e.value for e in at.error)
+    assert not at.exception
+    at.switch_page("app_pages/data_page.py").run()
+    assert _metric(at, "Rows read") == read_before
