@@ -416,12 +416,13 @@ def hotspots(
     min_samples: int | None = None,
     area_m2: float | None = None,
     algorithm: Algorithm = "auto",
-    buffer_m: float = 25.0,
+    buffer_m: float | None = None,
 ) -> Hotspots:
     """Find, rank and describe hotspots; parameters not given are chosen from data.
 
     See :func:`suggest_parameters`, :func:`find_hotspots` and
-    :func:`hotspot_table` for the parameters.
+    :func:`hotspot_table` for the parameters. ``buffer_m`` defaults to half of
+    ``eps``: the hotspot's shape reaches that far beyond its outermost locations.
     """
     params = suggest_parameters(incidents, area_m2=area_m2, eps=eps)
     if min_samples is not None:
@@ -437,7 +438,8 @@ def hotspots(
     labels = find_hotspots(
         incidents, eps=params.eps, min_samples=params.min_samples, algorithm=algorithm
     )
-    table = hotspot_table(incidents, labels, buffer_m=buffer_m)
+    margin = params.eps / 2 if buffer_m is None else buffer_m
+    table = hotspot_table(incidents, labels, buffer_m=margin)
     return Hotspots(parameters=params, labels=labels, table=table)
 
 

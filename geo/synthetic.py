@@ -144,8 +144,8 @@ def generate_demo(seed: int = 20_230_501) -> Demo:
     moved = seeds.copy()
     moved[[1, 4, 7]] += np.array([[420.0, -300.0], [-380.0, 350.0], [300.0, 420.0]])
     wards_after = _wards(moved, outline, vintage="23")
-    points = _map_points(rng, outline)
     hotspots, displacement = _planted()
+    points = _map_points(rng, outline, busy=[h.centre for h in hotspots])
     rows = _incidents(rng, points, hotspots)
     cameras = _cameras(hotspots)
     population = _population(wards_before, points)
@@ -193,16 +193,24 @@ def _wards(
     )
 
 
-def _map_points(rng: np.random.Generator, outline: shapely.Polygon) -> pd.DataFrame:
-    """Anonymised map points every ~90 m, like police.uk's snap points."""
+def _map_points(
+    rng: np.random.Generator, outline: shapely.Polygon, *, busy: list[tuple]
+) -> pd.DataFrame:
+    """Anonymised map points on a jittered 90 m lattice, about half of it kept."""
     minx, miny, maxx, maxy = outline.bounds
     xs = np.arange(minx, maxx, 90.0)
     ys = np.arange(miny, maxy, 90.0)
     gx, gy = np.meshgrid(xs, ys)
     col, row = np.meshgrid(np.arange(xs.size), np.arange(ys.size))
-    x = gx.ravel() + rng.uniform(-20, 20, gx.size)
-    y = gy.ravel() + rng.uniform(-20, 20, gy.size)
-    inside = shapely.contains_xy(outline, x, y)
+    x = gx.ravel() + rng.uniform(-30, 30, gx.size)
+    y = gy.ravel() + rng.uniform(-30, 30, gy.size)
+    # about half the lattice: police.uk's points sit on streets, not everywhere;
+    # busy places (within 150 m of a planted hotspot) keep every street point
+    near = np.zeros(x.size, bool)
+    for bx, by in busy:
+        near |= np.hypot(x - bx, y - by) < 150
+    keep = (rng.random(gx.size) < 0.5) | near
+    inside = shapely.contains_xy(outline, x, y) & keep
     row, col = row.ravel()[inside], col.ravel()[inside]
     street = np.where(
         (row + col) % 2 == 0,
@@ -254,7 +262,7 @@ def _planted() -> tuple[tuple[PlantedHotspot, ...], dict]:
             "Millfield estate",
             (cx - 1800, cy + 2000),
             80,
-            22,
+            30,
             ("Burglary", "Criminal damage and arson", ASB),
         ),
         PlantedHotspot(

@@ -123,7 +123,8 @@ def test_hotspot_table_hand_worked(two_clusters):
 def test_single_point_hotspot_has_an_area():
     pts = _pts([10] * 20, [10] * 20)
     table = hotspots(pts, eps=100, min_samples=5).table
-    assert table["area_m2"].iloc[0] == pytest.approx(np.pi * 25**2, rel=0.01)
+    # the default margin is eps / 2: a circle of radius 50 m
+    assert table["area_m2"].iloc[0] == pytest.approx(np.pi * 50**2, rel=0.01)
 
 
 def test_inputs_unchanged_and_index_kept(two_clusters):
