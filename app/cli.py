@@ -18,11 +18,12 @@ import geopandas as gpd
 from app import exports
 from geo import patrol
 from geo.change import read_population, ward_change
+from geo.displacement import displacement, wdq
 from geo.errors import GeoInputError
 from geo.incidents import Columns, LoadedIncidents
 from geo.load import load_incidents
 from geo.periods import Period, parse_period
-from geo.settings import WARD_TOLERANCE_M
+from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.wards import read_wards
 
@@ -163,6 +164,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="F.csv, one row per ward")
     p.set_defaults(run=_cmd_wards)
 
+    p = sub.add_parser("displacement", help="hotspots of two periods, matched")
+    _add_input_args(p, wards="required")
+    p.add_argument("--before", required=True, help="the earlier period")
+    p.add_argument("--after", required=True, help="the later period")
+    p.add_argument("--eps", type=float, help="metres (default: from the before period)")
+    p.add_argument("--min-samples", type=int, help="(default: from the before period)")
+    p.add_argument(
+        "--max-shift-m",
+        type=float,
+        default=500.0,
+        help="largest move of a hotspot counted as 'shifted' (default %(default)s)",
+    )
+    p.add_argument("--out", required=True, type=Path, help="F.geojson")
+    p.set_defaults(run=_cmd_displacement)
+
+    p = sub.add_parser("wdq", help="weighted displacement quotient of a target area")
+    _add_input_args(p)
+    p.add_argument(
+        "--target",
+        required=True,
+        help="polygon file, or with --wards a ward code or name",
+    )
+    p.add_argument("--before", required=True, help="the earlier period")
+    p.add_argument("--after", required=True, help="the later period")
+    p.add_argument(
+        "--buffer-m",
+        type=float,
+        default=250.0,
+        help="width of the ring round the target (default %(default)s m)",
+    )
+    p.add_argument(
+        "--control",
+        help="control area: polygon file, or with --wards ward codes/names "
+        "separated by commas (default: the rest of the boundaries)",
+    )
+    p.add_argument("--out", required=True, type=Path, help="F.json")
+    p.set_defaults(run=_cmd_wdq)
+
     p = sub.add_parser("demo", help="write the synthetic demo dataset")
     p.add_argument("--out", required=True, type=Path, help="folder for the demo data")
     p.add_argument("--boundaries-out", type=Path, help="folder for the demo wards")
@@ -267,6 +306,93 @@ def _cmd_wards(args: argparse.Namespace) -> None:
         sys.stderr.write(line + "\n")
     path = exports.write_table(result.table, args.out)
     sys.stderr.write(f"wrote {len(result.table)} wards to {path}\n")
+
+
+def _split(incidents: gpd.GeoDataFrame, before: Period, after: Period):
+    return (
+        incidents.loc[before.contains(incidents["month"])],
+        incidents.loc[after.contains(incidents["month"])],
+    )
+
+
+def _cmd_displacement(args: argparse.Namespace) -> None:
+    before, after = parse_period(args.before), parse_period(args.after)
+    if before.overlaps(after):
+        msg = f"periods {before.label} and {after.label} overlap; choose separate ones."
+        raise GeoInputError(msg)
+    wards = wards_from_args(args)
+    loaded = load_from_args(args, [before, after], wards=wards)
+    b, a = _split(loaded.incidents, before, after)
+    result = displacement(
+        b,
+        a,
+        area_m2=float(wards.union_all().area),
+        eps=args.eps,
+        min_samples=args.min_samples,
+        max_shift_m=args.max_shift_m,
+    )
+    for line in result.notes:
+        sys.stderr.write(line + "\n")
+    matched = result.matched.to_crs("EPSG:4326")
+    path = exports.write_atomic(args.out, lambda p: _geojson(matched, p))
+    sys.stderr.write(f"wrote {len(matched)} hotspots to {path}\n")
+
+
+def _geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    if path.suffix.lower() not in (".geojson", ".json"):
+        msg = f"--out {str(path)!r}: this output is written as .geojson."
+        raise GeoInputError(msg)
+    gdf.to_file(path, driver="GeoJSON")
+
+
+def _area(spec: str, wards: gpd.GeoDataFrame | None, role: str):
+    """A polygon from a file, or from ward codes/names of the boundary set."""
+    path = Path(spec)
+    if path.exists():
+        try:
+            shapes = gpd.read_file(path)
+        except Exception as err:  # pyogrio raises several types for bad files
+            msg = (
+                f"{role} file {spec!r} is not a vector file geopandas can read ({err})."
+            )
+            raise GeoInputError(msg) from err
+        if shapes.crs is None:
+            msg = f"{role} file {spec!r} has no CRS; save it with one."
+            raise GeoInputError(msg)
+        polys = shapes.to_crs(WORKING_CRS).geometry
+        polys = polys[polys.geom_type.isin(["Polygon", "MultiPolygon"])]
+        if polys.empty:
+            msg = f"{role} file {spec!r} has no polygons."
+            raise GeoInputError(msg)
+        return polys.make_valid().union_all()
+    if wards is None:
+        msg = f"{role} {spec!r} is not a file; to name wards, give --wards too."
+        raise GeoInputError(msg)
+    names = [s.strip().lower() for s in spec.split(",") if s.strip()]
+    hit = wards["ward_code"].str.lower().isin(names) | wards[
+        "ward_name"
+    ].str.lower().isin(names)
+    if not hit.any():
+        msg = (
+            f"{role} {spec!r} matches no ward code or name; wards are: "
+            f"{', '.join(wards['ward_name'])}."
+        )
+        raise GeoInputError(msg)
+    return wards.loc[hit].union_all()
+
+
+def _cmd_wdq(args: argparse.Namespace) -> None:
+    before, after = parse_period(args.before), parse_period(args.after)
+    wards = wards_from_args(args)
+    target = _area(args.target, wards, "target")
+    control = _area(args.control, wards, "control") if args.control else None
+    loaded = load_from_args(args, [before, after], wards=wards)
+    b, a = _split(loaded.incidents, before, after)
+    area = wards.union_all() if wards is not None else None
+    result = wdq(b, a, target, area=area, control=control, buffer_m=args.buffer_m)
+    sys.stderr.write(result.interpretation + "\n")
+    path = exports.write_json(result.to_dict(), args.out)
+    sys.stderr.write(f"wrote the WDQ to {path}\n")
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:

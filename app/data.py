@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.change import WardChange, read_population, ward_change
+from geo.displacement import Displacement, WDQResult, displacement, wdq
 from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.gistar import gi_star_grid
 from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots, suggest_parameters
@@ -174,3 +175,36 @@ def financial_years(months: list[str]) -> list[Period]:
         if p.start >= first and p.end <= last:
             out.append(p)
     return out
+
+
+@st.cache_data(max_entries=16, show_spinner="Matching hotspots...")
+def displacement_result(
+    paths, wards_path, types, before: str, after: str
+) -> Displacement:
+    return displacement(
+        select(paths, wards_path, types, before),
+        select(paths, wards_path, types, after),
+        area_m2=area_m2(wards_path),
+        history=loaded(paths, wards_path).incidents,
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner="WDQ...")
+def wdq_result(
+    paths, wards_path, types, before, after, target: str, buffer_m: float
+) -> WDQResult:
+    w = wards(wards_path)
+    if target.startswith("Hotspot "):
+        found = displacement_result(paths, wards_path, types, before, after)
+        hid = int(target.split()[1])
+        table = found.before_hotspots
+        shape = table.loc[table["hotspot_id"] == hid].geometry.iloc[0]
+    else:
+        shape = w.loc[w["ward_name"] == target].union_all()
+    return wdq(
+        select(paths, wards_path, types, before),
+        select(paths, wards_path, types, after),
+        shape,
+        area=w.union_all(),
+        buffer_m=buffer_m,
+    )

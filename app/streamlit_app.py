@@ -25,6 +25,11 @@ PAGES = [
         default=True,
     ),
     st.Page("app_pages/wards_page.py", title="Ward changes", icon=":material/map:"),
+    st.Page(
+        "app_pages/displacement_page.py",
+        title="Displacement",
+        icon=":material/moving:",
+    ),
     st.Page("app_pages/data_page.py", title="Data", icon=":material/database:"),
 ]
 nav = st.navigation(PAGES)

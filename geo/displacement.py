@@ -29,12 +29,15 @@ import shapely
 
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
+from geo.hotspots import hotspots
 
 __all__ = [
     "DISPLACEMENT_COLUMNS",
     "MIN_WDQ_COUNT",
     "NEW_LOCATION_WARNING",
+    "Displacement",
     "WDQResult",
+    "displacement",
     "match_hotspots",
     "new_location_share",
     "resnapped_months",
@@ -469,3 +472,100 @@ def resnapped_months(incidents: gpd.GeoDataFrame, *, share: float = 0.5) -> list
     prev = new.shift(1)
     jump = (new > share) & (new > 3 * prev)  # not a slow build-up of new points
     return [m for m in new.index[1:] if jump[m]]
+
+
+@dataclass(frozen=True)
+class Displacement:
+    """Hotspots of two periods matched, with the checks that qualify them."""
+
+    matched: gpd.GeoDataFrame
+    before_hotspots: gpd.GeoDataFrame
+    after_hotspots: gpd.GeoDataFrame
+    eps: float
+    min_samples: int
+    new_location_share: float
+    resnapped: list[str]
+    notes: list[str]
+
+
+def displacement(
+    before: gpd.GeoDataFrame,
+    after: gpd.GeoDataFrame,
+    *,
+    area_m2: float | None = None,
+    eps: float | None = None,
+    min_samples: int | None = None,
+    max_shift_m: float = 500.0,
+    history: gpd.GeoDataFrame | None = None,
+) -> Displacement:
+    """Find hotspots in both periods with the same parameters, and match them.
+
+    The parameters are chosen from the before period (the baseline) unless
+    given, so that a hotspot is held to one standard in both periods.
+
+    Parameters
+    ----------
+    before, after : GeoDataFrame
+        Incidents of the two periods (same crime types), metres.
+    area_m2 : float, optional
+        Area of the boundaries (for the density rule).
+    eps, min_samples : optional
+        DBSCAN parameters; chosen from the before period when omitted.
+    max_shift_m : float
+        Largest distance for a ceased and an emerging hotspot to count as shifted.
+    history : GeoDataFrame, optional
+        All incidents loaded (any type, any month), to date any re-snapping of
+        police.uk's map points; defaults to both periods together.
+
+    Returns
+    -------
+    Displacement
+    """
+    if before.empty or after.empty:
+        msg = "one of the periods has no incidents; choose periods with data."
+        raise GeoInputError(msg)
+    found_b = hotspots(before, eps=eps, min_samples=min_samples, area_m2=area_m2)
+    p = found_b.parameters
+    found_a = hotspots(after, eps=p.eps, min_samples=p.min_samples, area_m2=area_m2)
+    matched = match_hotspots(
+        found_b.table,
+        found_a.table,
+        before_incidents=before,
+        after_incidents=after,
+        max_shift_m=max_shift_m,
+    )
+    share = new_location_share(before, after)
+    resnapped = resnapped_months(
+        history if history is not None else pd.concat([before, after])
+    )
+    counts = matched.groupby(["period", "status"]).size()
+    notes = [
+        f"Both periods clustered with eps {p.eps:g} m and min_samples {p.min_samples} "
+        "(chosen from the before period).",
+        "Before: "
+        + ", ".join(f"{n} {s}" for (per, s), n in counts.items() if per == "before")
+        + "; after: "
+        + ", ".join(f"{n} {s}" for (per, s), n in counts.items() if per == "after")
+        + ".",
+    ]
+    if share > NEW_LOCATION_WARNING:
+        when = (
+            f" (police.uk re-snapped its map points in {', '.join(resnapped)})"
+            if resnapped
+            else ""
+        )
+        notes.append(
+            f"WARNING: {share:.0%} of the after period's incidents sit on map points "
+            f"never used before{when}; apparent movement at street scale may be an "
+            "artefact of the map points changing, not of crime moving."
+        )
+    return Displacement(
+        matched=matched,
+        before_hotspots=found_b.table,
+        after_hotspots=found_a.table,
+        eps=p.eps,
+        min_samples=p.min_samples,
+        new_location_share=share,
+        resnapped=resnapped,
+        notes=notes,
+    )

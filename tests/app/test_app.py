@@ -9,6 +9,7 @@ APP = str(ROOT / "app" / "streamlit_app.py")
 PAGES = [
     "app_pages/hotspots_page.py",
     "app_pages/wards_page.py",
+    "app_pages/displacement_page.py",
     "app_pages/data_page.py",
 ]
 

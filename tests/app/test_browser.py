@@ -18,7 +18,12 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PAGES = {"hotspots_page": True, "wards_page": True, "data_page": False}
+PAGES = {
+    "hotspots_page": True,
+    "wards_page": True,
+    "displacement_page": True,
+    "data_page": False,
+}
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 

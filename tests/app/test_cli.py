@@ -171,3 +171,34 @@ def test_wards_command(demo, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "ASB fell in" in err
     assert "reports, not incidents" in err
+
+
+def test_displacement_command(demo, tmp_path):
+    out = tmp_path / "d.geojson"
+    args = [
+        "displacement", str(demo["incidents"]), "--wards", str(demo["wards_after"]),
+        "--before", "2022", "--after", "2023", "--type", "ASB", "--out", str(out),
+    ]  # fmt: skip
+    assert main(args) == 0
+    got = gpd.read_file(out)
+    assert set(got["status"]) <= {"persistent", "emerging", "ceased", "shifted"}
+    assert "shifted" in set(got["status"])
+    for col in ("before_incidents", "after_incidents", "matched_id", "shift_m"):
+        assert col in got.columns
+
+
+def test_wdq_command(demo, tmp_path, capsys):
+    out = tmp_path / "w.json"
+    base = [
+        "wdq", str(demo["incidents"]), "--wards", str(demo["wards_after"]),
+        "--before", "2022", "--after", "2023", "--type", "ASB", "--out", str(out),
+    ]  # fmt: skip
+    assert main([*base, "--target", "Old Town"]) == 0
+    got = json.loads(out.read_text())
+    assert list(got)[:9] == [
+        "target_before", "target_after", "buffer_before", "buffer_after",
+        "control_before", "control_after", "wdq", "total_net_effect", "interpretation",
+    ]  # fmt: skip
+    assert got["target_before"] > 0
+    assert main([*base, "--target", "Atlantis"]) == 2
+    assert "matches no ward code or name" in capsys.readouterr().err
