@@ -17,13 +17,15 @@ import geopandas as gpd
 
 from app import exports
 from geo import patrol
+from geo.cctv import before_after, coverage, read_cameras, suggest_sites
 from geo.change import read_population, ward_change
 from geo.displacement import displacement, wdq
 from geo.errors import GeoInputError
+from geo.hotspots import hotspots
 from geo.incidents import Columns, LoadedIncidents
 from geo.load import load_incidents
 from geo.periods import Period, parse_period
-from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
+from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M, WORKING_CRS
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.wards import read_wards
 
@@ -201,6 +203,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, type=Path, help="F.json")
     p.set_defaults(run=_cmd_wdq)
+
+    p = sub.add_parser("coverage", help="CCTV coverage of hotspots and incidents")
+    _add_input_args(p)
+    p.add_argument(
+        "--cameras", required=True, type=Path, help="camera list (CSV or GeoJSON)"
+    )
+    p.add_argument("--period", help="the period (default: all data)")
+    p.add_argument(
+        "--range-m",
+        type=float,
+        default=DEFAULT_CAMERA_RANGE_M,
+        help="range of cameras that give none (default %(default)s m, full circle)",
+    )
+    p.add_argument("--sites", type=int, default=3, help="new camera sites to suggest")
+    p.add_argument(
+        "--go-live", help="month new cameras went live (YYYY-MM) for before/after"
+    )
+    p.add_argument("--out", required=True, type=Path, help="F.csv, one row per hotspot")
+    p.set_defaults(run=_cmd_coverage)
 
     p = sub.add_parser("demo", help="write the synthetic demo dataset")
     p.add_argument("--out", required=True, type=Path, help="folder for the demo data")
@@ -393,6 +414,45 @@ def _cmd_wdq(args: argparse.Namespace) -> None:
     sys.stderr.write(result.interpretation + "\n")
     path = exports.write_json(result.to_dict(), args.out)
     sys.stderr.write(f"wrote the WDQ to {path}\n")
+
+
+def _cmd_coverage(args: argparse.Namespace) -> None:
+    cams = read_cameras(args.cameras, default_range_m=args.range_m)
+    wards = wards_from_args(args)
+    period = parse_period(args.period) if args.period else None
+    loaded = load_from_args(args, [], wards=wards)
+    inc = loaded.incidents
+    current = inc.loc[period.contains(inc["month"])] if period else inc
+    if current.empty:
+        msg = f"no incidents in {period.label}; choose another period."
+        raise GeoInputError(msg)
+    area = float(wards.union_all().area) if wards is not None else None
+    found = hotspots(current, area_m2=area)
+    result = coverage(current, cams.cameras, found.labels)
+    for line in [*cams.notes, found.parameters.reason]:
+        sys.stderr.write(line + "\n")
+    everything = result.table.iloc[-1]
+    sys.stderr.write(
+        f"{everything['covered_incidents']:,} of {everything['incidents']:,} incidents "
+        f"({everything['covered_share']:.1%}) are in camera view; "
+        f"{len(result.uncovered)} hotspot(s) have under half their incidents in view.\n"
+    )
+    sites = suggest_sites(
+        current, cams.cameras, found.labels, k=args.sites, range_m=args.range_m
+    )
+    for row in sites.itertuples():
+        sys.stderr.write(
+            f"new site {row.order}: +{row.gain} incidents in view "
+            f"({row.cumulative_share:.1%} of the period covered)\n"
+        )
+    try:
+        sys.stderr.write(
+            before_after(inc, cams.cameras, go_live=args.go_live).interpretation + "\n"
+        )
+    except GeoInputError as err:
+        sys.stderr.write(f"before/after: {err}\n")
+    path = exports.write_table(result.table, args.out)
+    sys.stderr.write(f"wrote {len(result.table)} rows to {path}\n")
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:

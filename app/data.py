@@ -14,6 +14,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.cctv import (
+    CameraList,
+    before_after,
+    camera_views,
+    coverage,
+    read_cameras,
+    suggest_sites,
+)
 from geo.change import WardChange, read_population, ward_change
 from geo.displacement import Displacement, WDQResult, displacement, wdq
 from geo.evaluate import Evaluation, evaluate_hotspots
@@ -208,3 +216,33 @@ def wdq_result(
         area=w.union_all(),
         buffer_m=buffer_m,
     )
+
+
+@st.cache_data(max_entries=8)
+def cameras(path: str, range_m: float) -> CameraList:
+    return read_cameras(path, default_range_m=range_m)
+
+
+@st.cache_data(max_entries=16, show_spinner="Camera coverage...")
+def cctv_result(
+    paths, wards_path, types, period: str, cams_path: str, range_m: float, k: int
+):
+    inc = select(paths, wards_path, types, period)
+    cams = cameras(cams_path, range_m)
+    found = hotspot_result(paths, wards_path, types, period, None, None)
+    cov = coverage(inc, cams.cameras, found.labels)
+    return {
+        "coverage": cov,
+        "hotspots": found.table,
+        "views": camera_views(cams.cameras),
+        "sites": suggest_sites(inc, cams.cameras, found.labels, k=k, range_m=range_m),
+        "notes": cams.notes,
+    }
+
+
+@st.cache_data(max_entries=16)
+def cctv_before_after(paths, wards_path, types, cams_path, range_m, go_live):
+    inc = loaded(paths, wards_path).incidents
+    if types:
+        inc = inc.loc[inc["crime_type"].astype(str).isin(types)]
+    return before_after(inc, cameras(cams_path, range_m).cameras, go_live=go_live)

@@ -357,7 +357,7 @@ def displacement_map(
             tooltip=folium.GeoJsonTooltip(["status", "period", "hotspot_id"]),
             popup=folium.GeoJsonPopup(fields),
         ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
@@ -436,5 +436,5 @@ def camera_map(
                 ["order", "gain"], aliases=["Pick", "Incidents gained"]
             ),
         ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m

@@ -30,6 +30,7 @@ PAGES = [
         title="Displacement",
         icon=":material/moving:",
     ),
+    st.Page("app_pages/cctv_page.py", title="CCTV", icon=":material/videocam:"),
     st.Page("app_pages/data_page.py", title="Data", icon=":material/database:"),
 ]
 nav = st.navigation(PAGES)

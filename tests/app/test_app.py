@@ -10,6 +10,7 @@ PAGES = [
     "app_pages/hotspots_page.py",
     "app_pages/wards_page.py",
     "app_pages/displacement_page.py",
+    "app_pages/cctv_page.py",
     "app_pages/data_page.py",
 ]
 

@@ -22,6 +22,7 @@ PAGES = {
     "hotspots_page": True,
     "wards_page": True,
     "displacement_page": True,
+    "cctv_page": True,
     "data_page": False,
 }
 SHOTS = ROOT / "artifacts" / "screenshots"

@@ -202,3 +202,23 @@ def test_wdq_command(demo, tmp_path, capsys):
     assert got["target_before"] > 0
     assert main([*base, "--target", "Atlantis"]) == 2
     assert "matches no ward code or name" in capsys.readouterr().err
+
+
+def test_coverage_command(demo, tmp_path, capsys):
+    out = tmp_path / "c.csv"
+    args = [
+        "coverage", str(demo["incidents"]), "--wards", str(demo["wards_after"]),
+        "--cameras", str(demo["cameras"]), "--period", "2023/24", "--out", str(out),
+    ]  # fmt: skip
+    assert main(args) == 0
+    table = pd.read_csv(out, dtype={"hotspot_id": str})
+    assert list(table.columns) == [
+        "hotspot_id", "incidents", "covered_incidents", "covered_share", "cameras",
+    ]  # fmt: skip
+    last = table.iloc[-1]
+    assert last["hotspot_id"] == "all"
+    assert last["incidents"] > table["incidents"].iloc[:-1].sum()
+    err = capsys.readouterr().err
+    assert "full circle of 100 m is assumed" in err
+    assert "new site 1" in err
+    assert "live 2022-10" in err

@@ -1,0 +1,199 @@
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.cctv import (
+    before_after,
+    camera_views,
+    coverage,
+    covered_by,
+    read_cameras,
+    suggest_sites,
+)
+from geo.errors import GeoInputError
+from geo.settings import WORKING_CRS
+from tests.conftest import ORIGIN, lonlat
+
+
+def _cams(rows):
+    """rows: (x, y, range_m, bearing, fov) in metres/degrees from (0, 0)."""
+    x, y, r, b, f = zip(*rows, strict=True)
+    return gpd.GeoDataFrame(
+        {
+            "camera_id": [f"C{i}" for i in range(len(rows))],
+            "range_m": r,
+            "bearing": b,
+            "fov": f,
+        },
+        geometry=gpd.points_from_xy(x, y),
+        crs=WORKING_CRS,
+    )
+
+
+def _pts(xy):
+    xs, ys = zip(*xy, strict=True)
+    return gpd.GeoDataFrame(geometry=gpd.points_from_xy(xs, ys), crs=WORKING_CRS)
+
+
+def test_sector_geometry_by_hand():
+    cam = _cams(
+        [(0, 0, 100, 90, 60)]
+    )  # looks east, 60 degrees wide; 5th point on the edge
+    pts = _pts(
+        [
+            (50, 0),
+            (0, 50),
+            (100, 0),
+            (100.01, 0),
+            (50 * np.cos(np.radians(30)), 50 * np.sin(np.radians(30))),
+            (50 * np.cos(np.radians(31)), 50 * np.sin(np.radians(31))),
+        ]
+    )
+    seen, _ = covered_by(pts, cam)
+    assert seen.tolist() == [0, 2, 4]  # east yes, north no, exactly at range yes
+
+
+def test_circle_when_no_direction_and_bearing_wraps():
+    circle = _cams([(0, 0, 100, np.nan, np.nan)])
+    assert covered_by(_pts([(0, 99), (-70, -70), (0, 101)]), circle)[0].tolist() == [
+        0,
+        1,
+    ]
+    north = _cams([(0, 0, 100, 350, 40)])  # 330..10 degrees, across north
+    assert covered_by(_pts([(5, 50), (-5, 50), (50, 5)]), north)[0].tolist() == [0, 1]
+
+
+def test_views_for_the_map():
+    views = camera_views(_cams([(0, 0, 100, 90, 60), (500, 0, 50, np.nan, np.nan)]))
+    assert views.geometry.iloc[0].area == pytest.approx(np.pi * 100**2 / 6, rel=0.02)
+    assert views.geometry.iloc[1].area == pytest.approx(np.pi * 50**2, rel=0.02)
+
+
+def test_coverage_table_and_all_row():
+    cams = _cams([(0, 0, 100, np.nan, np.nan)])
+    pts = _pts([(10, 0), (20, 0), (500, 0), (510, 0), (5000, 0)])
+    labels = pd.Series([1, 1, 2, 2, -1])
+    cov = coverage(pts, cams, labels)
+    assert cov.table["hotspot_id"].tolist() == ["1", "2", "all"]
+    assert cov.table["covered_incidents"].tolist() == [2, 0, 2]
+    assert cov.table["covered_share"].tolist() == [1.0, 0.0, 0.4]
+    assert cov.table["cameras"].iloc[0] == "C0"
+    assert cov.uncovered["hotspot_id"].tolist() == ["2"]
+
+
+def test_greedy_sites_on_paper():
+    """Hotspot incidents: 5 at x=0, 3 at x=300, 4 at x=600; one camera already
+    sees x=600. With range 50 the first pick is x=0 (+5), then x=300 (+3)."""
+    cams = _cams([(600, 0, 50, np.nan, np.nan)])
+    pts = _pts([(0, 0)] * 5 + [(300, 0)] * 3 + [(600, 0)] * 4)
+    labels = pd.Series([1] * 12)
+    sites = suggest_sites(pts, cams, labels, k=3, range_m=50)
+    assert sites["gain"].tolist() == [5, 3]  # nothing left to gain after two
+    assert sites["cumulative_share"].tolist() == [round(9 / 12, 3), 1.0]
+    centres = sites.geometry.centroid
+    assert centres.x.round().tolist() == [0, 300]
+
+
+def _write(tmp_path, rows, name="cams.csv"):
+    path = tmp_path / name
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_read_cameras_with_defaults_and_reports(tmp_path):
+    lon, lat = lonlat(0, 0)
+    path = _write(
+        tmp_path,
+        [
+            {
+                "camera_id": "A",
+                "lon": lon,
+                "lat": lat,
+                "range_m": "",
+                "install_date": "2022-10-01",
+            },
+            {
+                "camera_id": "A",
+                "lon": lon,
+                "lat": lat,
+                "range_m": 80,
+                "install_date": "01/11/2022",
+            },
+            {"camera_id": "B", "lon": "", "lat": "", "range_m": 80, "install_date": ""},
+        ],
+    )
+    got = read_cameras(path, default_range_m=120)
+    cams = got.cameras
+    assert len(cams) == 2
+    assert cams["range_m"].tolist() == [120.0, 80.0]
+    assert cams["range_source"].tolist() == ["default", "given"]
+    assert got.dropped == {"no coordinates": 1}
+    assert any("Duplicate camera ids" in n and "A" in n for n in got.notes)
+    assert any("full circle of 120 m" in n for n in got.notes)
+    assert [str(d)[:10] for d in cams["install_date"]] == ["2022-10-01", "2022-11-01"]
+    assert (
+        cams.geometry.iloc[0].distance(gpd.points_from_xy([ORIGIN[0]], [ORIGIN[1]])[0])
+        < 1e-3
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        ({"range_m": -5}, "range_m -5 is not valid"),
+        ({"bearing": 400}, "bearing 400 is not valid"),
+        ({"fov": 0}, "fov 0 is not valid"),
+        ({"range_m": "far"}, "'far' is not a number"),
+    ],
+)
+def test_bad_camera_values(tmp_path, row, match):
+    base = {
+        "camera_id": "A",
+        "lon": -3.0,
+        "lat": 53.8,
+        "range_m": 50,
+        "bearing": 10,
+        "fov": 60,
+    }
+    with pytest.raises(GeoInputError, match=match):
+        read_cameras(_write(tmp_path, [{**base, **row}]))
+
+
+def test_camera_file_without_coordinates(tmp_path):
+    with pytest.raises(GeoInputError, match="no coordinate columns"):
+        read_cameras(_write(tmp_path, [{"camera_id": "A", "where": "Town Hall"}]))
+
+
+def test_before_after_by_hand():
+    cams = _cams([(0, 0, 100, np.nan, np.nan)])
+    cams["install_date"] = pd.to_datetime(["2022-07-01"])
+    months_b = [f"2022-0{m}" for m in range(1, 7)]
+    months_a = ["2022-08", "2022-09", "2022-10", "2022-11", "2022-12", "2023-01"]
+    rows = []
+    for m in months_b:
+        rows += [(m, 10, 0)] * 10 + [(m, 5000, 0)] * 10
+    for m in months_a:
+        rows += [(m, 10, 0)] * 5 + [(m, 5000, 0)] * 10
+    frame = gpd.GeoDataFrame(
+        {"month": [r[0] for r in rows]},
+        geometry=gpd.points_from_xy([r[1] for r in rows], [r[2] for r in rows]),
+        crs=WORKING_CRS,
+    )
+    r = before_after(frame, cams, months=6)
+    assert (r.covered_before, r.covered_after) == (60, 30)
+    assert (r.control_before, r.control_after) == (60, 60)
+    assert r.relative_change == 0.5
+    assert r.p_value < 0.01
+    assert "fell 50%" in r.interpretation
+
+
+@pytest.mark.real_data
+def test_trafford_camera_list_points_only(real_data):
+    for name in ("trafford_cctv_cameras.csv", "trafford_cctv_cameras.geojson"):
+        got = read_cameras(real_data / "cctv" / name)
+        assert len(got.cameras) == 163
+        assert (got.cameras["range_source"] == "default").all()
+        assert got.cameras["bearing"].isna().all()
+        # in Trafford: around 380,000 E, 395,000 N
+        assert got.cameras.geometry.x.between(370_000, 390_000).all()
