@@ -33,6 +33,11 @@ PAGES = [
     st.Page("app_pages/cctv_page.py", title="CCTV", icon=":material/videocam:"),
     st.Page("app_pages/data_page.py", title="Data", icon=":material/database:"),
 ]
+if ui.sign_in_required() and not st.user.get("is_logged_in", False):
+    st.title("Hotspot mapper")
+    st.write("Sign in to see the data.")
+    st.button("Sign in", on_click=st.login)
+    st.stop()
 nav = st.navigation(PAGES)
 st.session_state["controls"] = ui.sidebar()
 nav.run()

@@ -141,3 +141,11 @@ def synthetic_banner(controls: Controls) -> None:
             ":orange-background[SYNTHETIC DEMO DATA] Sandbay is made up; "
             "load your own data on the Data page."
         )
+
+
+def sign_in_required() -> bool:
+    """Whether OpenID Connect sign-in is configured ([auth] in secrets.toml)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return False

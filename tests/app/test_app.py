@@ -80,3 +80,18 @@ def test_malformed_upload_shows_error_and_keeps_previous_data():
     assert not at.exception
     at.switch_page("app_pages/data_page.py").run()
     assert _metric(at, "Rows read") == read_before
+
+
+def test_sign_in_enforced_when_configured():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-secret",
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://example.invalid/.well-known/openid-configuration",
+    }
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert len(at.metric) == 0  # no data shown before sign-in
