@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -82,11 +81,11 @@ def baseline(folder: Path) -> int:
 
 
 def _child(folder: str) -> None:
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_kb()
     t = time.perf_counter()
     loaded = read_incidents(folder)
     elapsed = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_kb()
     print(
         json.dumps(
             {
@@ -97,6 +96,18 @@ def _child(folder: str) -> None:
             }
         )
     )
+
+
+def _peak_kb() -> int:
+    """Peak resident memory of this process (VmHWM, kB).
+
+    Not ``ru_maxrss``: on Linux that survives fork and exec, so a child would
+    report its parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 
 def main() -> None:

@@ -179,7 +179,7 @@ def _read_source(
     else:
         data = source.read_bytes()
         digest = hashlib.sha1(data).hexdigest()
-        raw, xy = _read_table(data, source.name), None
+        raw, xy = _read_table(data, source.name, columns), None
     quality.files.append(source.name)
     quality.read += len(raw)
     if digest in seen.digests:
@@ -194,7 +194,8 @@ def _read_source(
     return _normalise(raw, xy, source.name, columns, quality, seen)
 
 
-def _read_table(data: bytes, name: str) -> pd.DataFrame:
+def _read_table(data: bytes, name: str, columns: Columns) -> pd.DataFrame:
+    """Read the columns of a table that are used, all as text."""
     if not data.strip():
         msg = f"{name!r} is empty; it has no header and no rows. Re-export it."
         raise GeoInputError(msg)
@@ -207,6 +208,10 @@ def _read_table(data: bytes, name: str) -> pd.DataFrame:
     sep = _sniff_delimiter(data, name)
     for encoding in ("utf-8-sig", "cp1252"):
         try:
+            header = pd.read_csv(as_buffer(data), sep=sep, nrows=0, encoding=encoding)
+            header = [str(c) for c in header.columns]
+            fields = _match_columns(header, columns, name, need_xy=True)
+            wanted = set(fields.values())
             return pd.read_csv(
                 as_buffer(data),
                 sep=sep,
@@ -215,6 +220,7 @@ def _read_table(data: bytes, name: str) -> pd.DataFrame:
                 na_filter=False,
                 encoding=encoding,
                 skipinitialspace=True,
+                usecols=[c for c in header if c in wanted],
             )
         except UnicodeDecodeError:
             continue
@@ -505,5 +511,6 @@ def _assemble(frames: list[pd.DataFrame]) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WORKING_CRS))
     frame = pd.concat(frames, ignore_index=True)
     geometry = gpd.points_from_xy(frame["x"], frame["y"], crs=WORKING_CRS)
-    frame["crime_type"] = frame["crime_type"].astype("category")
+    for col in ("crime_type", "location", "lsoa_code", "outcome", "source"):
+        frame[col] = frame[col].astype("category")  # few distinct values, many rows
     return gpd.GeoDataFrame(frame[INCIDENT_COLUMNS], geometry=geometry, crs=WORKING_CRS)

@@ -1,0 +1,96 @@
+"""Text from data files is shown as text in every HTML output, never run."""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from shapely.geometry import box
+
+from app import maps
+from app.patrol_pack import patrol_pack_html
+from geo.change import ward_change
+from geo.hotspots import hotspots
+from geo.periods import parse_period
+from geo.settings import WORKING_CRS
+from tests.conftest import ORIGIN
+
+SCRIPT = "<script>alert('x')</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def hostile():
+    """Twenty incidents at one point whose Location is a script; a ward named IMG."""
+    ox, oy = ORIGIN
+    inc = gpd.GeoDataFrame(
+        {
+            "month": ["2022-01"] * 20 + ["2023-01"] * 20,
+            "crime_type": [SCRIPT] * 40,
+            "location": [f"On or near {SCRIPT}"] * 40,
+            "ward_code": ["A"] * 40,
+            "ward_name": [IMG] * 40,
+        },
+        geometry=gpd.points_from_xy([ox + 50] * 40, [oy + 50] * 40),
+        crs=WORKING_CRS,
+    )
+    wards = gpd.GeoDataFrame(
+        {"ward_code": ["A"], "ward_name": [IMG]},
+        geometry=[box(ox, oy, ox + 100, oy + 100)],
+        crs=WORKING_CRS,
+    )
+    return inc, wards
+
+
+def _assert_inert(html: str) -> None:
+    soup = BeautifulSoup(html, "html.parser")
+    assert not any("alert(" in (s.string or "") and "<script>" in (s.string or "")
+                   for s in soup.find_all("script"))  # fmt: skip
+    assert not soup.find_all("img", attrs={"onerror": True})
+    assert SCRIPT not in html
+    assert IMG not in html
+
+
+def test_hotspot_map_escapes(hostile):
+    inc, wards = hostile
+    table = hotspots(inc, eps=100, min_samples=5).table
+    assert SCRIPT in table["streets"].iloc[0]  # the raw text is in the data...
+    html = maps.hotspot_map(table, incidents=inc, wards=wards).get_root().render()
+    _assert_inert(html)  # ...but never reaches the page raw
+    # escaped once by us; folium's JSON then writes "&" as \u0026
+    assert "\\u0026lt;script\\u0026gt;" in html
+
+
+def test_ward_map_escapes(hostile):
+    inc, wards = hostile
+    change = ward_change(
+        inc, wards, before=parse_period("2022-01"), after=parse_period("2023-01")
+    )
+    html = maps.ward_map(wards, change.table, column="change", caption=IMG,
+                         diverging=True).get_root().render()  # fmt: skip
+    _assert_inert(html)
+
+
+def test_displacement_and_camera_maps_escape(hostile):
+    inc, wards = hostile
+    table = hotspots(inc, eps=100, min_samples=5).table
+    matched = table.assign(period="before", status="persistent", before_incidents=1,
+                           after_incidents=1, matched_id=1, shift_m=np.nan)  # fmt: skip
+    _assert_inert(maps.displacement_map(matched, wards=wards).get_root().render())
+    views = gpd.GeoDataFrame(
+        {"camera_id": [SCRIPT], "location": [IMG], "range_m": [50.0],
+         "bearing": [np.nan], "fov": [np.nan], "install_date": [pd.NaT]},
+        geometry=[box(*ORIGIN, ORIGIN[0] + 10, ORIGIN[1] + 10)], crs=WORKING_CRS,
+    )  # fmt: skip
+    cov = table.assign(covered_share=0.0, cameras=SCRIPT)
+    _assert_inert(maps.camera_map(views, cov, wards=wards).get_root().render())
+
+
+def test_patrol_pack_escapes(hostile):
+    inc, wards = hostile
+    table = hotspots(inc, eps=100, min_samples=5).table
+    html = patrol_pack_html(table, title=SCRIPT, subtitle=IMG, notes=[SCRIPT],
+                            wards=wards, synthetic_label=IMG)  # fmt: skip
+    _assert_inert(html)
+    soup = BeautifulSoup(html, "html.parser")
+    assert SCRIPT in soup.get_text()  # shown as text
