@@ -23,7 +23,7 @@ from geo.displacement import displacement, wdq
 from geo.errors import GeoInputError
 from geo.hotspots import hotspots
 from geo.incidents import Columns, LoadedIncidents
-from geo.load import load_incidents
+from geo.load import load_incidents, resolve_types
 from geo.periods import Period, parse_period
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M, WORKING_CRS
 from geo.synthetic import DEMO_LABEL, write_demo
@@ -222,6 +222,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, type=Path, help="F.csv, one row per hotspot")
     p.set_defaults(run=_cmd_coverage)
+
+    p = sub.add_parser("report", help="the committee's performance report (HTML)")
+    _add_input_args(p, wards="required")
+    p.add_argument("--before", required=True, help="the earlier period")
+    p.add_argument("--after", required=True, help="the later period")
+    p.add_argument("--population", type=Path, help="CSV of ward_code, population")
+    p.add_argument("--cameras", type=Path, help="camera list for the CCTV lines")
+    p.add_argument("--out", required=True, type=Path, help="F.html")
+    p.set_defaults(run=_cmd_report)
 
     p = sub.add_parser("demo", help="write the synthetic demo dataset")
     p.add_argument("--out", required=True, type=Path, help="folder for the demo data")
@@ -453,6 +462,36 @@ def _cmd_coverage(args: argparse.Namespace) -> None:
         sys.stderr.write(f"before/after: {err}\n")
     path = exports.write_table(result.table, args.out)
     sys.stderr.write(f"wrote {len(result.table)} rows to {path}\n")
+
+
+def _cmd_report(args: argparse.Namespace) -> None:
+    from app.report import build_report
+
+    before, after = parse_period(args.before), parse_period(args.after)
+    if Path(args.out).suffix.lower() not in (".html", ".htm"):
+        msg = f"--out {str(args.out)!r}: the report is written as .html."
+        raise GeoInputError(msg)
+    population = read_population(args.population) if args.population else None
+    cams = read_cameras(args.cameras) if args.cameras else None
+    wards = wards_from_args(args)
+    types = list(args.types)
+    args.types = []  # the headline table covers every crime type
+    loaded = load_from_args(args, [before, after], wards=wards)
+    chosen = resolve_types(loaded.incidents, types) if types else []
+    html = build_report(
+        loaded,
+        wards,
+        before=before,
+        after=after,
+        types=chosen,
+        population=population,
+        cameras=cams,
+        boundary_label=str(args.wards),
+    )
+    path = exports.write_atomic(
+        args.out, lambda p: p.write_text(html, encoding="utf-8")
+    )
+    sys.stderr.write(f"wrote the report to {path}\n")
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:

@@ -246,3 +246,25 @@ def cctv_before_after(paths, wards_path, types, cams_path, range_m, go_live):
     if types:
         inc = inc.loc[inc["crime_type"].astype(str).isin(types)]
     return before_after(inc, cameras(cams_path, range_m).cameras, go_live=go_live)
+
+
+@st.cache_data(max_entries=8, show_spinner="Writing the report...")
+def report_html(
+    paths, wards_path, types, before, after, population_path, cams_path, vintage
+):
+    from app.report import build_report
+
+    both = loaded(paths, wards_path)
+    b, a = parse_period(before), parse_period(after)
+    keep = b.contains(both.incidents["month"]) | a.contains(both.incidents["month"])
+    subset = LoadedIncidents(incidents=both.incidents.loc[keep], quality=both.quality)
+    return build_report(
+        subset,
+        wards(wards_path),
+        before=b,
+        after=a,
+        types=list(types),
+        population=population(population_path),
+        cameras=cameras(cams_path, 100.0) if cams_path else None,
+        boundary_label=vintage,
+    )

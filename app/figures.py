@@ -80,3 +80,28 @@ def hotspot_map_png(
     if title:
         ax.set_title(title, fontsize=10)
     return _png(fig)
+
+
+def ward_map_png(
+    wards: gpd.GeoDataFrame, table, *, column: str, title: str, diverging: bool
+) -> bytes:
+    """Choropleth of a ward measure with a colour bar, as PNG bytes."""
+    merged = wards[["ward_code", "geometry"]].merge(table, on="ward_code", how="left")
+    values = merged[column].astype(float)
+    fig, ax = plt.subplots(figsize=(7, 7))
+    if diverging:
+        span = float(max(abs(values.min()), abs(values.max()), 1e-9))
+        vmin, vmax, cmap = -span, span, "PuOr_r"
+    else:
+        vmin, vmax, cmap = float(values.min()), float(values.max()), "viridis"
+    merged.assign(value=values).plot(
+        column="value", ax=ax, cmap=cmap, vmin=vmin, vmax=vmax, edgecolor="#555555",
+        linewidth=0.5, legend=True, legend_kwds={"label": title, "shrink": 0.6},
+        missing_kwds={"color": "#dddddd", "label": "no value"},
+    )  # fmt: skip
+    for _, w in merged.iterrows():
+        p = w.geometry.representative_point()
+        ax.annotate(str(w.get("ward_name", "")), (p.x, p.y), fontsize=6, ha="center")
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    return _png(fig)

@@ -25,6 +25,8 @@ img{max-width:100%;height:auto;border:1px solid #ddd}
 
 
 def _cell(value) -> str:
+    if isinstance(value, bool):
+        return f"<td>{'yes' if value else 'no'}</td>"
     if isinstance(value, float):
         text = "" if pd.isna(value) else f"{value:,.2f}"
         return f'<td class="num">{text}</td>'

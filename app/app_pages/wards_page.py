@@ -53,6 +53,19 @@ with col_table:
     )
     st.dataframe(table, hide_index=True, height=420)
     st.download_button(
+        "Committee report (HTML)",
+        data.report_html(
+            *c.key,
+            c.before,
+            c.after,
+            c.dataset.population_path(c.vintage),
+            c.dataset.cameras,
+            c.vintage,
+        ),
+        "committee_report.html",
+        "text/html",
+    )
+    st.download_button(
         "Ward table (CSV)",
         result.table.to_csv(index=False).encode("utf-8-sig"),
         "ward_change.csv",

@@ -222,3 +222,55 @@ def test_coverage_command(demo, tmp_path, capsys):
     assert "full circle of 100 m is assumed" in err
     assert "new site 1" in err
     assert "live 2022-10" in err
+
+
+def _cells(table):
+    head = [th.get_text() for th in table.find_all("th")]
+    rows = [
+        [td.get_text() for td in tr.find_all("td")]
+        for tr in table.find("tbody").find_all("tr")
+    ]
+    return pd.DataFrame(rows, columns=head)
+
+
+def test_report_figures_equal_the_commands(demo, tmp_path):
+    from bs4 import BeautifulSoup
+
+    common = [
+        str(demo["incidents"]),
+        "--wards",
+        str(demo["wards_before"]),
+        "--type",
+        "ASB",
+    ]
+    periods = ["--before", "2022/23", "--after", "2023/24"]
+    report, wards_csv, hs = (
+        tmp_path / "r.html",
+        tmp_path / "w.csv",
+        tmp_path / "h.geojson",
+    )
+    pop = ["--population", str(demo["population"])]
+    assert main(["report", *common, *periods, *pop, "--cameras", str(demo["cameras"]),
+                 "--out", str(report)]) == 0  # fmt: skip
+    assert main(["wards", *common, *periods, *pop, "--out", str(wards_csv)]) == 0
+    assert main(["hotspots", *common, "--period", "2023/24", "--out", str(hs)]) == 0
+    soup = BeautifulSoup(report.read_text(), "html.parser")
+    ward_rows = _cells(soup.find("table", id="ward-table"))
+    expected = pd.read_csv(wards_csv, dtype=str)
+    assert ward_rows["ward_code"].tolist() == expected["ward_code"].tolist()
+    for col in ("before", "after"):
+        got = ward_rows[col].str.replace(",", "").astype(int).tolist()
+        assert got == expected[col].astype(int).tolist()
+    got_hs = _cells(soup.find("table", id="hotspots"))
+    want_hs = gpd.read_file(hs)
+    n = len(got_hs)
+    assert got_hs["incidents"].str.replace(",", "").astype(int).tolist() == (
+        want_hs["incidents"].head(n).tolist()
+    )
+    assert soup.find("img", alt="Map of the change by ward")["src"].startswith(
+        "data:image/png"
+    )
+    assert "SYNTHETIC DEMO DATA" in soup.get_text()
+    assert "reports, not incidents" in soup.get_text()
+    assert not soup.find_all("script")  # self-contained and inert
+    assert "http://" not in report.read_text() and "https://" not in report.read_text()

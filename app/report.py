@@ -1,0 +1,240 @@
+"""The committee's year-end performance report: one self-contained HTML file.
+
+No network is needed to open it (map images are embedded PNGs drawn with
+matplotlib, styles inline); it prints cleanly to PDF from a browser; every piece
+of text taken from data is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from html import escape
+
+import geopandas as gpd
+import pandas as pd
+
+from app.figures import hotspot_map_png, ward_map_png
+from app.patrol_pack import CSS, html_table
+from geo.cctv import CameraList, coverage
+from geo.change import WardChange, ward_change
+from geo.displacement import displacement
+from geo.evaluate import evaluate_hotspots
+from geo.hotspots import hotspots
+from geo.incidents import LoadedIncidents
+from geo.periods import Period
+from geo.settings import ASB
+from geo.synthetic import DEMO_LABEL
+
+REPORT_CSS = (
+    CSS
+    + """
+h2{border-bottom:2px solid #0072B2;padding-bottom:2px;margin-top:26px}
+.headline{font-size:15px;margin:4px 0} .caveat{color:#555;font-size:12px}
+.warning{background:#fde2e1;border:1px solid #d55e00;padding:6px 10px}
+section{page-break-inside:avoid}
+"""
+)
+
+
+def _img(png: bytes, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _list(lines: list[str], cls: str = "") -> str:
+    items = "".join(f'<li class="{cls}">{escape(line)}</li>' for line in lines)
+    return f"<ul>{items}</ul>"
+
+
+def _section(title: str, body: str, anchor: str) -> str:
+    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
+
+
+def _table(frame: pd.DataFrame, table_id: str) -> str:
+    return html_table(frame).replace("<table>", f'<table id="{table_id}">', 1)
+
+
+def build_report(
+    loaded: LoadedIncidents,
+    wards: gpd.GeoDataFrame,
+    *,
+    before: Period,
+    after: Period,
+    types: list[str],
+    population: pd.DataFrame | None = None,
+    cameras: CameraList | None = None,
+    boundary_label: str = "",
+) -> str:
+    """Build the report from loaded, ward-tagged incidents of both periods.
+
+    ``types`` are the crime types of the ward and hotspot sections (ASB when
+    present and none are given); the headline table covers every type.
+    """
+    inc = loaded.incidents
+    types = types or ([ASB] if (inc["crime_type"] == ASB).any() else [])
+    focus = inc[inc["crime_type"].astype(str).isin(types)] if types else inc
+    months = loaded.quality.months_in_data
+    everything = ward_change(
+        inc, wards, before=before, after=after, months_with_data=months
+    )
+    chosen = ward_change(
+        focus, wards, before=before, after=after, population=population,
+        months_with_data=months,
+    )  # fmt: skip
+    label = " and ".join(types) if types else "all crime"
+    parts = [
+        _headline_section(everything, before, after),
+        _focus_section(chosen, label),
+        _ward_section(chosen, wards, label),
+        _hotspot_section(focus, wards, before, after, cameras),
+        _data_section(loaded, wards, before, after, boundary_label, chosen),
+    ]
+    title = f"Community safety performance: {before.label} to {after.label}"
+    banner = (
+        f'<div class="synthetic">{escape(DEMO_LABEL)}</div>'
+        if loaded.quality.synthetic
+        else ""
+    )
+    made = dt.datetime.now().strftime("%d %B %Y")
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head><body>"
+        f"<h1>{escape(title)}</h1><div class='meta'>Produced {escape(made)} from "
+        f"police.uk data</div>{banner}{''.join(parts)}</body></html>"
+    )
+
+
+def _headline_section(change: WardChange, before: Period, after: Period) -> str:
+    names = {
+        "crime_type": "Crime type",
+        "before": before.label,
+        "after": after.label,
+        "change": "Change (n)",
+        "pct_change": "Change (%)",
+        "sentence": "Summary",
+    }
+    frame = change.by_type.rename(columns=names)
+    body = (
+        "<p>Recorded crime and anti-social behaviour by police.uk category.</p>"
+        + _table(frame, "by-type")
+        + _list([c for c in change.caveats if not c.startswith("WARNING")], "caveat")
+        + "".join(
+            f'<p class="warning">{escape(c)}</p>'
+            for c in change.caveats
+            if c.startswith("WARNING")
+        )
+    )
+    return _section("Headlines by crime type", body, "headlines")
+
+
+def _focus_section(change: WardChange, label: str) -> str:
+    q = change.quarterly.rename(columns={"position": "Quarter"})
+    m = change.monthly.rename(columns={"position": "Month"})
+    body = (
+        "".join(f'<p class="headline">{escape(h)}</p>' for h in change.headlines[:5])
+        + "<h3>Quarter by quarter</h3>"
+        + _table(q, "quarters")
+        + "<h3>Month by month</h3>"
+        + _table(m, "months")
+        + _list([c for c in change.caveats if "reports" in c], "caveat")
+    )
+    return _section(f"{label}: the year in figures", body, "focus")
+
+
+def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> str:
+    table = change.table.drop(columns=["p_value"]).rename(
+        columns={"p_adjusted": "p (FDR)"}
+    )
+    png = ward_map_png(
+        wards, change.table, column="pct_change", title="Change (%)", diverging=True
+    )
+    body = (
+        f"<p>{escape(label)} by ward, both periods counted on the same boundary set. "
+        "A change is marked significant when an exact test of the two counts, "
+        "corrected for testing every ward (5% false discovery rate), says it is more "
+        "than chance. Rates are per 1,000 residents.</p>"
+        + _img(png, "Map of the change by ward")
+        + _table(table, "ward-table")
+    )
+    return _section("Ward by ward", body, "wards")
+
+
+def _hotspot_section(focus, wards, before: Period, after: Period, cameras) -> str:
+    area = float(wards.union_all().area)
+    b = focus[before.contains(focus["month"])]
+    a = focus[after.contains(focus["month"])]
+    found = hotspots(a, area_m2=area)
+    table = found.table
+    lines = [found.parameters.reason]
+    moved = None
+    if not b.empty and not a.empty:
+        last = hotspots(b, area_m2=area)
+        ev = evaluate_hotspots(last.table, a, area_m2=area, before_total=len(b))
+        lines.append(
+            f"Last period's hotspots held {ev.hit_rate:.1%} of this period's incidents "
+            f"on {ev.hotspot_area_m2 / area:.1%} of the area: PAI {ev.pai:.1f}."
+        )
+        moved = displacement(b, a, area_m2=area, history=focus)
+        lines += moved.notes
+    top = table.head(10).copy()
+    if moved is not None:
+        after_status = moved.matched[moved.matched["period"] == "after"].set_index(
+            "hotspot_id"
+        )
+        top["status"] = top["hotspot_id"].map(after_status["status"])
+    if cameras is not None:
+        cov = coverage(a, cameras.cameras, found.labels).table
+        share = cov.set_index("hotspot_id")["covered_share"]
+        top["in_camera_view"] = top["hotspot_id"].astype(str).map(share)
+        everything = cov.iloc[-1]
+        lines.append(
+            f"CCTV: {everything['covered_share']:.1%} of this period's incidents "
+            "are in "
+            f"camera view; {(cov['covered_share'].iloc[:-1] < 0.5).sum()} hotspot(s) "
+            "have under half their incidents in view."
+        )
+        lines += cameras.notes
+    cols = [
+        c
+        for c in (
+            "rank",
+            "incidents",
+            "streets",
+            "wards",
+            "top_types",
+            "status",
+            "in_camera_view",
+        )
+        if c in top.columns
+    ]
+    png = hotspot_map_png(table, wards=wards, top=10)
+    body = (
+        _img(png, "Map of the top hotspots")
+        + _table(pd.DataFrame(top[cols]), "hotspots")
+        + _list(lines, "caveat")
+    )
+    return _section(f"Hotspots in {after.label}", body, "hotspots")
+
+
+def _data_section(loaded, wards, before, after, boundary_label, change) -> str:
+    q = loaded.quality
+    dropped = pd.DataFrame(
+        {"reason": list(q.dropped), "rows": list(q.dropped.values())}
+    )
+    missing = [f"{k}: {', '.join(v)}" for k, v in change.missing.items() if v]
+    lines = [
+        f"Source: police.uk street-level data, {len(q.files)} file(s), "
+        f"{', '.join(q.forces) or 'force not stated'}.",
+        f"Periods: before {before.label} ({before.start} to {before.end}); after "
+        f"{after.label} ({after.start} to {after.end}).",
+        f"Boundary set: {boundary_label or wards.attrs.get('source', '')} "
+        f"({len(wards)} wards).",
+        f"Rows read {q.read:,}; kept {q.kept:,}; dropped {sum(q.dropped.values()):,}; "
+        f"given the nearest ward {q.nearest_ward:,}.",
+        "Months missing inside the periods: "
+        + ("; ".join(missing) if missing else "none."),
+        "police.uk locations are snapped to anonymised map points; dates are months.",
+    ]
+    body = _list(lines) + (_table(dropped, "quality") if not dropped.empty else "")
+    return _section("About the data", body, "data")
