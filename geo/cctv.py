@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from scipy.stats import binomtest
 
 from geo._validate import require_min_int, require_positive, require_projected
 from geo.errors import GeoInputError
@@ -504,6 +503,8 @@ def before_after(
     relative change = (covered after / before) / (control after / before), and an
     exact conditional test of whether the covered share of incidents changed.
     """
+    from scipy.stats import binomtest  # scipy.stats is slow to import: only here
+
     require_min_int(months, 1, name="months")
     if go_live is None:
         dated = cameras.loc[cameras["install_date"].notna()]

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest, false_discovery_control
 
 from geo.errors import GeoInputError
 from geo.periods import Period, missing_months
@@ -239,6 +238,8 @@ def _ward_table(
     p = np.array(
         [_exact_p(int(bi), int(ai), t_b, t_a) for bi, ai in zip(b, a, strict=True)]
     )
+    from scipy.stats import false_discovery_control
+
     p_adj = false_discovery_control(p) if p.size else p
     return pd.DataFrame(
         {
@@ -261,6 +262,8 @@ def _ward_table(
 
 def _exact_p(b: int, a: int, t_b: int, t_a: int) -> float:
     """Two-sided exact conditional test of equal Poisson rates."""
+    from scipy.stats import binomtest  # slow to import: only when testing
+
     n = a + b
     if n == 0:
         return 1.0

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import warnings
 
-import esda
 import geopandas as gpd
 import numpy as np
 import shapely
-from libpysal.weights import lat2W
-from scipy.stats import norm
 
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
@@ -94,6 +91,10 @@ def gi_star_grid(
 
 
 def _gi_star(counts: np.ndarray, nrow: int, ncol: int) -> tuple[np.ndarray, np.ndarray]:
+    import esda  # PySAL is slow to import: only when Gi* is asked for
+    from libpysal.weights import lat2W
+    from scipy.stats import norm
+
     w = lat2W(nrow, ncol, rook=False)  # queen: the eight neighbours
     w.transform = "B"
     if counts.std() == 0:
@@ -113,6 +114,8 @@ def _cells(minx, miny, side, nrow, ncol) -> np.ndarray:
 
 
 def _cutoffs(p: np.ndarray, *, fdr: bool) -> dict[float, float]:
+    import esda
+
     if not fdr or p.size == 0:
         return {level: level for level, _ in _LEVELS}
     return {level: float(esda.fdr(p, level)) for level, _ in _LEVELS}

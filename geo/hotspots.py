@@ -19,7 +19,6 @@ import pandas as pd
 import shapely
 from sklearn.cluster import DBSCAN
 
-from geo._grid_dbscan import grid_dbscan
 from geo._points import distinct_points
 from geo._validate import require_min_int, require_positive, require_projected
 from geo.errors import GeoInputError
@@ -90,6 +89,8 @@ def dbscan_labels(
         return np.empty(0, np.int64), np.empty(0, bool)
     use_grid = algorithm == "grid" or (algorithm == "auto" and x.size > _GRID_ABOVE)
     if use_grid:
+        from geo._grid_dbscan import grid_dbscan  # numba: only for large inputs
+
         return grid_dbscan(x, y, weight, float(eps), float(min_samples))
     model = DBSCAN(eps=eps, min_samples=min_samples).fit(
         np.column_stack([x, y]), sample_weight=weight

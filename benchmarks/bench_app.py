@@ -1,0 +1,159 @@
+"""App speed: first page, re-render after a control change, and map sizes.
+
+1. Map HTML size of each page's map for one year of data (target: under 2 MB).
+2. Re-render after changing a control (the hotspot page's min_samples) with
+   Streamlit's AppTest, caches warm, on one year of Blackpool data when
+   ../shared/data is present (else the demo): median of 5 (target: under 1 s).
+   Baseline in the same run: the first, cold render.
+3. First page in a real headless Chromium on the demo data: seconds from the
+   request to the Leaflet map being drawn, server already up (target: 3 s).
+
+Run: ``.venv/bin/python benchmarks/bench_app.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SHARED = Path(os.environ.get("HOTSPOT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def dataset():
+    from app import data
+
+    if (SHARED / "police_uk" / "blackpool").is_dir():
+        files = sorted((SHARED / "police_uk" / "blackpool").rglob("2021-*.csv"))
+        wards = SHARED / "boundaries" / "blackpool_wards_2013.geojson"
+        return (
+            data.Dataset(
+                label="Blackpool 2021 (benchmark)",
+                incidents=tuple(str(p) for p in files),
+                wards=(("2013 wards", str(wards)),),
+            ),
+            "2021-01:2021-06",
+            "2021-07:2021-12",
+        )
+    return data.demo_dataset(), "2022/23", "2023/24"
+
+
+def map_sizes() -> None:
+    from app import maps
+    from geo.change import ward_change
+    from geo.hotspots import hotspots
+    from geo.load import load_incidents
+    from geo.periods import parse_period
+    from geo.wards import read_wards
+
+    ds, before, after = dataset()
+    wards = read_wards(dict(ds.wards)[ds.wards[0][0]])
+    inc = load_incidents(list(ds.incidents), wards=wards).incidents
+    b, a = parse_period(before), parse_period(after)
+    year = inc[b.contains(inc["month"]) | a.contains(inc["month"])]
+    table = hotspots(year, area_m2=wards.union_all().area).table
+    hmap = maps.hotspot_map(table, incidents=year, wards=wards).get_root().render()
+    change = ward_change(year, wards, before=b, after=a)
+    wmap = maps.ward_map(wards, change.table, column="pct_change", caption="Change (%)",
+                         diverging=True).get_root().render()  # fmt: skip
+    print(
+        f"{ds.label}: {len(year):,} incidents (all types, one year); hotspot map "
+        f"{len(hmap) / 1e6:.2f} MB, ward map {len(wmap) / 1e6:.2f} MB of HTML"
+    )
+
+
+def rerender() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    ds, before, after = dataset()
+    at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=300)
+    at.session_state["dataset"] = ds
+    t = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - t
+    types = at.sidebar.multiselect[0]
+    types.set_value(list(types.options)).run()  # all crime types: about 30,000 a year
+    at.sidebar.selectbox[1].set_value("Custom...").run()
+    at.sidebar.selectbox[2].set_value("Custom...").run()
+    at.sidebar.text_input[0].set_value(before).run()
+    at.sidebar.text_input[1].set_value(after).run()
+    ms = at.number_input[1]
+    base = int(ms.value)
+    times = []
+    for i in range(5):
+        ms.set_value(base + 5 * (i + 1))
+        t = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t)
+        ms = at.number_input[1]
+    assert not at.exception, at.exception
+    hot = next(m.value for m in at.metric if m.label == "Hotspots")
+    print(
+        f"{ds.label}: re-render after changing min_samples "
+        f"{statistics.median(times):.2f} s "
+        f"(median of 5, new parameters each time, {hot} hotspots); first cold render "
+        f"{cold:.2f} s"
+    )
+
+
+def first_page() -> None:
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        print("first page: skipped (no Chromium/Playwright)")
+        return
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
+         "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        times = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            for _ in range(3):
+                page = browser.new_page()
+                t = time.perf_counter()
+                page.goto(url)
+                page.frame_locator("iframe").first.locator(
+                    ".leaflet-overlay-pane canvas"
+                ).first.wait_for(timeout=60_000)
+                times.append(time.perf_counter() - t)
+                page.close()
+            browser.close()
+        print(
+            f"first page (demo data) in Chromium: map drawn {times[0]:.2f} s after "
+            "the first request of a fresh server, then "
+            f"{statistics.median(times[1:]):.2f} s (median of the next 2, caches warm)"
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    map_sizes()
+    rerender()
+    first_page()
