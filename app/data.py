@@ -268,3 +268,17 @@ def report_html(
         cameras=cameras(cams_path, 100.0) if cams_path else None,
         boundary_label=vintage,
     )
+
+
+@st.cache_data(max_entries=8, show_spinner="Trends over the months...")
+def trends_result(
+    paths, wards_path, types, before: str, after: str
+) -> gpd.GeoDataFrame:
+    from geo.trends import emerging_hotspots
+
+    b, a = parse_period(before), parse_period(after)
+    start, end = min(b.start, a.start), max(b.end, a.end)
+    span = parse_period(f"{start}:{end}")
+    return emerging_hotspots(
+        select(paths, wards_path, types, span.label), area=wards(wards_path).union_all()
+    )

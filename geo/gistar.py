@@ -18,7 +18,7 @@ import shapely
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
 
-__all__ = ["gi_star_grid"]
+__all__ = ["gi_star_grid", "grid_cells", "grid_index"]
 
 _LEVELS = ((0.01, "99%"), (0.05, "95%"), (0.10, "90%"))
 
@@ -55,25 +55,11 @@ def gi_star_grid(
     if incidents.empty:
         msg = "`incidents` is empty: no incidents in the chosen period and types."
         raise GeoInputError(msg)
-    x = incidents.geometry.x.to_numpy()
-    y = incidents.geometry.y.to_numpy()
-    minx, miny, maxx, maxy = (
-        area.bounds if area is not None else (x.min(), y.min(), x.max(), y.max())
-    )
-    ncol = max(int(np.ceil((maxx - minx) / cell_m)), 1)
-    nrow = max(int(np.ceil((maxy - miny) / cell_m)), 1)
-    if nrow * ncol > 400_000:
-        msg = (
-            f"`cell_m` of {cell_m:g} m gives {nrow * ncol:,} cells; use larger cells "
-            "(at most 400,000)."
-        )
-        raise GeoInputError(msg)
-    ok = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
-    col = np.minimum(np.floor((x - minx) / cell_m).astype(int), ncol - 1)
-    row = np.minimum(np.floor((y - miny) / cell_m).astype(int), nrow - 1)
-    counts = np.bincount(row[ok] * ncol + col[ok], minlength=nrow * ncol).astype(float)
+    bounds = area.bounds if area is not None else tuple(incidents.total_bounds)
+    nrow, ncol, cell = grid_index(incidents, bounds, cell_m)
+    counts = np.bincount(cell[cell >= 0], minlength=nrow * ncol).astype(float)
     z, p = _gi_star(counts, nrow, ncol)
-    cells = _cells(minx, miny, cell_m, nrow, ncol)
+    cells = grid_cells(bounds, cell_m, nrow, ncol)
     keep = np.ones(nrow * ncol, bool)
     if area is not None:
         inside = shapely.intersects(cells, area) & ~shapely.touches(cells, area)
@@ -106,10 +92,32 @@ def _gi_star(counts: np.ndarray, nrow: int, ncol: int) -> tuple[np.ndarray, np.n
     return z, 2 * norm.sf(np.abs(z))
 
 
-def _cells(minx, miny, side, nrow, ncol) -> np.ndarray:
+def grid_index(
+    incidents: gpd.GeoDataFrame, bounds: tuple, cell_m: float
+) -> tuple[int, int, np.ndarray]:
+    """Grid rows and columns over ``bounds``; each incident's cell (-1 outside)."""
+    minx, miny, maxx, maxy = bounds
+    ncol = max(int(np.ceil((maxx - minx) / cell_m)), 1)
+    nrow = max(int(np.ceil((maxy - miny) / cell_m)), 1)
+    if nrow * ncol > 400_000:
+        msg = (
+            f"`cell_m` of {cell_m:g} m gives {nrow * ncol:,} cells; use larger cells "
+            "(at most 400,000)."
+        )
+        raise GeoInputError(msg)
+    x = incidents.geometry.x.to_numpy()
+    y = incidents.geometry.y.to_numpy()
+    ok = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+    col = np.minimum(np.floor((x - minx) / cell_m).astype(int), ncol - 1)
+    row = np.minimum(np.floor((y - miny) / cell_m).astype(int), nrow - 1)
+    return nrow, ncol, np.where(ok, row * ncol + col, -1)
+
+
+def grid_cells(bounds: tuple, side: float, nrow: int, ncol: int) -> np.ndarray:
+    """Square cell polygons of the grid, row by row from the bottom left."""
     r, c = np.divmod(np.arange(nrow * ncol), ncol)
-    x0 = minx + c * side
-    y0 = miny + r * side
+    x0 = bounds[0] + c * side
+    y0 = bounds[1] + r * side
     return shapely.box(x0, y0, x0 + side, y0 + side)
 
 

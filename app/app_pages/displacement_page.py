@@ -54,3 +54,30 @@ with col_side:
         f"{r.buffer_after}; control {r.control_before} -> {r.control_after}; "
         f"total net effect {r.total_net_effect:+.1f} {c.unit}."
     )
+
+st.subheader("Hot spot trends over the months")
+st.caption(
+    "Gi* per month on a 200 m grid with a Mann-Kendall trend per cell, categorised "
+    "as ArcGIS's emerging hot spot analysis does (spatial neighbours only)."
+)
+try:
+    cells = data.trends_result(*c.key, c.before, c.after)
+except GeoInputError as err:
+    st.info(str(err))
+else:
+    counts = cells["category"].value_counts().rename_axis("category").reset_index()
+    t1, t2 = st.columns([1, 2])
+    t1.dataframe(counts, hide_index=True)
+    t2.dataframe(
+        pd.DataFrame(cells.drop(columns="geometry")).sort_values(
+            "total", ascending=False
+        ),
+        hide_index=True,
+        height=260,
+    )
+    st.download_button(
+        "Trend cells (GeoJSON)",
+        cells.to_crs("EPSG:4326").to_json(),
+        "hotspot_trends.geojson",
+        "application/geo+json",
+    )
