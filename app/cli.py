@@ -109,6 +109,11 @@ def _add_input_args(p: argparse.ArgumentParser, *, wards: str = "optional") -> N
     )
 
 
+def _add_periods(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--before", required=True, help="the earlier period")
+    p.add_argument("--after", required=True, help="the later period")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hotspot-map",
@@ -160,16 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("wards", help="ward by ward change between two periods")
     _add_input_args(p, wards="required")
-    p.add_argument("--before", required=True, help="the earlier period")
-    p.add_argument("--after", required=True, help="the later period")
+    _add_periods(p)
     p.add_argument("--population", type=Path, help="CSV of ward_code, population")
     p.add_argument("--out", required=True, type=Path, help="F.csv, one row per ward")
     p.set_defaults(run=_cmd_wards)
 
     p = sub.add_parser("displacement", help="hotspots of two periods, matched")
     _add_input_args(p, wards="required")
-    p.add_argument("--before", required=True, help="the earlier period")
-    p.add_argument("--after", required=True, help="the later period")
+    _add_periods(p)
     p.add_argument("--eps", type=float, help="metres (default: from the before period)")
     p.add_argument("--min-samples", type=int, help="(default: from the before period)")
     p.add_argument(
@@ -188,8 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="polygon file, or with --wards a ward code or name",
     )
-    p.add_argument("--before", required=True, help="the earlier period")
-    p.add_argument("--after", required=True, help="the later period")
+    _add_periods(p)
     p.add_argument(
         "--buffer-m",
         type=float,
@@ -225,8 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="the committee's performance report (HTML)")
     _add_input_args(p, wards="required")
-    p.add_argument("--before", required=True, help="the earlier period")
-    p.add_argument("--after", required=True, help="the later period")
+    _add_periods(p)
     p.add_argument("--population", type=Path, help="CSV of ward_code, population")
     p.add_argument("--cameras", type=Path, help="camera list for the CCTV lines")
     p.add_argument("--out", required=True, type=Path, help="F.html")

@@ -28,6 +28,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import peak_kb
 
 from geo._grid_dbscan import grid_dbscan
 
@@ -87,13 +90,13 @@ def _child_1m(path: str) -> None:
     xy = np.load(path)  # no generation temporaries in this process
     w = np.ones(len(xy))
     grid_dbscan(xy[:50, 0], xy[:50, 1], w[:50], 100.0, 15)
-    before = _peak_kb()
+    before = peak_kb()
     times = []
     for _ in range(3):
         t = time.perf_counter()
         labels, _ = grid_dbscan(xy[:, 0], xy[:, 1], w, 100.0, 15)
         times.append(time.perf_counter() - t)
-    peak = _peak_kb()
+    peak = peak_kb()
     print(
         json.dumps(
             {
@@ -160,18 +163,6 @@ def bench_national(rows: int, points: int) -> None:
         f"(min_samples {result.parameters.min_samples}, "
         f"{len(result.table):,} hotspots)"
     )
-
-
-def _peak_kb() -> int:
-    """Peak resident memory of this process (VmHWM, kB).
-
-    Not ``ru_maxrss``: on Linux that survives fork and exec, so a child would
-    report its parent's peak.
-    """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 def main() -> None:

@@ -27,6 +27,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import peak_kb
 
 from geo.incidents import read_incidents
 
@@ -81,11 +84,11 @@ def baseline(folder: Path) -> int:
 
 
 def _child(folder: str) -> None:
-    before = _peak_kb()
+    before = peak_kb()
     t = time.perf_counter()
     loaded = read_incidents(folder)
     elapsed = time.perf_counter() - t
-    peak = _peak_kb()
+    peak = peak_kb()
     print(
         json.dumps(
             {
@@ -96,18 +99,6 @@ def _child(folder: str) -> None:
             }
         )
     )
-
-
-def _peak_kb() -> int:
-    """Peak resident memory of this process (VmHWM, kB).
-
-    Not ``ru_maxrss``: on Linux that survives fork and exec, so a child would
-    report its parent's peak.
-    """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 def main() -> None:
