@@ -20,7 +20,7 @@ $(DEMO)/README.txt: | $(STAMP)
 demo: $(DEMO)/README.txt
 
 run: $(STAMP) demo
-	$(BIN)/streamlit run app/streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python -m app.serve --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP) demo
 	$(BIN)/ruff format --check .

@@ -41,7 +41,7 @@ def server():
     pytest.importorskip("playwright.sync_api")
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
+        [sys.executable, "-m", "app.serve",  # as `make run` starts it
          "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

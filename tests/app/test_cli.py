@@ -274,3 +274,30 @@ def test_report_figures_equal_the_commands(demo, tmp_path):
     assert "reports, not incidents" in soup.get_text()
     assert not soup.find_all("script")  # self-contained and inert
     assert "http://" not in report.read_text() and "https://" not in report.read_text()
+
+
+@pytest.mark.real_data
+def test_report_on_real_blackpool_matches_wards_command(real_data, tmp_path):
+    from bs4 import BeautifulSoup
+
+    common = [
+        str(real_data / "police_uk" / "blackpool"),
+        "--wards", str(real_data / "boundaries" / "blackpool_wards_2013.geojson"),
+        "--type", "ASB", "--before", "2021-01:2021-10", "--after", "2022-01:2022-10",
+        "--population",
+        str(real_data / "population" / "blackpool_ward_population_mid2020.csv"),
+    ]  # fmt: skip
+    report, wards_csv = tmp_path / "r.html", tmp_path / "w.csv"
+    assert main(["report", *common, "--out", str(report)]) == 0
+    assert main(["wards", *common, "--out", str(wards_csv)]) == 0
+    soup = BeautifulSoup(report.read_text(), "html.parser")
+    got = _cells(soup.find("table", id="ward-table"))
+    want = pd.read_csv(wards_csv, dtype=str)
+    assert got["ward_code"].tolist() == want["ward_code"].tolist()
+    assert got["after"].str.replace(",", "").astype(int).tolist() == (
+        want["after"].astype(int).tolist()
+    )
+    text = soup.get_text()
+    fell = int((want["after"].astype(int) < want["before"].astype(int)).sum())
+    assert f"ASB fell in {fell} of {len(want)} wards" in text
+    assert "re-snapped its map points in 2022-07" in text
