@@ -195,19 +195,24 @@ def _heat_layer(incidents: gpd.GeoDataFrame, m: folium.Map) -> None:
 
 
 def _rank_labels(table: gpd.GeoDataFrame, m: folium.Map) -> None:
-    points = table.geometry.representative_point().to_crs(DISPLAY_CRS)
+    """Rank badges just above each hotspot's top edge, so they never hide it."""
+    bounds = table.geometry.bounds
+    tops = gpd.GeoSeries(
+        gpd.points_from_xy((bounds["minx"] + bounds["maxx"]) / 2, bounds["maxy"]),
+        crs=table.crs,
+    ).to_crs(DISPLAY_CRS)
     group = folium.FeatureGroup(name="Rank numbers")
-    for rank, p in zip(table["rank"].head(30), points.head(30), strict=False):
+    for rank, p in zip(table["rank"].head(30), tops.head(30), strict=False):
         folium.Marker(
             [p.y, p.x],
             icon=folium.DivIcon(
                 html=(
                     '<div style="background:#fff;border:2px solid #D55E00;'
-                    "border-radius:50%;width:22px;height:22px;text-align:center;"
-                    f'font:bold 12px sans-serif;line-height:19px">{int(rank)}</div>'
+                    "border-radius:50%;width:20px;height:20px;text-align:center;"
+                    f'font:bold 11px sans-serif;line-height:17px">{int(rank)}</div>'
                 ),
-                icon_size=(22, 22),
-                icon_anchor=(11, 11),
+                icon_size=(20, 20),
+                icon_anchor=(10, 22),  # the badge's bottom sits on the top edge
             ),
         ).add_to(group)
     group.add_to(m)
