@@ -95,25 +95,27 @@ with col_table:
         found, parse_period(period), None, None, n, [found.parameters.reason]
     )
     export = exports.hotspot_export_table(result)
+    stem = f"hotspots_{period}".replace("/", "-")
+    ward_shapes = data.wards(c.wards_path)
     d1, d2, d3 = st.columns(3)
+    # files are built when clicked (callables), not on every rerun
     d1.download_button(
-        "GeoJSON",
-        export.to_json(),
-        f"hotspots_{period}.geojson".replace("/", "-"),
-        "application/geo+json",
+        "GeoJSON", export.to_json, f"{stem}.geojson", "application/geo+json"
     )
     d2.download_button(
         "CSV",
-        pd.DataFrame(export.drop(columns="geometry"))
-        .to_csv(index=False)
-        .encode("utf-8-sig"),
-        f"hotspots_{period}.csv".replace("/", "-"),
+        lambda: (
+            pd.DataFrame(export.drop(columns="geometry"))
+            .to_csv(index=False)
+            .encode("utf-8-sig")
+        ),
+        f"{stem}.csv",
         "text/csv",
     )
     d3.download_button(
         "Patrol pack",
-        exports.patrol_pack(
-            result, wards=data.wards(c.wards_path), synthetic=c.dataset.synthetic
+        lambda: exports.patrol_pack(
+            result, wards=ward_shapes, synthetic=c.dataset.synthetic
         ),
         f"patrol_pack_{period}.html".replace("/", "-"),
         "text/html",

@@ -54,7 +54,7 @@ with col_table:
     st.dataframe(table, hide_index=True, height=420)
     st.download_button(
         "Committee report (HTML)",
-        data.report_html(
+        lambda: data.report_html(
             *c.key,
             c.before,
             c.after,

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -98,4 +99,16 @@ def test_page_draws_in_a_real_browser(server, browser, page, has_map):
     tab.screenshot(path=str(SHOTS / f"{page}.png"), full_page=True)
     assert tab.locator("[data-testid=stException]").count() == 0
     assert errors == []
+    tab.close()
+
+
+def test_downloads_are_built_on_click(server, browser):
+    tab = browser.new_page(accept_downloads=True)
+    tab.goto(server)
+    tab.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
+    for label, start in (("Patrol pack", b"<!DOCTYPE html>"), ("GeoJSON", b'{"type"')):
+        with tab.expect_download(timeout=60_000) as download:
+            tab.get_by_role("button", name=label).click()
+        data = Path(download.value.path()).read_bytes()
+        assert data.startswith(start)
     tab.close()
