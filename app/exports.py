@@ -103,10 +103,7 @@ def write_incidents(incidents: gpd.GeoDataFrame, path: str | Path) -> Path:
     table = incidents_table(incidents)
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        frame = pd.DataFrame(table.drop(columns="geometry"))
-        return write_atomic(
-            path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig")
-        )
+        return write_table(table, path)
     if suffix == ".gpkg":
         return write_atomic(
             path, lambda p: table.to_file(p, driver="GPKG", layer="incidents")
@@ -118,10 +115,15 @@ def write_incidents(incidents: gpd.GeoDataFrame, path: str | Path) -> Path:
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a plain table as CSV (UTF-8 with BOM, so Excel reads it right)."""
+    """Write a table as CSV (UTF-8 with BOM, so Excel reads it right).
+
+    A geometry column, if any, is left out: the coordinates are columns already.
+    """
     if Path(path).suffix.lower() != ".csv":
         msg = f"--out {str(path)!r}: this table is written as .csv."
         raise GeoInputError(msg)
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     return write_atomic(
         path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig")
     )
@@ -193,10 +195,7 @@ def write_hotspots(
     if suffix in (".geojson", ".json"):
         return write_atomic(path, lambda p: table.to_file(p, driver="GeoJSON"))
     if suffix == ".csv":
-        frame = pd.DataFrame(table.drop(columns="geometry"))
-        return write_atomic(
-            path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig")
-        )
+        return write_table(table, path)
     if suffix in (".html", ".htm"):
         html = patrol_pack(result, wards=wards, top=top, synthetic=bool(synthetic))
         return write_atomic(path, lambda p: p.write_text(html, encoding="utf-8"))

@@ -24,6 +24,13 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def _ward_labels(ax, wards: gpd.GeoDataFrame, *, fontsize: float) -> None:
+    """Write each ward's name at a point inside it."""
+    points = wards.geometry.representative_point()
+    for name, p in zip(wards["ward_name"].astype(str), points, strict=True):
+        ax.annotate(name, (p.x, p.y), fontsize=fontsize, color="#555555", ha="center")
+
+
 def _view(shown: gpd.GeoDataFrame, *, margin_m: float) -> tuple | None:
     """Bounds around the shown hotspots, with a margin; None for the whole area."""
     if shown.empty:
@@ -50,15 +57,7 @@ def hotspot_map_png(
     if wards is not None and not wards.empty:
         wards.boundary.plot(ax=ax, color=GREY, linewidth=0.7)
         near = wards[wards.intersects(shapely.box(*view))] if view else wards
-        for _, w in near.iterrows():
-            p = w.geometry.representative_point()
-            ax.annotate(
-                str(w["ward_name"]),
-                (p.x, p.y),
-                fontsize=7,
-                color="#555555",
-                ha="center",
-            )
+        _ward_labels(ax, near, fontsize=7)
     if not shown.empty:
         shown.plot(ax=ax, color=HOT, alpha=0.55, edgecolor="#8B2E00", linewidth=0.8)
         for _, h in shown.iterrows():
@@ -99,9 +98,7 @@ def ward_map_png(
         linewidth=0.5, legend=True, legend_kwds={"label": title, "shrink": 0.6},
         missing_kwds={"color": "#dddddd", "label": "no value"},
     )  # fmt: skip
-    for _, w in merged.iterrows():
-        p = w.geometry.representative_point()
-        ax.annotate(str(w.get("ward_name", "")), (p.x, p.y), fontsize=6, ha="center")
+    _ward_labels(ax, merged, fontsize=6)
     ax.set_axis_off()
     ax.set_aspect("equal")
     return _png(fig)

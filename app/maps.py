@@ -23,6 +23,8 @@ from folium.plugins import HeatMap
 from jinja2 import Template
 
 from geo._points import distinct_points
+from geo.change import WARD_CHANGE_COLUMNS
+from geo.displacement import DISPLACEMENT_COLUMNS
 from geo.settings import DISPLAY_CRS
 
 __all__ = [
@@ -286,20 +288,8 @@ def ward_map(
     scale = cm.LinearColormap(colours, vmin=lo, vmax=hi, caption=caption)
     shown = escape_frame(merged, ["ward_name", "ward_code"])
     shown["value"] = values.round(2)
-    fields = [
-        c
-        for c in (
-            "ward_name",
-            "before",
-            "after",
-            "change",
-            "pct_change",
-            "before_rate",
-            "after_rate",
-            "significant",
-        )
-        if c in shown.columns
-    ]
+    # the contract's ward columns, ward_name to significant
+    fields = [c for c in WARD_CHANGE_COLUMNS[1:10] if c in shown.columns]
 
     def style(feature):
         v = feature["properties"].get("value")
@@ -335,20 +325,8 @@ def displacement_map(
         part = matched[matched["status"] == status]
         if part.empty:
             continue
-        fields = [
-            c
-            for c in (
-                "period",
-                "hotspot_id",
-                "status",
-                "before_incidents",
-                "after_incidents",
-                "matched_id",
-                "shift_m",
-                "streets",
-            )
-            if c in part.columns
-        ]
+        wanted = [*DISPLACEMENT_COLUMNS[:-1], "streets"]  # all but geometry
+        fields = [c for c in wanted if c in part.columns]
         shown = escape_frame(part[[*fields, "geometry"]], ["streets"])
         folium.GeoJson(
             _display(shown),
