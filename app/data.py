@@ -107,8 +107,14 @@ def select(
     return inc.loc[keep]
 
 
+@st.cache_resource(max_entries=8)
+def study_area(wards_path: str):
+    """The union of the wards: computed once per boundary file."""
+    return wards(wards_path).union_all()
+
+
 def area_m2(wards_path: str) -> float:
-    return float(wards(wards_path).union_all().area)
+    return float(study_area(wards_path).area)
 
 
 @st.cache_data(max_entries=32, show_spinner="Finding hotspots...")
@@ -146,7 +152,7 @@ def evaluation(
 @st.cache_data(max_entries=16, show_spinner="Gi* on a grid...")
 def gi_grid(paths, wards_path, types, period, cell_m: float) -> gpd.GeoDataFrame:
     inc = select(paths, wards_path, types, period)
-    return gi_star_grid(inc, cell_m=cell_m, area=wards(wards_path).union_all())
+    return gi_star_grid(inc, cell_m=cell_m, area=study_area(wards_path))
 
 
 @st.cache_data(max_entries=16, show_spinner="HDBSCAN...")
@@ -213,7 +219,7 @@ def wdq_result(
         select(paths, wards_path, types, before),
         select(paths, wards_path, types, after),
         shape,
-        area=w.union_all(),
+        area=study_area(wards_path),
         buffer_m=buffer_m,
     )
 
@@ -280,5 +286,5 @@ def trends_result(
     start, end = min(b.start, a.start), max(b.end, a.end)
     span = parse_period(f"{start}:{end}")
     return emerging_hotspots(
-        select(paths, wards_path, types, span.label), area=wards(wards_path).union_all()
+        select(paths, wards_path, types, span.label), area=study_area(wards_path)
     )

@@ -47,7 +47,8 @@ except GeoInputError as err:
     ui.show_error(err)
     st.stop()
 table = found.table
-n = len(data.select(*c.key, period))
+incidents = data.select(*c.key, period)
+n = len(incidents)
 
 pai_text = "n/a"
 other = c.before if period == c.after else None
@@ -73,7 +74,7 @@ col_map, col_table = st.columns([3, 2])
 with col_map:
     m = maps.hotspot_map(
         table,
-        incidents=data.select(*c.key, period),
+        incidents=incidents,
         wards=data.wards(c.wards_path),
         grid=grid,
     )
