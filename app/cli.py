@@ -25,9 +25,9 @@ from geo.hotspots import hotspots
 from geo.incidents import Columns, LoadedIncidents
 from geo.load import load_incidents, resolve_types
 from geo.periods import Period, parse_period
-from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M, WORKING_CRS
+from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M
 from geo.synthetic import DEMO_LABEL, write_demo
-from geo.wards import read_wards
+from geo.wards import read_area, read_wards
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -270,13 +270,17 @@ def load_from_args(
     *,
     wards: gpd.GeoDataFrame | None = None,
     allow_empty: Sequence[Period] = (),
+    types: Sequence[str] | None = None,
 ) -> LoadedIncidents:
-    """Read incidents as the shared options say; print and save the quality report."""
+    """Read incidents as the shared options say; print and save the quality report.
+
+    ``types`` overrides ``--type`` (the report loads every type).
+    """
     loaded = load_incidents(
         args.inputs,
         wards=wards,
         periods=periods,
-        types=args.types,
+        types=args.types if types is None else types,
         columns=_columns(args),
         tolerance_m=args.tolerance_m,
         progress=_progress(),
@@ -380,22 +384,7 @@ def _area(spec: str, wards: gpd.GeoDataFrame | None, role: str):
     """A polygon from a file, or from ward codes/names of the boundary set."""
     path = Path(spec)
     if path.exists():
-        try:
-            shapes = gpd.read_file(path)
-        except Exception as err:  # pyogrio raises several types for bad files
-            msg = (
-                f"{role} file {spec!r} is not a vector file geopandas can read ({err})."
-            )
-            raise GeoInputError(msg) from err
-        if shapes.crs is None:
-            msg = f"{role} file {spec!r} has no CRS; save it with one."
-            raise GeoInputError(msg)
-        polys = shapes.to_crs(WORKING_CRS).geometry
-        polys = polys[polys.geom_type.isin(["Polygon", "MultiPolygon"])]
-        if polys.empty:
-            msg = f"{role} file {spec!r} has no polygons."
-            raise GeoInputError(msg)
-        return polys.make_valid().union_all()
+        return read_area(path, role=f"{role} file")
     if wards is None:
         msg = f"{role} {spec!r} is not a file; to name wards, give --wards too."
         raise GeoInputError(msg)
@@ -475,10 +464,9 @@ def _cmd_report(args: argparse.Namespace) -> None:
     population = read_population(args.population) if args.population else None
     cams = read_cameras(args.cameras) if args.cameras else None
     wards = wards_from_args(args)
-    types = list(args.types)
-    args.types = []  # the headline table covers every crime type
-    loaded = load_from_args(args, [before, after], wards=wards)
-    chosen = resolve_types(loaded.incidents, types) if types else []
+    # every type is loaded: the headline table covers them all
+    loaded = load_from_args(args, [before, after], wards=wards, types=())
+    chosen = resolve_types(loaded.incidents, args.types) if args.types else []
     html = build_report(
         loaded,
         wards,

@@ -20,6 +20,7 @@ import shapely
 from pyproj import Transformer
 
 from geo._validate import require_min_int, require_positive, require_projected
+from geo._vector import read_vector
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
 
@@ -170,14 +171,7 @@ def _read(path: Path) -> tuple[pd.DataFrame, np.ndarray | None]:
             msg = f"camera list {str(path)!r} is not a readable CSV ({err})."
             raise GeoInputError(msg) from err
         return raw, None
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as err:  # pyogrio raises several types for bad files
-        msg = f"camera list {str(path)!r} is not a readable CSV or vector file ({err})."
-        raise GeoInputError(msg) from err
-    if gdf.crs is None:
-        msg = f"camera list {str(path)!r} has no CRS; save it with one."
-        raise GeoInputError(msg)
+    gdf = read_vector(path, role="camera list")
     geom = gdf.to_crs(WORKING_CRS).geometry
     ok = (geom.geom_type == "Point").to_numpy() & ~geom.is_empty.to_numpy()
     xy = np.full((len(gdf), 2), np.nan)

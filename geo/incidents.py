@@ -18,10 +18,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 from pyproj import CRS, Transformer
 
 from geo._sources import Source, as_buffer, expand_sources
+from geo._vector import read_vector
 from geo.errors import GeoInputError
 from geo.quality import QualityReport
 from geo.settings import WORKING_CRS
@@ -249,14 +249,7 @@ def _sniff_delimiter(data: bytes, name: str) -> str:
 
 
 def _read_vector(source: Source) -> tuple[pd.DataFrame, np.ndarray]:
-    try:
-        gdf = gpd.read_file(source.path)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
-        msg = f"{source.name!r} is not a readable vector file ({err})."
-        raise GeoInputError(msg) from err
-    if gdf.crs is None:
-        msg = f"{source.name!r} has no CRS; save it with one (GeoJSON is EPSG:4326)."
-        raise GeoInputError(msg)
+    gdf = read_vector(source.path, role="incident file")
     geom = gdf.geometry
     is_point = (geom.geom_type == "Point") & ~geom.is_empty
     gdf = gdf.to_crs(WORKING_CRS)

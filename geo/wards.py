@@ -9,15 +9,15 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
 from geo._points import distinct_points
 from geo._validate import require_projected
+from geo._vector import read_vector
 from geo.errors import GeoInputError
 from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
 
-__all__ = ["WARD_COLUMNS", "assign_wards", "read_wards"]
+__all__ = ["WARD_COLUMNS", "assign_wards", "read_area", "read_wards"]
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def read_wards(
     """
     raw = _read_vector(Path(path), assume_crs)
     code, name = _detect_columns(raw, code_col, name_col, path)
-    polygons, repaired, dropped = _polygons_only(raw.geometry, path)
+    polygons, repaired, dropped = _polygons_only(raw.geometry)
     wards = gpd.GeoDataFrame(
         {
             "ward_code": raw[code].astype(str).str.strip().to_numpy(),
@@ -103,28 +103,16 @@ def read_wards(
 
 
 def _read_vector(path: Path, assume_crs: str | None) -> gpd.GeoDataFrame:
-    if not path.exists():
-        msg = f"boundary file {str(path)!r} does not exist; check the path."
-        raise GeoInputError(msg)
-    try:
-        raw = gpd.read_file(path)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
-        msg = (
-            f"boundary file {str(path)!r} is not a vector file geopandas can read "
-            f"({err}); give GeoJSON, GeoPackage or a Shapefile."
-        )
-        raise GeoInputError(msg) from err
+    raw = read_vector(
+        path,
+        role="boundary file",
+        assume_crs=assume_crs,
+        no_crs_hint="add one (a .prj beside a shapefile) or say which it is with "
+        "--wards-crs EPSG:27700.",
+    )
     if raw.empty or raw.geometry.isna().all():
         msg = f"boundary file {str(path)!r} has no features with geometry."
         raise GeoInputError(msg)
-    if raw.crs is None:
-        if assume_crs is None:
-            msg = (
-                f"boundary file {str(path)!r} has no CRS; add one (a .prj beside a "
-                "shapefile) or say which it is with --wards-crs EPSG:27700."
-            )
-            raise GeoInputError(msg)
-        raw = raw.set_crs(assume_crs)
     _check_crs_fits(raw, path)
     return raw
 
@@ -148,6 +136,26 @@ def _check_crs_fits(raw: gpd.GeoDataFrame, path: str | Path) -> None:
             "looks like degrees. Fix the file's CRS (e.g. EPSG:4326)."
         )
         raise GeoInputError(msg)
+
+
+def read_area(path: str | Path, *, role: str = "area file") -> shapely.Geometry:
+    """Read the polygons of a vector file as one area in the working CRS.
+
+    For a WDQ target or control drawn in QGIS. Invalid polygons are repaired;
+    points and lines are ignored.
+
+    Raises
+    ------
+    GeoInputError
+        An unreadable file, no CRS, or no polygons.
+    """
+    raw = read_vector(path, role=role)
+    polygons, _, _ = _polygons_only(raw.geometry)
+    polygons = polygons[~polygons.is_empty]
+    if polygons.empty:
+        msg = f"{role} {str(path)!r} has no polygons."
+        raise GeoInputError(msg)
+    return polygons.to_crs(WORKING_CRS).union_all()
 
 
 def _detect_columns(
@@ -177,9 +185,12 @@ def _first_match(cols: list[str], patterns: tuple[str, ...]) -> str | None:
     return None
 
 
-def _polygons_only(
-    geoms: gpd.GeoSeries, path: str | Path
-) -> tuple[gpd.GeoSeries, int, int]:
+def _polygons_only(geoms: gpd.GeoSeries) -> tuple[gpd.GeoSeries, int, int]:
+    """Polygons of each feature, repaired; empty where it has none.
+
+    Returns the polygons, how many features were repaired, and how many had
+    geometry but no polygon.
+    """
     arr = geoms.to_numpy()
     missing = shapely.is_missing(arr)
     arr = np.where(missing, shapely.from_wkt("POLYGON EMPTY"), arr)
@@ -187,8 +198,7 @@ def _polygons_only(
     if invalid.any():
         arr = arr.copy()
         arr[invalid] = shapely.make_valid(arr[invalid])
-    polys = shapely.get_parts(arr, return_index=True)
-    parts, index = polys
+    parts, index = shapely.get_parts(arr, return_index=True)
     keep = np.isin(shapely.get_type_id(parts), [3, 6])  # Polygon, MultiPolygon
     out = np.array([shapely.from_wkt("POLYGON EMPTY")] * len(arr), dtype=object)
     if keep.any():

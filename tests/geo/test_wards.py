@@ -168,3 +168,28 @@ def test_real_blackpool_wards_match_independent_count(real_data, vintage, code):
     assert (tags["ward_match"] == "outside").sum() == 0
     assert len(wards) == 21
     assert tags["ward_code"].nunique() == 21
+
+
+def test_read_area_repairs_and_unions_polygons(wards, tmp_path):
+    from geo.wards import read_area
+
+    ox, oy = ORIGIN
+    bowtie = Polygon([(ox, oy), (ox + 10, oy + 10), (ox + 10, oy), (ox, oy + 10)])
+    shapes = gpd.GeoDataFrame(
+        {"name": ["square", "bowtie", "line"]},
+        geometry=[box(ox + 20, oy, ox + 30, oy + 10), bowtie,
+                  shapely.LineString([(ox, oy), (ox + 50, oy)])],
+        crs=WORKING_CRS,
+    ).to_crs("EPSG:4326")  # fmt: skip
+    path = tmp_path / "target.gpkg"
+    shapes.to_file(path)
+    area = read_area(path)
+    assert area.area == pytest.approx(100 + 50, rel=1e-6)  # square + repaired bowtie
+    lines = shapes.iloc[[2]]
+    lines.to_file(tmp_path / "lines.gpkg")
+    with pytest.raises(GeoInputError, match="has no polygons"):
+        read_area(tmp_path / "lines.gpkg", role="target file")
+    junk = tmp_path / "junk.geojson"
+    junk.write_text("{not json")
+    with pytest.raises(GeoInputError, match=r"target file .* is not a vector file"):
+        read_area(junk, role="target file")
