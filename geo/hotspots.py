@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 from sklearn.cluster import DBSCAN
 
-from geo._points import distinct_points
+from geo._points import DistinctPoints, distinct_points
 from geo._validate import require_min_int, require_positive, require_projected
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_EPS_M, NOISE
@@ -142,13 +142,25 @@ def find_hotspots(
     >>> find_hotspots(pts, eps=60, min_samples=3).tolist()
     [2, 2, 2, 2, 1, 1, 1, 1, 1, -1]
     """
-    require_projected(incidents, name="incidents")
+    _require_incidents(incidents)
     require_min_int(min_samples, 1, name="min_samples")
     require_positive(eps, name="eps", unit=" metres")
+    return _labels(
+        distinct_points(incidents), incidents.index, eps, min_samples, algorithm
+    )
+
+
+def _require_incidents(incidents: gpd.GeoDataFrame) -> None:
+    require_projected(incidents, name="incidents")
     if incidents.empty:
         msg = "`incidents` is empty: no incidents in the chosen period and types."
         raise GeoInputError(msg)
-    where = distinct_points(incidents)
+
+
+def _labels(
+    where: DistinctPoints, index: pd.Index, eps: float, min_samples: int, algorithm
+) -> pd.Series:
+    """Rank-numbered hotspot of each row, clustering its distinct locations."""
     labels, _ = dbscan_labels(
         where.x,
         where.y,
@@ -158,7 +170,7 @@ def find_hotspots(
         algorithm=algorithm,
     )
     ranked = _rank_labels(labels, where.counts, where.x, where.y)
-    return pd.Series(ranked[where.codes], index=incidents.index, name="hotspot")
+    return pd.Series(ranked[where.codes], index=index, name="hotspot")
 
 
 def _rank_labels(
@@ -241,12 +253,26 @@ def suggest_parameters(
     -------
     HotspotParameters
     """
-    require_projected(incidents, name="incidents")
+    _require_incidents(incidents)
     require_positive(density_multiple, name="density_multiple")
-    if incidents.empty:
-        msg = "`incidents` is empty: no incidents in the chosen period and types."
-        raise GeoInputError(msg)
-    where = distinct_points(incidents)
+    return _suggest(
+        distinct_points(incidents),
+        len(incidents),
+        area_m2=area_m2,
+        eps=eps,
+        density_multiple=density_multiple,
+    )
+
+
+def _suggest(
+    where: DistinctPoints,
+    n: int,
+    *,
+    area_m2: float | None,
+    eps: float | None,
+    density_multiple: float,
+) -> HotspotParameters:
+    """Apply the density rule to distinct locations (``n`` incidents in all)."""
     spacing = _median_spacing(where.x, where.y)
     if eps is None:
         eps = float(max(DEFAULT_EPS_M, round(spacing / 10) * 10))
@@ -256,10 +282,10 @@ def suggest_parameters(
             shapely.multipoints(np.column_stack([where.x, where.y])).convex_hull.area
         )
     area_m2 = max(float(area_m2), math.pi * eps**2)
-    expected = len(incidents) * math.pi * eps**2 / area_m2
+    expected = n * math.pi * eps**2 / area_m2
     min_samples = max(2, math.ceil(density_multiple * expected))
     reason = (
-        f"{len(incidents):,} incidents over {area_m2 / 1e6:.1f} km² average "
+        f"{n:,} incidents over {area_m2 / 1e6:.1f} km² average "
         f"{expected:.1f} within {eps:g} m of a point; a hotspot core needs "
         f"{density_multiple:g} times that: {min_samples} incidents within {eps:g} m. "
         f"eps = {eps:g} m (locations are a median {spacing:.0f} m apart)."
@@ -425,7 +451,15 @@ def hotspots(
     :func:`hotspot_table` for the parameters. ``buffer_m`` defaults to half of
     ``eps``: the hotspot's shape reaches that far beyond its outermost locations.
     """
-    params = suggest_parameters(incidents, area_m2=area_m2, eps=eps)
+    _require_incidents(incidents)
+    where = distinct_points(incidents)  # once, for the rule and the clustering
+    params = _suggest(
+        where,
+        len(incidents),
+        area_m2=area_m2,
+        eps=eps,
+        density_multiple=DENSITY_MULTIPLE,
+    )
     if min_samples is not None:
         require_min_int(min_samples, 1, name="min_samples")
         params = HotspotParameters(
@@ -436,9 +470,7 @@ def hotspots(
             spacing_m=params.spacing_m,
             reason=f"min_samples = {min_samples} as given; {params.reason}",
         )
-    labels = find_hotspots(
-        incidents, eps=params.eps, min_samples=params.min_samples, algorithm=algorithm
-    )
+    labels = _labels(where, incidents.index, params.eps, params.min_samples, algorithm)
     margin = params.eps / 2 if buffer_m is None else buffer_m
     table = hotspot_table(incidents, labels, buffer_m=margin)
     return Hotspots(parameters=params, labels=labels, table=table)
