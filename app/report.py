@@ -169,13 +169,15 @@ def _hotspot_section(focus, wards, before: Period, after: Period, cameras) -> st
     lines = [found.parameters.reason]
     moved = None
     if not b.empty and not a.empty:
-        last = hotspots(b, area_m2=area)
-        ev = evaluate_hotspots(last.table, a, area_m2=area, before_total=len(b))
+        moved = displacement(b, a, area_m2=area, history=focus)
+        # the before period's hotspots, found with its own parameters
+        ev = evaluate_hotspots(
+            moved.before_hotspots, a, area_m2=area, before_total=len(b)
+        )
         lines.append(
             f"Last period's hotspots held {ev.hit_rate:.1%} of this period's incidents "
             f"on {ev.hotspot_area_m2 / area:.1%} of the area: PAI {ev.pai:.1f}."
         )
-        moved = displacement(b, a, area_m2=area, history=focus)
         lines += moved.notes
     top = table.head(10).copy()
     if moved is not None:
