@@ -59,7 +59,13 @@ with st.form("upload"):
         accept_multiple_files=True,
         type=["csv", "gz", "zip", "tsv", "geojson"],
     )
-    folder = st.text_input("...or a folder on this machine holding them")
+    # a server path is for the analyst's own machine; a shared deployment (sign-in
+    # configured) must not let visitors read the server's folders
+    folder = (
+        ""
+        if ui.sign_in_required()
+        else st.text_input("...or a folder on this machine holding them")
+    )
     boundary = st.file_uploader("Ward boundaries", type=["geojson", "json", "gpkg"])
     pop = st.file_uploader(
         "Ward population (optional CSV: ward_code, population)", type=["csv"]

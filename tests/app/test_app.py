@@ -95,3 +95,15 @@ def test_sign_in_enforced_when_configured():
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
     assert len(at.metric) == 0  # no data shown before sign-in
+
+
+def test_no_server_folder_input_when_shared():
+    at = _app()
+    at.switch_page("app_pages/data_page.py").run()
+    assert any("folder on this machine" in t.label for t in at.text_input)
+    shared = AppTest.from_file(APP, default_timeout=120)
+    shared.secrets["auth"] = {"redirect_uri": "http://x/oauth2callback"}
+    shared.run()
+    # with sign-in configured, no server path can be typed before signing in (the
+    # signed-in case cannot be simulated by AppTest)
+    assert not any("folder on this machine" in t.label for t in shared.text_input)
