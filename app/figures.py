@@ -5,11 +5,8 @@ from __future__ import annotations
 import io
 
 import geopandas as gpd
-import matplotlib
 import shapely
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 # Okabe-Ito, colour-blind safe
 HOT = "#D55E00"
@@ -17,10 +14,20 @@ COOL = "#0072B2"
 GREY = "#999999"
 
 
-def _png(fig) -> bytes:
+def _axes(figsize: tuple[float, float]):
+    """A figure and its axes, outside pyplot's global state.
+
+    The app builds images on Streamlit's worker threads, several sessions at
+    once; pyplot's figure manager is shared by every thread and is not safe
+    there, a bare ``Figure`` is (matplotlib's advice for web servers).
+    """
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
+
+
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -51,7 +58,7 @@ def hotspot_map_png(
     The view is zoomed to the hotspots shown (400 m margin), so that each is
     large enough to read on paper.
     """
-    fig, ax = plt.subplots(figsize=(9, 7.5))
+    fig, ax = _axes((9, 7.5))
     shown = table if top is None else table[table["rank"] <= top]
     view = _view(shown, margin_m=400)
     if wards is not None and not wards.empty:
@@ -87,7 +94,7 @@ def ward_map_png(
     """Choropleth of a ward measure with a colour bar, as PNG bytes."""
     merged = wards[["ward_code", "geometry"]].merge(table, on="ward_code", how="left")
     values = merged[column].astype(float)
-    fig, ax = plt.subplots(figsize=(7, 7))
+    fig, ax = _axes((7, 7))
     if diverging:
         span = float(max(abs(values.min()), abs(values.max()), 1e-9))
         vmin, vmax, cmap = -span, span, "PuOr_r"

@@ -149,3 +149,14 @@ def sign_in_required() -> bool:
         return "auth" in st.secrets
     except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
         return False
+
+
+def download(label: str, payload, file_name: str, mime: str, *, where=st) -> None:
+    """A download button that does not rerun the page when clicked.
+
+    ``payload`` may be bytes, text or a callable that builds the file on click.
+    A rerun on click (Streamlit's default) would replace every button's file
+    id while the first file is being built, so a second quick click could ask
+    for an id the server has just dropped and get nothing.
+    """
+    where.download_button(label, payload, file_name, mime, on_click="ignore")

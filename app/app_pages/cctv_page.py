@@ -53,7 +53,7 @@ with col_map:
     )
 with col_side:
     st.dataframe(cov.table, hide_index=True)
-    st.download_button(
+    ui.download(
         "Coverage (CSV)",
         cov.table.to_csv(index=False).encode("utf-8-sig"),
         "coverage.csv",

@@ -75,7 +75,7 @@ else:
         hide_index=True,
         height=260,
     )
-    st.download_button(
+    ui.download(
         "Trend cells (GeoJSON)",
         cells.to_crs("EPSG:4326").to_json(),
         "hotspot_trends.geojson",

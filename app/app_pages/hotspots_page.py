@@ -100,10 +100,10 @@ with col_table:
     ward_shapes = data.wards(c.wards_path)
     d1, d2, d3 = st.columns(3)
     # files are built when clicked (callables), not on every rerun
-    d1.download_button(
-        "GeoJSON", export.to_json, f"{stem}.geojson", "application/geo+json"
+    ui.download(
+        "GeoJSON", export.to_json, f"{stem}.geojson", "application/geo+json", where=d1
     )
-    d2.download_button(
+    ui.download(
         "CSV",
         lambda: (
             pd.DataFrame(export.drop(columns="geometry"))
@@ -112,12 +112,14 @@ with col_table:
         ),
         f"{stem}.csv",
         "text/csv",
+        where=d2,
     )
-    d3.download_button(
+    ui.download(
         "Patrol pack",
         lambda: exports.patrol_pack(
             result, wards=ward_shapes, synthetic=c.dataset.synthetic
         ),
         f"patrol_pack_{period}.html".replace("/", "-"),
         "text/html",
+        where=d3,
     )

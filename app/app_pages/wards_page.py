@@ -52,7 +52,7 @@ with col_table:
         columns={"p_adjusted": "p (FDR)"}
     )
     st.dataframe(table, hide_index=True, height=420)
-    st.download_button(
+    ui.download(
         "Committee report (HTML)",
         lambda: data.report_html(
             *c.key,
@@ -65,7 +65,7 @@ with col_table:
         "committee_report.html",
         "text/html",
     )
-    st.download_button(
+    ui.download(
         "Ward table (CSV)",
         result.table.to_csv(index=False).encode("utf-8-sig"),
         "ward_change.csv",

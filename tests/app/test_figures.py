@@ -1,0 +1,58 @@
+"""Static images: the same input gives the same PNG, whichever thread draws it.
+
+Streamlit builds download files (the patrol pack) on worker threads, several
+sessions at once, so the drawing code must not share state between threads.
+"""
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import box
+
+from app.figures import hotspot_map_png, ward_map_png
+from tests.conftest import ORIGIN
+
+
+def _hotspots(shift: float) -> gpd.GeoDataFrame:
+    ox, oy = ORIGIN
+    return gpd.GeoDataFrame(
+        {"rank": [1, 2]},
+        geometry=[
+            box(ox + shift, oy, ox + shift + 40, oy + 40),
+            box(ox + 120, oy + 50, ox + 160, oy + 90),
+        ],
+        crs=27700,
+    )
+
+
+def _digest(png: bytes) -> str:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    return hashlib.sha256(png).hexdigest()
+
+
+def test_images_are_identical_when_drawn_on_many_threads(wards):
+    shifts = [0.0, 20.0, 40.0, 60.0]
+    values = pd.DataFrame(
+        {
+            "ward_code": ["A", "B"],
+            "ward_name": ["Ward A", "Ward B"],
+            "rate": [1.5, -2.0],
+        }
+    )
+
+    def draw(shift: float) -> tuple[str, str]:
+        hot = hotspot_map_png(_hotspots(shift), wards=wards, top=2)
+        choro = ward_map_png(
+            wards, values.assign(rate=values["rate"] * (1 + shift)), column="rate",
+            title="rate", diverging=True,
+        )  # fmt: skip
+        return _digest(hot), _digest(choro)
+
+    serial = [draw(s) for s in shifts]
+    # different inputs give different pictures, so a mix-up would show
+    assert len({h for h, _ in serial}) == len(shifts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(3):
+            assert list(pool.map(draw, shifts * 3)) == serial * 3
