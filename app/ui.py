@@ -63,11 +63,10 @@ def sidebar() -> Controls | None:
         show_error(err)
         return None
     types_present = sorted(loaded.incidents["crime_type"].astype(str).unique())
-    default = [ASB] if ASB in types_present else types_present[:1]
     types = st.sidebar.multiselect(
         "Crime types",
         types_present,
-        default=default,
+        default=default_types(types_present),
         help="ASB counts are reports: one incident can be reported many times.",
     )
     if ASB in types:
@@ -89,10 +88,9 @@ def _periods(months: list[str]) -> tuple[str, str]:
     options = [*years, CUSTOM]
     st.sidebar.markdown("**Periods** (financial years, April-March)")
     col1, col2 = st.sidebar.columns(2)
-    b_default = max(len(years) - 2, 0)
-    a_default = max(len(years) - 1, 0)
-    before = col1.selectbox("Before", options, index=min(b_default, len(options) - 1))
-    after = col2.selectbox("After", options, index=min(a_default, len(options) - 1))
+    b_default, a_default = default_periods(options)
+    before = col1.selectbox("Before", options, index=options.index(b_default))
+    after = col2.selectbox("After", options, index=options.index(a_default))
     if before == CUSTOM or after == CUSTOM:
         st.sidebar.caption(
             "Any of: 2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03, 2021-01:2021-10"
@@ -125,6 +123,35 @@ def periods_or_stop(controls: Controls) -> None:
     if not controls.types:
         st.info("Choose at least one crime type in the sidebar.")
         st.stop()
+
+
+def default_types(types_present: list[str]) -> list[str]:
+    """ASB when the data has it (the CSP's question), else the first type."""
+    return [ASB] if ASB in types_present else types_present[:1]
+
+
+def default_periods(options: list[str]) -> tuple[str, str]:
+    """The last two financial years in the data, as CSP reports compare them."""
+    return options[max(len(options) - 3, 0)], options[max(len(options) - 2, 0)]
+
+
+def default_controls(ds: data.Dataset) -> Controls:
+    """What the sidebar shows before the user touches it (no widgets drawn)."""
+    vintage = ds.wards[0][0]
+    wards_path = ds.wards_path(vintage)
+    loaded = data.loaded(ds.incidents, wards_path)
+    types = sorted(loaded.incidents["crime_type"].astype(str).unique())
+    options = [p.label for p in data.financial_years(loaded.quality.months_in_data)]
+    before, after = default_periods([*options, CUSTOM])
+    return Controls(
+        dataset=ds,
+        vintage=vintage,
+        wards_path=wards_path,
+        types=tuple(default_types(types)),
+        before=before,
+        after=after,
+        loaded=loaded,
+    )
 
 
 def controls() -> Controls:

@@ -107,3 +107,34 @@ def test_no_server_folder_input_when_shared():
     # with sign-in configured, no server path can be typed before signing in (the
     # signed-in case cannot be simulated by AppTest)
     assert not any("folder on this machine" in t.label for t in shared.text_input)
+
+
+def test_server_warm_up_computes_exactly_what_the_first_page_asks_for(monkeypatch):
+    """After app.serve.warm(), the default page runs no analysis of its own."""
+    import streamlit as st
+
+    from app import data, serve
+
+    st.cache_data.clear()
+    serve.warm()
+    calls = []
+
+    def counted(name):
+        real = getattr(data, name)
+
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    for name in ("hotspots", "suggest_parameters", "evaluate_hotspots"):
+        monkeypatch.setattr(data, name, counted(name))
+    at = _app()
+    assert not at.exception, at.exception
+    assert int(_metric(at, "Hotspots")) > 0
+    assert calls == []
+    # a choice the warm-up did not make reaches the analysis: this period's
+    # hotspots, and last period's to score them (PAI)
+    at.number_input[1].set_value(int(at.number_input[1].value) + 7).run()
+    assert sorted(calls) == ["evaluate_hotspots", "hotspots", "hotspots"]
