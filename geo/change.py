@@ -196,7 +196,8 @@ def ward_change(
     headlines = _headlines(
         table, b_rows, a_rows, before, after, unit, monthly, quarterly
     )
-    headlines += by_type["sentence"].tolist()
+    if len(by_type) > 1:  # with one type its sentence repeats the first headline
+        headlines += by_type["sentence"].tolist()
     return WardChange(
         table=table,
         headlines=headlines,

@@ -84,6 +84,8 @@ def test_headlines_in_committee_style(three_wards):
     assert out.headlines[1].startswith("ASB fell in 1 of 3 wards and rose in 1")
     assert "Average per day: 3.2 reports in 2021-01, 2.1 in 2022-01." in out.headlines
     assert any("reports, not incidents" in c for c in out.caveats)
+    # one crime type: no per-type sentence repeating the first headline
+    assert not any(h.startswith("Anti-social behaviour:") for h in out.headlines)
 
 
 def test_unequal_periods_compare_per_month(wards):
@@ -113,6 +115,22 @@ def test_unequal_periods_compare_per_month(wards):
     expected = pmf[pmf <= pmf[40] * (1 + 1e-7)].sum()
     assert a["p_value"] == pytest.approx(expected, rel=1e-6)
     assert any("differ in length" in c for c in out.caveats)
+
+
+def test_several_types_get_a_sentence_each(wards):
+    inc = _incidents(
+        [
+            ("A", "2021-01", "Burglary", 30),
+            ("A", "2022-01", "Burglary", 20),
+            ("B", "2021-01", "Robbery", 4),
+            ("B", "2022-01", "Robbery", 6),
+        ]
+    )
+    out = ward_change(
+        inc, wards, before=parse_period("2021-01"), after=parse_period("2022-01")
+    )
+    assert "Burglary: reduction of 33.3% (-10 offences)" in out.headlines
+    assert "Robbery: increase of 50.0% (+2 offences)" in out.headlines
 
 
 def test_missing_months_are_named_and_flagged(wards):
