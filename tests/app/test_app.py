@@ -58,6 +58,29 @@ def test_ward_page_periods_change_the_headlines():
     assert not at.exception
 
 
+def test_displacement_page_buffer_changes_the_wdq_counts():
+    at = _app()
+    at.switch_page("app_pages/displacement_page.py").run()
+    counts = next(c.value for c in at.caption if c.value.startswith("Target "))
+    at.slider[0].set_value(600).run()
+    wider = next(c.value for c in at.caption if c.value.startswith("Target "))
+    assert not at.exception
+    # same target counts, a wider buffer ring holds more
+    assert counts.split(";")[0] == wider.split(";")[0]
+    assert counts.split(";")[1] != wider.split(";")[1]
+
+
+def test_cctv_page_more_sites_gain_more():
+    at = _app()
+    at.switch_page("app_pages/cctv_page.py").run()
+    gain = int(_metric(at, "Gain from suggested sites").lstrip("+").replace(",", ""))
+    at.slider[0].set_value(6).run()
+    more = int(_metric(at, "Gain from suggested sites").lstrip("+").replace(",", ""))
+    assert not at.exception
+    assert more > gain > 0
+    assert len(at.dataframe[1].value) == 6  # the suggested sites table
+
+
 def test_bad_custom_period_shows_an_error():
     at = _app()
     assert at.sidebar.selectbox[2].label == "After"
