@@ -98,6 +98,7 @@ def test_page_draws_in_a_real_browser(server, browser, page, has_map):
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SHOTS / f"{page}.png"), full_page=True)
     assert tab.locator("[data-testid=stException]").count() == 0
+    assert tab.get_by_role("button", name="Deploy").count() == 0  # viewer toolbar
     assert errors == []
     tab.close()
 
