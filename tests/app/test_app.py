@@ -105,30 +105,43 @@ def test_malformed_upload_shows_error_and_keeps_previous_data():
     assert _metric(at, "Rows read") == read_before
 
 
-def test_sign_in_enforced_when_configured():
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret",
+    "client_id": "id",
+    "client_secret": "secret",
+    "server_metadata_url": "https://example.invalid/.well-known/openid-configuration",
+}
+
+
+def _shared_app(user: dict) -> AppTest:
+    """The app as a shared deployment ([auth] configured), seen by ``user``."""
     at = AppTest.from_file(APP, default_timeout=120)
-    at.secrets["auth"] = {
-        "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "test-secret",
-        "client_id": "id",
-        "client_secret": "secret",
-        "server_metadata_url": "https://example.invalid/.well-known/openid-configuration",
-    }
+    at.secrets["auth"] = AUTH
+    at.user = user
     at.run()
+    return at
+
+
+def test_sign_in_enforced_when_configured():
+    at = _shared_app({"is_logged_in": False})
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
     assert len(at.metric) == 0  # no data shown before sign-in
+    signed_in = _shared_app({"is_logged_in": True, "email": "analyst@example.org"})
+    assert not signed_in.exception
+    assert int(_metric(signed_in, "Hotspots")) > 0
 
 
 def test_no_server_folder_input_when_shared():
     at = _app()
     at.switch_page("app_pages/data_page.py").run()
     assert any("folder on this machine" in t.label for t in at.text_input)
-    shared = AppTest.from_file(APP, default_timeout=120)
-    shared.secrets["auth"] = {"redirect_uri": "http://x/oauth2callback"}
-    shared.run()
-    # with sign-in configured, no server path can be typed before signing in (the
-    # signed-in case cannot be simulated by AppTest)
+    # a shared deployment: even a signed-in user cannot type a server path
+    shared = _shared_app({"is_logged_in": True, "email": "analyst@example.org"})
+    shared.switch_page("app_pages/data_page.py").run()
+    assert not shared.exception
+    assert any(f.label.startswith("Incidents") for f in shared.file_uploader)
     assert not any("folder on this machine" in t.label for t in shared.text_input)
 
 
