@@ -4,11 +4,19 @@
 heavy modules (geopandas, scikit-learn, scipy, folium), reads the
 default dataset into the shared resource cache and computes the default page's
 hotspots into the data cache, then hands over to Streamlit's own command line.
+``running()`` starts it the same way in a child process on a free port, for the
+browser tests and the app benchmark.
 """
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +70,51 @@ def main() -> None:
         *sys.argv[1:],
     ]
     sys.exit(cli.main())
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (at the time of asking)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running(
+    command: Sequence[str] = (sys.executable, "-m", "app.serve"),
+    *,
+    timeout_s: float = 60,
+) -> Iterator[str]:
+    """Run a Streamlit server (by default the app, as `make run` starts it) headless
+    on a free local port; yield its URL once its health check answers.
+
+    For the browser tests and the app benchmark. The server is stopped on exit.
+    """
+    port = free_port()
+    proc = subprocess.Popen(
+        [*command, "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    msg = f"the app did not start within {timeout_s:g} s"
+                    raise RuntimeError(msg) from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 if __name__ == "__main__":

@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,12 +113,6 @@ st.metric("Hotspots", 7)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _visits(browser, command: list[str], n: int, map_drawn: bool) -> list[dict]:
     """Start a server, then open its first page ``n`` times (fresh tabs).
 
@@ -129,20 +120,10 @@ def _visits(browser, command: list[str], n: int, map_drawn: bool) -> list[dict]:
     Leaflet map's layers drawn (``map_drawn``). ``start`` is the server's own
     start-up time, from the process starting to its health check answering.
     """
-    port = _free_port()
+    from app.serve import running
+
     t = time.perf_counter()
-    proc = subprocess.Popen(
-        [*command, "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with running(command, timeout_s=120) as url:
         start = time.perf_counter() - t
         out = []
         for _ in range(n):
@@ -159,9 +140,6 @@ def _visits(browser, command: list[str], n: int, map_drawn: bool) -> list[dict]:
             out.append(row)
             page.close()
         return out
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _median(rows: list[dict], key: str) -> str:

@@ -6,15 +6,11 @@ Playwright is missing (.ci/run installs Debian's chromium).
 """
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from app.serve import running
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -29,38 +25,13 @@ PAGES = {
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     if CHROMIUM is None:
         pytest.skip("no Chromium: apt-get install chromium")
     pytest.importorskip("playwright.sync_api")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.serve",  # as `make run` starts it
-         "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running() as url:  # as `make run` starts the app
+        yield url
 
 
 @pytest.fixture(scope="module")
