@@ -84,3 +84,16 @@ def test_downloads_are_built_on_click(server, browser):
         data = Path(download.value.path()).read_bytes()
         assert data.startswith(start)
     tab.close()
+
+
+def test_committee_report_downloads_from_the_ward_page(server, browser):
+    tab = browser.new_page(accept_downloads=True)
+    tab.goto(f"{server}/wards_page")
+    tab.wait_for_selector("[data-testid=stMetric], [data-testid=stDataFrame]")
+    with tab.expect_download(timeout=120_000) as download:
+        tab.get_by_role("button", name="Committee report (HTML)").click()
+    assert download.value.suggested_filename == "committee_report.html"
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "SYNTHETIC" in html.upper()
+    tab.close()
