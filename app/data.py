@@ -149,6 +149,30 @@ def evaluation(
     )
 
 
+@dataclass(frozen=True)
+class HotspotView:
+    """What the hotspot page shows for one period: hotspots, incidents, PAI."""
+
+    found: Hotspots
+    incidents: gpd.GeoDataFrame
+    evaluation: Evaluation | None  # of the earlier period's hotspots on this one
+
+
+def hotspot_view(
+    paths, wards_path, types, period: str, earlier: str | None, eps, min_samples
+) -> HotspotView:
+    """The hotspot page's analysis (each part cached); ``earlier`` is scored on
+    ``period`` when it ends before ``period`` starts."""
+    ev = None
+    if earlier and parse_period(earlier).end < parse_period(period).start:
+        ev = evaluation(paths, wards_path, types, earlier, period, eps, min_samples)
+    return HotspotView(
+        found=hotspot_result(paths, wards_path, types, period, eps, min_samples),
+        incidents=select(paths, wards_path, types, period),
+        evaluation=ev,
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner="Gi* on a grid...")
 def gi_grid(paths, wards_path, types, period, cell_m: float) -> gpd.GeoDataFrame:
     inc = select(paths, wards_path, types, period)

@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def warm() -> None:
     """Compute what the first page shows by default, into Streamlit's caches.
 
-    The data is read (shared resource cache) and the default hotspot page's
-    analysis is run with the sidebar's defaults, with the same cached calls and
-    arguments as ``app_pages/hotspots_page.py``, so the first visitor gets
-    cache hits. The page modules' heavy imports are done here too.
+    The data is read (shared resource cache) and the hotspot page's analysis
+    (``data.hotspot_view``, as ``app_pages/hotspots_page.py`` calls it) is run
+    with the sidebar's defaults, so the first visitor gets cache hits. The page
+    modules' heavy imports are done here too.
     """
     # Not the map component (streamlit_folium): a component imported before the
     # runtime exists is not registered with it, and its maps stay blank.
@@ -38,10 +38,7 @@ def warm() -> None:
     if not c.types:
         return
     s = data.suggested(*c.key, c.after)
-    eps, min_samples = float(s.eps), int(s.min_samples)
-    data.hotspot_result(*c.key, c.after, eps, min_samples)
-    data.select(*c.key, c.after)
-    data.evaluation(*c.key, c.before, c.after, eps, min_samples)
+    data.hotspot_view(*c.key, c.after, c.before, float(s.eps), int(s.min_samples))
 
 
 def main() -> None:

@@ -41,20 +41,16 @@ with st.expander("Parameters: how hotspots are found", expanded=False):
     show_gi = col3.checkbox("Gi* hot cells (cross-check)", value=False)
     hdb = col3.checkbox("HDBSCAN count (cross-check)", value=False)
 
+earlier = c.before if period == c.after else None
 try:
-    found = data.hotspot_result(*c.key, period, eps, int(min_samples))
+    view = data.hotspot_view(*c.key, period, earlier, eps, int(min_samples))
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()
+found, incidents, ev = view.found, view.incidents, view.evaluation
 table = found.table
-incidents = data.select(*c.key, period)
 n = len(incidents)
-
-pai_text = "n/a"
-other = c.before if period == c.after else None
-if other and parse_period(other).end < parse_period(period).start:
-    ev = data.evaluation(*c.key, other, period, eps, int(min_samples))
-    pai_text = f"{ev.pai:.1f}" if ev.pai == ev.pai else "n/a"
+pai_text = f"{ev.pai:.1f}" if ev is not None and ev.pai == ev.pai else "n/a"
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Hotspots", len(table))
