@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import peak_kb
+from _common import peak_kb, run_child
 
 from geo._grid_dbscan import grid_dbscan
 
@@ -113,13 +112,7 @@ def bench_1m() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "points.npy")
         np.save(path, town_points(1_000_000, extent=20_000, seed=2))
-        out = subprocess.run(
-            [sys.executable, __file__, "--child-1m", path],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_child(__file__, "--child-1m", path)
     print(
         f"1,000,000 points: grid {r['median_s']:.3f} s (median of 3); peak memory "
         f"of the whole process (Python, libraries, data) "

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import peak_kb
+from _common import peak_kb, run_child
 
 from geo.incidents import read_incidents
 
@@ -130,13 +129,7 @@ def main() -> None:
             f"{ours / theirs:.1f}x for validation, quality report, projection and "
             "geometry"
         )
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(folder)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_child(__file__, "--child", str(folder))
         print(
             f"peak memory of a fresh process reading them: {r['peak_mb']:.0f} MB "
             f"({r['before_mb']:.0f} MB before reading); one run {r['seconds']:.1f} s"
