@@ -91,6 +91,14 @@ def loaded(paths: tuple[str, ...], wards_path: str) -> LoadedIncidents:
 
 
 @st.cache_data(max_entries=8)
+def crime_types(paths: tuple[str, ...], wards_path: str) -> list[str]:
+    """The crime types in the loaded data, sorted."""
+    return sorted(
+        loaded(paths, wards_path).incidents["crime_type"].astype(str).unique()
+    )
+
+
+@st.cache_data(max_entries=8)
 def population(path: str | None) -> pd.DataFrame | None:
     return read_population(path) if path else None
 

@@ -62,7 +62,7 @@ def sidebar() -> Controls | None:
     except GeoInputError as err:
         show_error(err)
         return None
-    types_present = sorted(loaded.incidents["crime_type"].astype(str).unique())
+    types_present = data.crime_types(ds.incidents, wards_path)
     types = st.sidebar.multiselect(
         "Crime types",
         types_present,
@@ -84,8 +84,7 @@ def sidebar() -> Controls | None:
 
 
 def _periods(months: list[str]) -> tuple[str, str]:
-    years = [p.label for p in data.financial_years(months)]
-    options = [*years, CUSTOM]
+    options = period_options(months)
     st.sidebar.markdown("**Periods** (financial years, April-March)")
     col1, col2 = st.sidebar.columns(2)
     b_default, a_default = default_periods(options)
@@ -130,6 +129,11 @@ def default_types(types_present: list[str]) -> list[str]:
     return [ASB] if ASB in types_present else types_present[:1]
 
 
+def period_options(months: list[str]) -> list[str]:
+    """The period choices: the data's whole financial years, then Custom."""
+    return [*(p.label for p in data.financial_years(months)), CUSTOM]
+
+
 def default_periods(options: list[str]) -> tuple[str, str]:
     """The last two financial years in the data, as CSP reports compare them."""
     return options[max(len(options) - 3, 0)], options[max(len(options) - 2, 0)]
@@ -140,9 +144,8 @@ def default_controls(ds: data.Dataset) -> Controls:
     vintage = ds.wards[0][0]
     wards_path = ds.wards_path(vintage)
     loaded = data.loaded(ds.incidents, wards_path)
-    types = sorted(loaded.incidents["crime_type"].astype(str).unique())
-    options = [p.label for p in data.financial_years(loaded.quality.months_in_data)]
-    before, after = default_periods([*options, CUSTOM])
+    types = data.crime_types(ds.incidents, wards_path)
+    before, after = default_periods(period_options(loaded.quality.months_in_data))
     return Controls(
         dataset=ds,
         vintage=vintage,
