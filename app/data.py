@@ -109,10 +109,14 @@ def select(
 ) -> gpd.GeoDataFrame:
     """Incidents of the chosen types in one period (all types when none chosen)."""
     inc = loaded(paths, wards_path).incidents
-    keep = parse_period(period).contains(inc["month"])
-    if types:
-        keep &= inc["crime_type"].astype(str).isin(types)
-    return inc.loc[keep]
+    return inc.loc[parse_period(period).contains(inc["month"]) & _of_types(inc, types)]
+
+
+def _of_types(inc: pd.DataFrame, types: tuple[str, ...]) -> pd.Series:
+    """Rows of the chosen crime types (every row when none is chosen)."""
+    if not types:
+        return pd.Series(True, index=inc.index)
+    return inc["crime_type"].astype(str).isin(types)
 
 
 @st.cache_resource(max_entries=8)
@@ -281,9 +285,11 @@ def cctv_result(
 @st.cache_data(max_entries=16)
 def cctv_before_after(paths, wards_path, types, cams_path, range_m, go_live):
     inc = loaded(paths, wards_path).incidents
-    if types:
-        inc = inc.loc[inc["crime_type"].astype(str).isin(types)]
-    return before_after(inc, cameras(cams_path, range_m).cameras, go_live=go_live)
+    return before_after(
+        inc.loc[_of_types(inc, types)],
+        cameras(cams_path, range_m).cameras,
+        go_live=go_live,
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the report...")
