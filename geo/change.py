@@ -432,10 +432,15 @@ def _headlines(
     rose = int((table["after"] > table["before"]).sum())
     sig_fell = int((table["significant"] & (table["z"] < 0)).sum())
     sig_rose = int((table["significant"] & (table["z"] > 0)).sum())
+    if sig_fell or sig_rose:
+        noise = (
+            f"the change is more than chance (5% false discovery rate) in {sig_fell} "
+            f"that fell and {sig_rose} that rose"
+        )
+    else:
+        noise = "in no ward is the change more than chance (5% false discovery rate)"
     out.append(
-        f"{what} fell in {fell} of {len(table)} wards and rose in {rose}; the change "
-        f"is more than chance (5% false discovery rate) in {sig_fell} ward(s) that "
-        f"fell and {sig_rose} that rose."
+        f"{what} fell in {fell} of {len(table)} wards and rose in {rose}; {noise}."
     )
     for frame, name in ((quarterly, "quarters"), (monthly, "months")):
         if len(frame):

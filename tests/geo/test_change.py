@@ -81,7 +81,11 @@ def test_headlines_in_committee_style(three_wards):
     assert (
         out.headlines[0] == "ASB, 2021-01 to 2022-01: reduction of 35.0% (-35 reports)"
     )
-    assert out.headlines[1].startswith("ASB fell in 1 of 3 wards and rose in 1")
+    # A: 100 -> 60 is significant (p < 0.001); B: 0 -> 5 is not (p = 0.0625)
+    assert out.headlines[1] == (
+        "ASB fell in 1 of 3 wards and rose in 1; the change is more than chance "
+        "(5% false discovery rate) in 1 that fell and 0 that rose."
+    )
     assert "Average per day: 3.2 reports in 2021-01, 2.1 in 2022-01." in out.headlines
     assert any("reports, not incidents" in c for c in out.caveats)
     # one crime type: no per-type sentence repeating the first headline
@@ -130,6 +134,11 @@ def test_several_types_get_a_sentence_each(wards):
         inc, wards, before=parse_period("2021-01"), after=parse_period("2022-01")
     )
     assert "Burglary: reduction of 33.3% (-10 offences)" in out.headlines
+    # 30 -> 20 (p = 0.20) and 4 -> 6 (p = 0.75): neither is more than chance
+    assert out.headlines[1] == (
+        "Recorded crime fell in 1 of 2 wards and rose in 1; in no ward is the "
+        "change more than chance (5% false discovery rate)."
+    )
     assert "Robbery: increase of 50.0% (+2 offences)" in out.headlines
 
 
