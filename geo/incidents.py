@@ -3,6 +3,12 @@
 Every row read is kept or counted as dropped with a reason (see
 :class:`geo.quality.QualityReport`). The result is in :data:`WORKING_CRS` with the
 columns of :data:`INCIDENT_COLUMNS`.
+
+Tables are parsed column by column with pyarrow's CSV reader and checked in
+vectorised passes; a file pyarrow will not take as it is (rows of the wrong
+length, text that is not UTF-8, repeated column names) is read by pandas
+instead, under the same rules. police.uk snaps locations to a fixed set of map
+points, so coordinates are projected once per distinct point.
 """
 
 from __future__ import annotations
@@ -11,25 +17,32 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import shapely
 from pyproj import CRS, Transformer
 
 from geo._sources import Source, as_buffer, expand_sources
 from geo._vector import read_vector
 from geo.errors import GeoInputError
 from geo.quality import QualityReport
-from geo.settings import WORKING_CRS
+from geo.settings import DISPLAY_CRS, WORKING_CRS
 
 __all__ = [
     "INCIDENT_COLUMNS",
     "Columns",
+    "FileRead",
     "LoadedIncidents",
+    "incidents_frame",
+    "read_files",
     "read_incidents",
 ]
 
@@ -45,6 +58,9 @@ INCIDENT_COLUMNS = [
     "source",
 ]
 """Attribute columns of a normalised incident frame (plus ``geometry``)."""
+
+_CATEGORICAL = ("crime_type", "location", "lsoa_code", "outcome", "source")
+"""Columns with few distinct values over many rows: categorical in the frame."""
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, name)``: called as each file is read."""
@@ -74,6 +90,19 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
 _UNSPECIFIED = "Unspecified"
+
+# Reasons a row is dropped, in the order they take precedence.
+_REASONS = (
+    "",
+    "no coordinates",
+    "non-numeric coordinates",
+    "coordinates at (0, 0)",
+    "coordinates out of range",
+    "not a point geometry",
+    "unparseable month",
+    "duplicate force-month (loaded twice)",
+)
+_KEEP, _NO_XY, _NON_NUMERIC, _ZERO, _OUT, _NOT_POINT, _BAD_MONTH, _DUP_FM = range(8)
 
 
 @dataclass(frozen=True)
@@ -111,6 +140,38 @@ class LoadedIncidents:
     quality: QualityReport
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """One incident file as read: its kept rows and what was dropped, by reason.
+
+    Attributes
+    ----------
+    name : str
+        The file as named in messages (an archive member is ``zip!member``).
+    digest : str
+        SHA-1 of the file's bytes (the same file under any name has one digest).
+    read : int
+        Data rows in the file.
+    table : pyarrow.Table or None
+        Kept rows: :data:`INCIDENT_COLUMNS` plus ``force``, ``x``, ``y`` (metres,
+        working CRS), ``lon``, ``lat`` (degrees) and ``line`` (the row's line in
+        the file); None when no row is kept or the file was not parsed.
+    drops : DataFrame
+        ``force, month, reason, n``: dropped rows by police force, month (None
+        when unknown) and reason.
+    status : str
+        ``"read"``, ``"duplicate"`` (same bytes as an earlier file of this read)
+        or ``"known"`` (``skip`` said the digest is held already; not parsed).
+    """
+
+    name: str
+    digest: str
+    read: int
+    table: pa.Table | None
+    drops: pd.DataFrame = field(repr=False)
+    status: str = "read"
+
+
 def read_incidents(
     inputs: str | Path | Iterable[str | Path],
     *,
@@ -145,57 +206,110 @@ def read_incidents(
         For a missing file, a file that is not a table of incidents, a required
         column missing, swapped or mislabelled coordinates, or no rows at all.
     """
-    columns = columns or Columns()
     quality = QualityReport()
-    sources = expand_sources(inputs, quality.skipped_files)
-    seen = _SeenKeys()
-    frames = []
-    for i, source in enumerate(sources, start=1):
-        frame = _read_source(source, columns, quality, seen)
-        if frame is not None:
-            frames.append(frame)
-        if progress is not None:
-            progress(i, len(sources), source.name)
-    incidents = _assemble(frames)
+    tables = [
+        f.table
+        for f in read_files(inputs, quality, columns=columns, progress=progress)
+        if f.table is not None
+    ]
+    incidents = incidents_frame(pa.concat_tables(tables) if tables else None)
     quality.kept = len(incidents)
     quality.months = sorted(incidents["month"].unique().tolist())
     return LoadedIncidents(incidents=incidents, quality=quality)
 
 
+def read_files(
+    inputs: str | Path | Iterable[str | Path],
+    quality: QualityReport,
+    *,
+    columns: Columns | None = None,
+    progress: Progress | None = None,
+    skip: Callable[[str], int | None] | None = None,
+) -> Iterator[FileRead]:
+    """Read each incident file of ``inputs`` in turn, counting into ``quality``.
+
+    The rules of :func:`read_incidents` apply across the files: a file whose
+    bytes were read already is counted as ``duplicate file (loaded twice)``, and
+    a police force-month read already from another file as ``duplicate
+    force-month (loaded twice)``. ``skip(digest)`` may return the row count of a
+    file that is held elsewhere (a workspace): such a file is not parsed, and
+    its rows are neither counted in ``quality`` nor claim force-months.
+    """
+    columns = columns or Columns()
+    sources = expand_sources(inputs, quality.skipped_files)
+    seen = _SeenKeys()
+    for i, source in enumerate(sources, start=1):
+        yield _read_source(source, columns, quality, seen, skip)
+        if progress is not None:
+            progress(i, len(sources), source.name)
+
+
 class _SeenKeys:
-    """What has been loaded so far: file digests and police force-months."""
+    """What has been read so far: file digests (with rows) and force-months."""
 
     def __init__(self) -> None:
-        self.digests: dict[str, str] = {}
+        self.digests: dict[str, tuple[str, int]] = {}
         self.force_months: dict[tuple[str, str], str] = {}
 
 
 def _read_source(
-    source: Source, columns: Columns, quality: QualityReport, seen: _SeenKeys
-) -> pd.DataFrame | None:
-    if source.kind == "vector":
-        raw, xy = _read_vector(source)
-        digest = hashlib.sha1(source.path.read_bytes()).hexdigest()
-    else:
-        data = source.read_bytes()
-        digest = hashlib.sha1(data).hexdigest()
-        raw, xy = _read_table(data, source.name, columns), None
+    source: Source,
+    columns: Columns,
+    quality: QualityReport,
+    seen: _SeenKeys,
+    skip: Callable[[str], int | None] | None,
+) -> FileRead:
+    data = source.read_bytes() if source.kind == "table" else source.path.read_bytes()
+    digest = hashlib.sha1(data).hexdigest()
+    held = skip(digest) if skip is not None else None
+    if held is not None:
+        return FileRead(source.name, digest, held, None, _no_drops(), "known")
     quality.files.append(source.name)
-    quality.read += len(raw)
     if digest in seen.digests:
-        quality.drop("duplicate file (loaded twice)", len(raw))
-        quality.notes.append(
-            f"{source.name} is the same file as {seen.digests[digest]}; read once."
+        first, n = seen.digests[digest]
+        quality.read += n
+        quality.drop("duplicate file (loaded twice)", n)
+        quality.notes.append(f"{source.name} is the same file as {first}; read once.")
+        drops = (
+            _no_drops() if not n else _drop_frame("duplicate file (loaded twice)", n)
         )
-        return None
-    seen.digests[digest] = source.name
-    if raw.empty:
-        return None
-    return _normalise(raw, xy, source.name, columns, quality, seen)
+        return FileRead(source.name, digest, n, None, drops, "duplicate")
+    if source.kind == "vector":
+        raw, n, xy = _read_vector(source)
+    else:
+        raw, n = _read_table(data, source.name, columns)
+        xy = None
+    del data
+    seen.digests[digest] = (source.name, n)
+    quality.read += n
+    if n == 0:
+        return FileRead(source.name, digest, 0, None, _no_drops())
+    table, drops = _normalise(raw, n, xy, source.name, columns, quality, seen)
+    return FileRead(source.name, digest, n, table, drops)
 
 
-def _read_table(data: bytes, name: str, columns: Columns) -> pd.DataFrame:
-    """Read the columns of a table that are used, all as text."""
+def _no_drops() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "force": pd.Series(dtype=object),
+            "month": pd.Series(dtype=object),
+            "reason": pd.Series(dtype=object),
+            "n": pd.Series(dtype=np.int64),
+        }
+    )
+
+
+def _drop_frame(reason: str, n: int) -> pd.DataFrame:
+    return pd.DataFrame({"force": [""], "month": [None], "reason": [reason], "n": [n]})
+
+
+# --- parsing ---------------------------------------------------------------
+
+
+def _read_table(
+    data: bytes, name: str, columns: Columns
+) -> tuple[dict[str, pa.Array], int]:
+    """Read the columns of a table that are used, all as stripped text."""
     if not data.strip():
         msg = f"{name!r} is empty; it has no header and no rows. Re-export it."
         raise GeoInputError(msg)
@@ -206,6 +320,60 @@ def _read_table(data: bytes, name: str, columns: Columns) -> pd.DataFrame:
         )
         raise GeoInputError(msg)
     sep = _sniff_delimiter(data, name)
+    fast = _read_with_arrow(data, sep, name, columns)
+    if fast is not None:
+        return fast
+    frame = _read_with_pandas(data, sep, name, columns)
+    raw = {
+        c: pa.array(frame[c].fillna("").astype(str).to_numpy(dtype=object), pa.string())
+        for c in frame.columns
+    }
+    return {c: pc.utf8_trim_whitespace(a) for c, a in raw.items()}, len(frame)
+
+
+def _read_with_arrow(
+    data: bytes, sep: str, name: str, columns: Columns
+) -> tuple[dict[str, pa.Array], int] | None:
+    """Parse with pyarrow; None when the file needs pandas' more lenient reader."""
+    header = _header(data, sep)
+    if header is None or len(set(header)) != len(header):
+        return None
+    if (sep + ' "').encode() in data:  # a quoted value after a space: pandas' rule
+        return None
+    fields = _match_columns(header, columns, name, need_xy=True)
+    wanted = [c for c in header if c in set(fields.values())]
+    try:
+        table = pacsv.read_csv(
+            as_buffer(data),
+            parse_options=pacsv.ParseOptions(delimiter=sep),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(wanted, pa.string()),
+                include_columns=wanted,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+        log.debug("%s: pyarrow could not parse it (%s); reading with pandas", name, err)
+        return None
+    raw = {c: pc.utf8_trim_whitespace(table[c]).combine_chunks() for c in wanted}
+    return raw, table.num_rows
+
+
+def _header(data: bytes, sep: str) -> list[str] | None:
+    """Return the header names as pandas reads them, or None if not plain."""
+    first = data.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    names = text.split(sep)
+    if '"' in text or any(not c or c != c.strip() for c in names):
+        return None  # quoted, blank or padded names: pandas' rules apply
+    return names
+
+
+def _read_with_pandas(data: bytes, sep: str, name: str, columns: Columns):
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             header = pd.read_csv(as_buffer(data), sep=sep, nrows=0, encoding=encoding)
@@ -248,72 +416,112 @@ def _sniff_delimiter(data: bytes, name: str) -> str:
     return sep
 
 
-def _read_vector(source: Source) -> tuple[pd.DataFrame, np.ndarray]:
+def _read_vector(source: Source) -> tuple[dict[str, pa.Array], int, np.ndarray]:
     gdf = read_vector(source.path, role="incident file")
     geom = gdf.geometry
-    is_point = (geom.geom_type == "Point") & ~geom.is_empty
+    is_point = ((geom.geom_type == "Point") & ~geom.is_empty).to_numpy()
     gdf = gdf.to_crs(WORKING_CRS)
     xy = np.full((len(gdf), 2), np.nan)
-    pts = gdf.geometry[is_point.to_numpy()]
-    xy[is_point.to_numpy()] = np.column_stack([pts.x, pts.y])
+    pts = gdf.geometry[is_point]
+    xy[is_point] = np.column_stack([pts.x, pts.y])
     props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(str)
     props = props.replace({"None": "", "nan": "", "NaT": ""})
     props["__kind"] = np.where(
         is_point, "point", np.where(geom.isna() | geom.is_empty, "empty", "other")
     )
-    return props.reset_index(drop=True), xy
+    raw = {
+        c: pc.utf8_trim_whitespace(
+            pa.array(props[c].to_numpy(dtype=object), pa.string())
+        )
+        for c in props.columns
+    }
+    return raw, len(props), xy
+
+
+# --- normalising -------------------------------------------------------------
 
 
 def _normalise(
-    raw: pd.DataFrame,
+    raw: dict[str, pa.Array],
+    n: int,
     xy: np.ndarray | None,
     name: str,
     columns: Columns,
     quality: QualityReport,
     seen: _SeenKeys,
-) -> pd.DataFrame | None:
-    fields = _match_columns(raw.columns, columns, name, need_xy=xy is None)
-    month = _months(raw, fields, name)
+) -> tuple[pa.Table | None, pd.DataFrame]:
+    fields = _match_columns(list(raw), columns, name, need_xy=xy is None)
+    month = _months(raw[fields.get("month") or fields["date"]])
     if xy is None:
-        x, y, reasons = _coordinates(raw, fields, columns, name)
+        x, y, lon, lat, reasons = _coordinates(raw, fields, columns, name)
     else:
         x, y = xy[:, 0], xy[:, 1]
-        kind = raw["__kind"].to_numpy()
-        reasons = np.full(len(raw), "", dtype=object)
-        reasons[kind == "empty"] = "no coordinates"
-        reasons[kind == "other"] = "not a point geometry"
-    reasons = np.where(
-        (reasons == "") & month.isna().to_numpy(), "unparseable month", reasons
-    )
-    force = _column(raw, fields, "force", "")
-    for name_ in force.unique():
+        lon, lat = _lonlat(x, y, WORKING_CRS)
+        kind = raw["__kind"].to_numpy(zero_copy_only=False)
+        reasons = np.full(n, _KEEP, np.int8)
+        reasons[kind == "empty"] = _NO_XY
+        reasons[kind == "other"] = _NOT_POINT
+    no_month = month.is_null().to_numpy(zero_copy_only=False)
+    reasons[(reasons == _KEEP) & no_month] = _BAD_MONTH
+    force = _column(raw, fields, "force", n, "")
+    for name_ in pc.unique(force).to_pylist():
         if name_ and name_ not in quality.forces:
             quality.forces.append(name_)
-    reasons = _mark_duplicate_force_months(reasons, force, month, name, seen)
-    for reason, n in pd.Series(reasons[reasons != ""]).value_counts().items():
-        quality.drop(str(reason), n)
-    keep = reasons == ""
+    _mark_duplicate_force_months(reasons, force, month, name, seen)
+    drops = _drops(reasons, force, month, quality)
+    keep = reasons == _KEEP
     if not keep.any():
-        return None
-    row_line = pd.Series(np.arange(len(raw)) + 2, index=raw.index).astype(str)
-    incident_id = _column(raw, fields, "incident_id", "")
-    incident_id = incident_id.where(incident_id != "", Path(name).name + ":" + row_line)
-    crime_type = _column(raw, fields, "crime_type", _UNSPECIFIED).str.strip()
-    crime_type = crime_type.where(crime_type != "", _UNSPECIFIED)
-    out = pd.DataFrame(
+        return None, drops
+    lines = pa.array(np.arange(2, n + 2, dtype=np.int64))
+    incident_id = _column(raw, fields, "incident_id", n, "")
+    generated = pc.binary_join_element_wise(
+        Path(name).name, pc.cast(lines, pa.string()), ":"
+    )
+    incident_id = pc.if_else(pc.equal(incident_id, ""), generated, incident_id)
+    crime_type = _column(raw, fields, "crime_type", n, "")
+    crime_type = pc.if_else(pc.equal(crime_type, ""), _UNSPECIFIED, crime_type)
+    table = pa.table(
         {
             "incident_id": incident_id,
             "month": month,
             "crime_type": crime_type,
-            "location": _column(raw, fields, "location", ""),
-            "lsoa_code": _column(raw, fields, "lsoa_code", ""),
-            "outcome": _column(raw, fields, "outcome", ""),
-            "source": name,
+            "location": _column(raw, fields, "location", n, ""),
+            "lsoa_code": _column(raw, fields, "lsoa_code", n, ""),
+            "outcome": _column(raw, fields, "outcome", n, ""),
+            "source": pa.repeat(pa.scalar(name, pa.string()), n),
+            "force": force,
             "x": x,
             "y": y,
+            "lon": lon,
+            "lat": lat,
+            "line": lines,
         }
     )
-    return out.loc[keep]
+    return table.filter(pa.array(keep)), drops
+
+
+def _drops(
+    reasons: np.ndarray, force: pa.Array, month: pa.Array, quality: QualityReport
+) -> pd.DataFrame:
+    """Count dropped rows into ``quality`` and by (force, month, reason)."""
+    dropped = np.flatnonzero(reasons != _KEEP)
+    if dropped.size == 0:
+        return _no_drops()
+    idx = pa.array(dropped)
+    frame = pd.DataFrame(
+        {
+            "force": force.take(idx).to_numpy(zero_copy_only=False),
+            "month": month.take(idx).to_numpy(zero_copy_only=False),
+            "code": reasons[dropped],
+        }
+    )
+    counts = frame.groupby(["force", "month", "code"], dropna=False).size()
+    out = counts.rename("n").reset_index()
+    out["reason"] = [_REASONS[c] for c in out["code"]]
+    for reason, k in out.groupby("reason", sort=False)["n"].sum().items():
+        quality.drop(str(reason), int(k))
+    out["month"] = out["month"].astype(object).where(out["month"].notna(), None)
+    return out[["force", "month", "reason", "n"]]
 
 
 def _norm(name: str) -> str:
@@ -323,33 +531,34 @@ def _norm(name: str) -> str:
 def _match_columns(
     header: Iterable[str], columns: Columns, name: str, *, need_xy: bool
 ) -> dict[str, str]:
+    header = list(header)
     by_norm: dict[str, str] = {}
     for col in header:
         by_norm.setdefault(_norm(col), col)
     fields: dict[str, str] = {}
-    for field, aliases in _ALIASES.items():
+    for field_, aliases in _ALIASES.items():
         hit = next((by_norm[a] for a in aliases if a in by_norm), None)
         if hit is not None:
-            fields[field] = hit
-    for field in ("lon", "lat", "x", "y", "month", "crime_type"):
-        given = getattr(columns, field)
+            fields[field_] = hit
+    for field_ in ("lon", "lat", "x", "y", "month", "crime_type"):
+        given = getattr(columns, field_)
         if given is None:
             continue
         if given not in set(header):
             msg = (
-                f"{name!r} has no column {given!r} (named for {field}); "
-                f"it has {list(header)}."
+                f"{name!r} has no column {given!r} (named for {field_}); "
+                f"it has {header}."
             )
             raise GeoInputError(msg)
-        fields[field] = given
-        if field == "month":
+        fields[field_] = given
+        if field_ == "month":
             fields.pop("date", None)
     if columns.x is not None or columns.y is not None:
         fields.pop("lon", None)
         fields.pop("lat", None)
     if "month" not in fields and "date" not in fields:
         msg = (
-            f"{name!r} has no month or date column (found {list(header)}); police.uk "
+            f"{name!r} has no month or date column (found {header}); police.uk "
             "files have 'Month'. Name yours with --month-col."
         )
         raise GeoInputError(msg)
@@ -357,7 +566,7 @@ def _match_columns(
     has_xy = "x" in fields and "y" in fields
     if need_xy and not (has_lonlat or has_xy):
         msg = (
-            f"{name!r} has no coordinate columns (found {list(header)}); police.uk "
+            f"{name!r} has no coordinate columns (found {header}); police.uk "
             "files have 'Longitude' and 'Latitude'. Name yours with "
             "--lon-col/--lat-col "
             "or --x-col/--y-col."
@@ -367,23 +576,26 @@ def _match_columns(
 
 
 def _column(
-    raw: pd.DataFrame, fields: dict[str, str], field: str, default: str
-) -> pd.Series:
-    if field not in fields:
-        return pd.Series(default, index=raw.index, dtype=str)
-    return raw[fields[field]].astype(str).str.strip()
+    raw: dict[str, pa.Array], fields: dict[str, str], field_: str, n: int, default: str
+) -> pa.Array:
+    if field_ not in fields:
+        return pa.repeat(pa.scalar(default, pa.string()), n)
+    return raw[fields[field_]]
 
 
-def _months(raw: pd.DataFrame, fields: dict[str, str], name: str) -> pd.Series:
-    """Month of each row as ``YYYY-MM``; NaN where it cannot be parsed."""
-    col = fields.get("month") or fields["date"]
-    text = raw[col].astype(str).str.strip()
-    month = text.where(text.str.fullmatch(_MONTH_RE))
-    todo = month.isna() & (text != "")
-    if todo.any():
-        month = month.copy()
-        month[todo] = _parse_dates(text[todo])
-    return month
+def _months(text: pa.Array) -> pa.Array:
+    """Month of each row as ``YYYY-MM``; null where it cannot be parsed."""
+    ok = pc.match_substring_regex(text, f"^{_MONTH_RE}$")
+    month = pc.if_else(ok, text, pa.scalar(None, pa.string()))
+    todo = pc.and_(pc.invert(ok), pc.not_equal(text, ""))
+    if not pc.any(todo).as_py():
+        return month
+    rows = np.flatnonzero(todo.to_numpy(zero_copy_only=False))
+    parsed = _parse_dates(pd.Series(text.take(pa.array(rows)).to_pylist()))
+    values = month.to_numpy(zero_copy_only=False).astype(object)
+    values[rows] = parsed.to_numpy(dtype=object)
+    values[pd.isna(values)] = None
+    return pa.array(values, pa.string())
 
 
 def _parse_dates(text: pd.Series) -> pd.Series:
@@ -396,43 +608,74 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     return iso.dt.strftime("%Y-%m").where(iso.notna())
 
 
+def _numbers(text: pa.Array) -> np.ndarray:
+    """Text to float; NaN where blank or not a number (as ``pandas.to_numeric``)."""
+    blank = pc.equal(text, "")
+    try:
+        values = pc.cast(pc.if_else(blank, None, text), pa.float64())
+    except pa.ArrowInvalid:
+        return pd.to_numeric(
+            pd.Series(text.to_numpy(zero_copy_only=False)), errors="coerce"
+        ).to_numpy(dtype=float)
+    return values.to_numpy(zero_copy_only=False).astype(float)
+
+
 def _coordinates(
-    raw: pd.DataFrame, fields: dict[str, str], columns: Columns, name: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    raw: dict[str, pa.Array], fields: dict[str, str], columns: Columns, name: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     lonlat = "lon" in fields and "lat" in fields
     cx, cy = (fields["lon"], fields["lat"]) if lonlat else (fields["x"], fields["y"])
-    tx = raw[cx].astype(str).str.strip()
-    ty = raw[cy].astype(str).str.strip()
-    a = pd.to_numeric(tx, errors="coerce").to_numpy(dtype=float)
-    b = pd.to_numeric(ty, errors="coerce").to_numpy(dtype=float)
-    blank = ((tx == "") | (ty == "")).to_numpy()
+    tx, ty = raw[cx], raw[cy]
+    a, b = _numbers(tx), _numbers(ty)
+    blank = pc.or_(pc.equal(tx, ""), pc.equal(ty, "")).to_numpy(zero_copy_only=False)
     bad = ~blank & (np.isnan(a) | np.isnan(b))
-    reasons = np.full(len(raw), "", dtype=object)
-    reasons[blank] = "no coordinates"
-    reasons[bad] = "non-numeric coordinates"
+    reasons = np.full(a.size, _KEEP, np.int8)
+    reasons[blank] = _NO_XY
+    reasons[bad] = _NON_NUMERIC
     ok = ~blank & ~bad
-    reasons[ok & (a == 0) & (b == 0)] = "coordinates at (0, 0)"
+    reasons[ok & (a == 0) & (b == 0)] = _ZERO
     if lonlat:
         _check_lonlat_columns(a[ok], b[ok], name, (cx, cy))
         out = (np.abs(a) > 180) | (np.abs(b) > 90)
-        reasons[ok & out & (reasons == "")] = "coordinates out of range"
+        reasons[ok & out & (reasons == _KEEP)] = _OUT
         src = "EPSG:4326"
     else:
         src = columns.crs or WORKING_CRS
         _check_xy_columns(a[ok], b[ok], name, (cx, cy), src)
-    good = reasons == ""
-    x = np.full(len(raw), np.nan)
-    y = np.full(len(raw), np.nan)
+    good = reasons == _KEEP
+    x = np.full(a.size, np.nan)
+    y = np.full(a.size, np.nan)
     if good.any():
-        x[good], y[good] = _to_working(src).transform(a[good], b[good])
+        x[good], y[good] = _project(a[good], b[good], src, WORKING_CRS)
     lost = good & ~(np.isfinite(x) & np.isfinite(y))
-    reasons[lost] = "coordinates out of range"
-    return x, y, reasons
+    reasons[lost] = _OUT
+    if lonlat:
+        return x, y, a, b, reasons
+    lon, lat = _lonlat(x, y, WORKING_CRS)
+    return x, y, lon, lat, reasons
 
 
-@functools.lru_cache(maxsize=8)
-def _to_working(src: str) -> Transformer:
-    return Transformer.from_crs(CRS(src), CRS(WORKING_CRS), always_xy=True)
+def _project(
+    a: np.ndarray, b: np.ndarray, src: str, dst: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Transform coordinates, each distinct point once (police.uk snaps them)."""
+    codes, uniq = pd.factorize(a + 1j * b)
+    ux, uy = _transformer(src, dst).transform(uniq.real, uniq.imag)
+    return np.asarray(ux)[codes], np.asarray(uy)[codes]
+
+
+def _lonlat(x: np.ndarray, y: np.ndarray, src: str) -> tuple[np.ndarray, np.ndarray]:
+    lon = np.full(x.size, np.nan)
+    lat = np.full(x.size, np.nan)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.any():
+        lon[ok], lat[ok] = _project(x[ok], y[ok], src, DISPLAY_CRS)
+    return lon, lat
+
+
+@functools.lru_cache(maxsize=16)
+def _transformer(src: str, dst: str) -> Transformer:
+    return Transformer.from_crs(CRS(src), CRS(dst), always_xy=True)
 
 
 def _check_lonlat_columns(
@@ -479,31 +722,54 @@ def _check_xy_columns(
 
 def _mark_duplicate_force_months(
     reasons: np.ndarray,
-    force: pd.Series,
-    month: pd.Series,
+    force: pa.Array,
+    month: pa.Array,
     name: str,
     seen: _SeenKeys,
-) -> np.ndarray:
-    """Rows whose police force and month were already loaded from another file."""
-    if (force == "").all():
-        return reasons
-    keys = pd.DataFrame({"force": force, "month": month}).dropna()
-    reasons = reasons.copy()
-    for key in keys.drop_duplicates().itertuples(index=False):
-        key = (key.force, key.month)
-        first = seen.force_months.setdefault(key, name)
+) -> None:
+    """Mark rows whose police force and month were read from another file."""
+    if not pc.any(pc.not_equal(force, "")).as_py():
+        return
+    keys = pa.table({"force": force, "month": month}).group_by(["force", "month"])
+    for key in keys.aggregate([]).to_pylist():
+        if key["month"] is None:
+            continue
+        pair = (key["force"], key["month"])
+        first = seen.force_months.setdefault(pair, name)
         if first != name:
-            dup = ((force == key[0]) & (month == key[1])).to_numpy()
-            reasons[dup & (reasons == "")] = "duplicate force-month (loaded twice)"
-    return reasons
+            dup = pc.and_(pc.equal(force, pair[0]), pc.equal(month, pair[1])).to_numpy(
+                zero_copy_only=False
+            )
+            reasons[dup & (reasons == _KEEP)] = _DUP_FM
 
 
-def _assemble(frames: list[pd.DataFrame]) -> gpd.GeoDataFrame:
-    if not frames:
+# --- the frame -----------------------------------------------------------------
+
+
+def incidents_frame(table: pa.Table | None) -> gpd.GeoDataFrame:
+    """Build the incident GeoDataFrame of kept rows (from :func:`read_files`).
+
+    The rows come from :func:`read_files` or a workspace; the frame has
+    :data:`INCIDENT_COLUMNS` and point geometry in metres.
+
+    Text columns with few distinct values are categorical; each distinct map
+    point is one shared (immutable) shapely Point.
+    """
+    if table is None or table.num_rows == 0:
         frame = pd.DataFrame({c: pd.Series(dtype=str) for c in INCIDENT_COLUMNS})
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WORKING_CRS))
-    frame = pd.concat(frames, ignore_index=True)
-    geometry = gpd.points_from_xy(frame["x"], frame["y"], crs=WORKING_CRS)
-    for col in ("crime_type", "location", "lsoa_code", "outcome", "source"):
-        frame[col] = frame[col].astype("category")  # few distinct values, many rows
-    return gpd.GeoDataFrame(frame[INCIDENT_COLUMNS], geometry=geometry, crs=WORKING_CRS)
+    data = {}
+    for col in INCIDENT_COLUMNS:
+        arr = table[col]
+        if col in _CATEGORICAL:  # categories sorted, as astype("category") has them
+            values = arr.dictionary_encode().to_pandas()
+            data[col] = values.cat.set_categories(sorted(values.cat.categories))
+        else:
+            data[col] = arr.to_pandas()
+    frame = pd.DataFrame(data)
+    x = table["x"].to_numpy()
+    y = table["y"].to_numpy()
+    codes, uniq = pd.factorize(x + 1j * y)
+    points = shapely.points(uniq.real, uniq.imag)[codes]
+    geometry = gpd.GeoSeries(points, crs=WORKING_CRS)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WORKING_CRS)
