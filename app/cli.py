@@ -14,10 +14,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from app import exports
 from geo import patrol
-from geo.cctv import before_after, coverage, read_cameras, suggest_sites
+from geo.cctv import (
+    CameraList,
+    before_after,
+    coverage,
+    read_cameras,
+    suggest_sites,
+)
 from geo.change import read_population, ward_change
 from geo.displacement import displacement, wdq
 from geo.errors import GeoInputError
@@ -28,6 +35,7 @@ from geo.periods import Period, parse_period
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.wards import read_area, read_wards
+from geo.workspace import DEFAULT_WORKSPACE, Workspace, default_workspace
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -58,18 +66,36 @@ def _progress(stream=sys.stderr) -> Callable[[int, int, str], None]:
     return report
 
 
+def _add_workspace_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="W",
+        help=(
+            "the workspace file (default: $HOTSPOT_WORKSPACE, else "
+            f"{DEFAULT_WORKSPACE})"
+        ),
+    )
+
+
 def _add_input_args(p: argparse.ArgumentParser, *, wards: str = "optional") -> None:
     p.add_argument(
         "inputs",
-        nargs="+",
+        nargs="*",
         metavar="INPUT",
-        help="police.uk CSVs, folders, zips, tables or GeoJSON points",
+        help=(
+            "police.uk CSVs, folders, zips, tables or GeoJSON points; none: read "
+            "the workspace"
+        ),
     )
+    _add_workspace_arg(p)
     p.add_argument(
         "--wards",
         required=wards == "required",
-        type=Path,
-        help="ward boundary file (any vector format, any CRS)",
+        help=(
+            "ward boundary file (any vector format, any CRS), or the name of a "
+            "boundary set stored in the workspace"
+        ),
     )
     p.add_argument("--code-col", help="ward code column (detected when omitted)")
     p.add_argument("--name-col", help="ward name column (detected when omitted)")
@@ -209,7 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("coverage", help="CCTV coverage of hotspots and incidents")
     _add_input_args(p)
     p.add_argument(
-        "--cameras", required=True, type=Path, help="camera list (CSV or GeoJSON)"
+        "--cameras",
+        type=Path,
+        help="camera list (CSV or GeoJSON); default: the workspace's register",
     )
     p.add_argument("--period", help="the period (default: all data)")
     p.add_argument(
@@ -233,6 +261,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="F.html")
     p.set_defaults(run=_cmd_report)
 
+    p = sub.add_parser(
+        "import",
+        help="import incidents, a boundary set or cameras into the workspace",
+        description=(
+            "Import police.uk files (or other incident tables) into the workspace "
+            "once; every analysis command can then read it with --workspace. The "
+            "same file twice adds nothing; a newer police.uk release of a month "
+            "replaces the one held."
+        ),
+    )
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="incident files")
+    _add_workspace_arg(p)
+    p.add_argument("--boundaries", type=Path, help="a boundary file to store")
+    p.add_argument("--name", help="the boundary set's name, e.g. '2023 wards'")
+    p.add_argument(
+        "--population",
+        type=Path,
+        help="ward population CSV for the boundary set named by --name",
+    )
+    p.add_argument("--cameras", type=Path, help="a camera list for the register")
+    p.add_argument("--code-col", help="ward code column (detected when omitted)")
+    p.add_argument("--name-col", help="ward name column (detected when omitted)")
+    p.add_argument("--wards-crs", help="CRS of a boundary file that declares none")
+    p.add_argument(
+        "--tolerance-m",
+        type=float,
+        default=WARD_TOLERANCE_M,
+        help="metres outside every ward within which the nearest ward is given",
+    )
+    for col in ("lon", "lat", "x", "y", "month", "type"):
+        p.add_argument(f"--{col}-col", help=f"{col} column of a non-police.uk table")
+    p.add_argument(
+        "--quality", type=Path, metavar="F.json", help="write the import's report"
+    )
+    p.set_defaults(run=_cmd_import)
+
+    p = sub.add_parser("workspace", help="what the workspace holds")
+    _add_workspace_arg(p)
+    p.set_defaults(run=_cmd_workspace)
+
+    p = sub.add_parser("export", help="the workspace as a GeoPackage for QGIS")
+    _add_workspace_arg(p)
+    p.add_argument("--out", required=True, type=Path, help="F.gpkg")
+    p.set_defaults(run=_cmd_export)
+
     p = sub.add_parser("demo", help="write the synthetic demo dataset")
     p.add_argument("--out", required=True, type=Path, help="folder for the demo data")
     p.add_argument("--boundaries-out", type=Path, help="folder for the demo wards")
@@ -252,12 +325,41 @@ def _columns(args: argparse.Namespace) -> Columns:
     )
 
 
-def wards_from_args(args: argparse.Namespace) -> gpd.GeoDataFrame | None:
-    """Read the boundary file named by ``--wards``, if any."""
+def workspace_from_args(args: argparse.Namespace) -> Workspace | None:
+    """The workspace to read from: ``--workspace``, or with no INPUT the default.
+
+    None when INPUT files are given (they are read instead).
+    """
+    if getattr(args, "inputs", None):
+        if args.workspace is not None:
+            msg = (
+                "give INPUT files or --workspace, not both; import the files into "
+                "the workspace first (hotspot-map import FILES --workspace W)."
+            )
+            raise GeoInputError(msg)
+        return None
+    path = args.workspace or default_workspace()
+    if not Path(path).exists():
+        msg = (
+            f"no INPUT files given and no workspace at {str(path)!r}; name police.uk "
+            "files, or import them once with: hotspot-map import FILES "
+            f"--workspace {path}"
+        )
+        raise GeoInputError(msg)
+    return Workspace(path)
+
+
+def wards_from_args(
+    args: argparse.Namespace, workspace: Workspace | None = None
+) -> gpd.GeoDataFrame | None:
+    """Boundaries named by ``--wards``: a file, or a set stored in the workspace."""
     if args.wards is None:
         return None
+    path = Path(args.wards)
+    if workspace is not None and not path.exists():
+        return workspace.wards(args.wards)
     return read_wards(
-        args.wards,
+        path,
         code_col=args.code_col,
         name_col=args.name_col,
         assume_crs=args.wards_crs,
@@ -271,40 +373,94 @@ def load_from_args(
     wards: gpd.GeoDataFrame | None = None,
     allow_empty: Sequence[Period] = (),
     types: Sequence[str] | None = None,
+    workspace: Workspace | None = None,
 ) -> LoadedIncidents:
     """Read incidents as the shared options say; print and save the quality report.
 
-    ``types`` overrides ``--type`` (the report loads every type).
+    From ``workspace`` when given (a stored boundary set's wards come from the
+    workspace), else from the INPUT files. ``types`` overrides ``--type`` (the
+    report loads every type).
     """
-    loaded = load_incidents(
-        args.inputs,
-        wards=wards,
-        periods=periods,
-        types=args.types if types is None else types,
-        columns=_columns(args),
-        tolerance_m=args.tolerance_m,
-        progress=_progress(),
-        allow_empty=allow_empty,
-    )
+    types = args.types if types is None else types
+    if workspace is not None:
+        stored = wards.attrs.get("boundary_set") if wards is not None else None
+        loaded = workspace.load(
+            wards=stored or wards,
+            periods=periods,
+            types=types,
+            tolerance_m=args.tolerance_m,
+            allow_empty=allow_empty,
+        )
+    else:
+        loaded = load_incidents(
+            args.inputs,
+            wards=wards,
+            periods=periods,
+            types=types,
+            columns=_columns(args),
+            tolerance_m=args.tolerance_m,
+            progress=_progress(),
+            allow_empty=allow_empty,
+        )
     sys.stderr.write(loaded.quality.summary() + "\n")
     if args.quality is not None:
         exports.write_json(loaded.quality.to_dict(), args.quality)
     return loaded
 
 
+def _data(args: argparse.Namespace):
+    """The workspace (or None for INPUT files) and the boundaries of a command."""
+    workspace = workspace_from_args(args)
+    return workspace, wards_from_args(args, workspace)
+
+
+def _population(args, ws: Workspace | None, wards) -> pd.DataFrame | None:
+    """``--population``, else the stored population of a stored boundary set."""
+    if args.population is not None:
+        return read_population(args.population)
+    stored = wards.attrs.get("boundary_set") if wards is not None else None
+    return ws.population(stored) if ws is not None and stored else None
+
+
+def _camera_list(
+    args, ws: Workspace | None, month: str | None, *, required: bool = True
+) -> CameraList | None:
+    """``--cameras``, else the workspace's register (cameras in service at the
+    end of ``month``, or today)."""
+    if args.cameras is not None:
+        kwargs = {"default_range_m": args.range_m} if hasattr(args, "range_m") else {}
+        return read_cameras(args.cameras, **kwargs)
+    if ws is not None:
+        on = pd.Period(month, freq="M").end_time.date() if month else None
+        cams = ws.cameras(on, in_service=True)
+        if not cams.empty:
+            note = f"Cameras: the workspace's register, {len(cams)} in service"
+            return CameraList(cams, len(cams), {}, [f"{note} on {on or 'today'}."])
+    if required:
+        msg = (
+            "no cameras: give --cameras FILE, or import a camera list into the "
+            "workspace (hotspot-map import --cameras FILE)."
+        )
+        raise GeoInputError(msg)
+    return None
+
+
 def _cmd_load(args: argparse.Namespace) -> None:
     periods = [parse_period(args.period)] if args.period else []
-    loaded = load_from_args(args, periods, wards=wards_from_args(args))
+    ws, wards = _data(args)
+    loaded = load_from_args(args, periods, wards=wards, workspace=ws)
     path = exports.write_incidents(loaded.incidents, args.out)
     sys.stderr.write(f"wrote {len(loaded.incidents):,} incidents to {path}\n")
 
 
 def _cmd_hotspots(args: argparse.Namespace) -> None:
-    wards = wards_from_args(args)
+    ws, wards = _data(args)
     period = parse_period(args.period) if args.period else None
     following = period.shifted(1) if period else None
     periods = [period, following] if period else []
-    loaded = load_from_args(args, periods, wards=wards, allow_empty=[following])
+    loaded = load_from_args(
+        args, periods, wards=wards, allow_empty=[following], workspace=ws
+    )
     result = patrol.patrol_hotspots(
         loaded.incidents,
         wards=wards,
@@ -326,9 +482,9 @@ def _is_demo(loaded: LoadedIncidents) -> str | None:
 
 def _cmd_wards(args: argparse.Namespace) -> None:
     before, after = parse_period(args.before), parse_period(args.after)
-    population = read_population(args.population) if args.population else None
-    wards = wards_from_args(args)
-    loaded = load_from_args(args, [before, after], wards=wards)
+    ws, wards = _data(args)
+    population = _population(args, ws, wards)
+    loaded = load_from_args(args, [before, after], wards=wards, workspace=ws)
     result = ward_change(
         loaded.incidents,
         wards,
@@ -355,8 +511,8 @@ def _cmd_displacement(args: argparse.Namespace) -> None:
     if before.overlaps(after):
         msg = f"periods {before.label} and {after.label} overlap; choose separate ones."
         raise GeoInputError(msg)
-    wards = wards_from_args(args)
-    loaded = load_from_args(args, [before, after], wards=wards)
+    ws, wards = _data(args)
+    loaded = load_from_args(args, [before, after], wards=wards, workspace=ws)
     b, a = _split(loaded.incidents, before, after)
     result = displacement(
         b,
@@ -403,10 +559,10 @@ def _area(spec: str, wards: gpd.GeoDataFrame | None, role: str):
 
 def _cmd_wdq(args: argparse.Namespace) -> None:
     before, after = parse_period(args.before), parse_period(args.after)
-    wards = wards_from_args(args)
+    ws, wards = _data(args)
     target = _area(args.target, wards, "target")
     control = _area(args.control, wards, "control") if args.control else None
-    loaded = load_from_args(args, [before, after], wards=wards)
+    loaded = load_from_args(args, [before, after], wards=wards, workspace=ws)
     b, a = _split(loaded.incidents, before, after)
     area = wards.union_all() if wards is not None else None
     result = wdq(b, a, target, area=area, control=control, buffer_m=args.buffer_m)
@@ -416,10 +572,10 @@ def _cmd_wdq(args: argparse.Namespace) -> None:
 
 
 def _cmd_coverage(args: argparse.Namespace) -> None:
-    cams = read_cameras(args.cameras, default_range_m=args.range_m)
-    wards = wards_from_args(args)
+    ws, wards = _data(args)
     period = parse_period(args.period) if args.period else None
-    loaded = load_from_args(args, [], wards=wards)
+    cams = _camera_list(args, ws, period.end if period else None)
+    loaded = load_from_args(args, [], wards=wards, workspace=ws)
     inc = loaded.incidents
     current = inc.loc[period.contains(inc["month"])] if period else inc
     if current.empty:
@@ -461,11 +617,11 @@ def _cmd_report(args: argparse.Namespace) -> None:
     if Path(args.out).suffix.lower() not in (".html", ".htm"):
         msg = f"--out {str(args.out)!r}: the report is written as .html."
         raise GeoInputError(msg)
-    population = read_population(args.population) if args.population else None
-    cams = read_cameras(args.cameras) if args.cameras else None
-    wards = wards_from_args(args)
+    ws, wards = _data(args)
+    population = _population(args, ws, wards)
+    cams = _camera_list(args, ws, after.end, required=False)
     # every type is loaded: the headline table covers them all
-    loaded = load_from_args(args, [before, after], wards=wards, types=())
+    loaded = load_from_args(args, [before, after], wards=wards, types=(), workspace=ws)
     chosen = resolve_types(loaded.incidents, args.types) if args.types else []
     html = build_report(
         loaded,
@@ -475,12 +631,66 @@ def _cmd_report(args: argparse.Namespace) -> None:
         types=chosen,
         population=population,
         cameras=cams,
-        boundary_label=str(args.wards),
+        boundary_label=wards.attrs.get("boundary_set") or Path(args.wards).name,
     )
     path = exports.write_atomic(
         args.out, lambda p: p.write_text(html, encoding="utf-8")
     )
     sys.stderr.write(f"wrote the report to {path}\n")
+
+
+def _cmd_import(args: argparse.Namespace) -> None:
+    if not (args.inputs or args.boundaries or args.cameras or args.population):
+        msg = (
+            "nothing to import; give police.uk files, --boundaries F --name NAME, "
+            "--population F --name NAME or --cameras F."
+        )
+        raise GeoInputError(msg)
+    if (args.boundaries or args.population) and not args.name:
+        msg = "a boundary set needs a name: add --name, e.g. --name '2023 wards'."
+        raise GeoInputError(msg)
+    ws = Workspace(args.workspace or default_workspace())
+    if args.boundaries is not None:
+        done = ws.import_boundaries(
+            args.boundaries,
+            name=args.name,
+            code_col=args.code_col,
+            name_col=args.name_col,
+            assume_crs=args.wards_crs,
+            tolerance_m=args.tolerance_m,
+            population=args.population,
+        )
+        _say(done.lines())
+    elif args.population is not None:
+        n = ws.import_population(args.name, args.population)
+        _say([f"population of boundary set {args.name!r}: {n} ward(s) stored."])
+    if args.inputs:
+        result = ws.import_incidents(
+            args.inputs, columns=_columns(args), progress=_progress()
+        )
+        _say([result.quality.summary(), *result.lines()])
+        if args.quality is not None:
+            exports.write_json(result.quality.to_dict(), args.quality)
+    if args.cameras is not None:
+        cams, n = ws.import_cameras(args.cameras)
+        _say([*cams.notes, f"camera register: {n} change(s) recorded."])
+    sys.stderr.write(f"workspace: {ws.path}\n")
+
+
+def _say(lines: Sequence[str]) -> None:
+    for line in lines:
+        sys.stderr.write(line + "\n")
+
+
+def _cmd_workspace(args: argparse.Namespace) -> None:
+    path = args.workspace or default_workspace()
+    sys.stdout.write("\n".join(Workspace(path).summary().lines()) + "\n")
+
+
+def _cmd_export(args: argparse.Namespace) -> None:
+    ws = Workspace(args.workspace or default_workspace())
+    layers = ws.export(args.out)
+    sys.stderr.write(f"wrote layers {', '.join(layers)} to {args.out}\n")
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:

@@ -154,8 +154,9 @@ class FileRead:
         Data rows in the file.
     table : pyarrow.Table or None
         Kept rows: :data:`INCIDENT_COLUMNS` plus ``force``, ``x``, ``y`` (metres,
-        working CRS), ``lon``, ``lat`` (degrees) and ``line`` (the row's line in
-        the file); None when no row is kept or the file was not parsed.
+        working CRS), ``lon``, ``lat`` (degrees), ``line`` (the row's line in
+        the file) and ``id_given`` (False where the id was made from the file
+        name and line); None when no row is kept or the file was not parsed.
     drops : DataFrame
         ``force, month, reason, n``: dropped rows by police force, month (None
         when unknown) and reason.
@@ -477,7 +478,8 @@ def _normalise(
     generated = pc.binary_join_element_wise(
         Path(name).name, pc.cast(lines, pa.string()), ":"
     )
-    incident_id = pc.if_else(pc.equal(incident_id, ""), generated, incident_id)
+    id_given = pc.not_equal(incident_id, "")
+    incident_id = pc.if_else(id_given, incident_id, generated)
     crime_type = _column(raw, fields, "crime_type", n, "")
     crime_type = pc.if_else(pc.equal(crime_type, ""), _UNSPECIFIED, crime_type)
     table = pa.table(
@@ -495,6 +497,7 @@ def _normalise(
             "lon": lon,
             "lat": lat,
             "line": lines,
+            "id_given": id_given,
         }
     )
     return table.filter(pa.array(keep)), drops

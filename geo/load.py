@@ -6,15 +6,24 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.errors import GeoInputError
 from geo.incidents import Columns, LoadedIncidents, Progress, read_incidents
 from geo.periods import Period, missing_months
+from geo.quality import QualityReport
 from geo.settings import ASB, WARD_TOLERANCE_M
 from geo.wards import assign_wards
 
-__all__ = ["filter_incidents", "load_incidents", "resolve_types"]
+__all__ = [
+    "filter_incidents",
+    "load_incidents",
+    "missing_in_periods",
+    "resolve_types",
+    "select_rows",
+    "tag_wards",
+]
 
 _TYPE_ALIASES = {"asb": ASB, "anti social behaviour": ASB, "antisocial behaviour": ASB}
 
@@ -82,28 +91,29 @@ def load_incidents(
     )
     for reason, n in dropped.items():
         quality.drop(reason, n)
-    for period in periods:
-        quality.missing_months += [
-            m
-            for m in missing_months(period, quality.months_in_data)
-            if m not in quality.missing_months
-        ]
+    quality.missing_months = missing_in_periods(periods, quality.months_in_data)
     if wards is not None:
-        incidents = _tag_wards(incidents, wards, tolerance_m, quality)
+        incidents = tag_wards(incidents, wards, tolerance_m, quality)
     quality.kept = len(incidents)
     quality.months = sorted(incidents["month"].unique().tolist())
     return LoadedIncidents(incidents=incidents, quality=quality)
 
 
-def resolve_types(incidents: gpd.GeoDataFrame, types: Sequence[str]) -> list[str]:
+def resolve_types(
+    incidents: gpd.GeoDataFrame | Sequence[str], types: Sequence[str]
+) -> list[str]:
     """Map user-typed crime types to those present (case-insensitive, ``ASB``).
+
+    ``incidents`` is the incident frame, or the list of crime types present.
 
     Raises
     ------
     GeoInputError
         Naming the unknown type and listing the types present.
     """
-    present = sorted(pd.unique(incidents["crime_type"].astype(str)))
+    if isinstance(incidents, pd.DataFrame):
+        incidents = pd.unique(incidents["crime_type"].astype(str))
+    present = sorted(str(t) for t in incidents)
     by_lower = {t.lower(): t for t in present}
     chosen = []
     for typed in types:
@@ -134,28 +144,61 @@ def filter_incidents(
     GeoInputError
         When a period holds no incident of the chosen types.
     """
+    keep, dropped = select_rows(
+        incidents["month"],
+        incidents["crime_type"],
+        types=types,
+        periods=periods,
+        allow_empty=allow_empty,
+    )
+    return incidents.loc[keep], dropped
+
+
+def select_rows(
+    month: pd.Series,
+    crime_type: pd.Series,
+    *,
+    weight: np.ndarray | None = None,
+    types: Sequence[str] = (),
+    periods: Sequence[Period] = (),
+    allow_empty: Sequence[Period] = (),
+) -> tuple[np.ndarray, dict[str, int]]:
+    """Which rows are of the chosen types and periods, and what is left out.
+
+    Rows may stand for ``weight`` incidents each (a count per month and type);
+    the reasons and errors are those of :func:`filter_incidents`.
+    """
+    month = month.reset_index(drop=True)
+    weight = np.ones(len(month), np.int64) if weight is None else np.asarray(weight)
     dropped: dict[str, int] = {}
-    keep = pd.Series(True, index=incidents.index)
+    keep = np.ones(len(month), bool)
     if types:
-        is_type = incidents["crime_type"].astype(str).isin(list(types))
-        dropped["crime type not selected"] = int((~is_type).sum())
+        is_type = crime_type.astype(str).isin(list(types)).to_numpy()
+        dropped["crime type not selected"] = int(weight[~is_type].sum())
         keep &= is_type
     if periods:
-        in_any = pd.Series(False, index=incidents.index)
+        in_any = np.zeros(len(month), bool)
         for period in periods:
-            inside = period.contains(incidents["month"]) & keep
+            inside = period.contains(month).to_numpy() & keep
             if not inside.any() and period not in allow_empty:
-                msg = _empty_period_message(incidents, period, types)
+                msg = _empty_period_message(month, period, types)
                 raise GeoInputError(msg)
             in_any |= inside
         label = " or ".join(str(p) for p in periods)
-        dropped[f"outside period {label}"] = int((keep & ~in_any).sum())
+        dropped[f"outside period {label}"] = int(weight[keep & ~in_any].sum())
         keep &= in_any
-    return incidents.loc[keep], {k: v for k, v in dropped.items() if v}
+    return keep, {k: v for k, v in dropped.items() if v}
 
 
-def _empty_period_message(incidents, period: Period, types: Sequence[str]) -> str:
-    months = incidents["month"]
+def missing_in_periods(periods: Sequence[Period], months: Sequence[str]) -> list[str]:
+    """Months of any of ``periods`` with no data, in order, each once."""
+    out: list[str] = []
+    for period in periods:
+        out += [m for m in missing_months(period, months) if m not in out]
+    return out
+
+
+def _empty_period_message(months: pd.Series, period: Period, types) -> str:
     what = f" of type {', '.join(types)}" if types else ""
     return (
         f"period {period.label} ({period.start} to {period.end}) has no incidents"
@@ -164,8 +207,20 @@ def _empty_period_message(incidents, period: Period, types: Sequence[str]) -> st
     )
 
 
-def _tag_wards(incidents, wards, tolerance_m, quality) -> gpd.GeoDataFrame:
-    tags = assign_wards(incidents, wards, tolerance_m=tolerance_m)
+def tag_wards(
+    incidents: gpd.GeoDataFrame,
+    wards: gpd.GeoDataFrame,
+    tolerance_m: float,
+    quality: QualityReport,
+    tags: pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Add each incident's ward; drop (and count) those outside the boundaries.
+
+    ``tags`` may give the wards already worked out (a workspace stores them):
+    ``ward_code, ward_name, ward_match`` aligned to ``incidents``.
+    """
+    if tags is None:
+        tags = assign_wards(incidents, wards, tolerance_m=tolerance_m)
     outside = tags["ward_match"] == "outside"
     if outside.all():
         msg = (

@@ -17,7 +17,7 @@ from geo._vector import read_vector
 from geo.errors import GeoInputError
 from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
 
-__all__ = ["WARD_COLUMNS", "assign_wards", "read_area", "read_wards"]
+__all__ = ["WARD_COLUMNS", "assign_wards", "locate_points", "read_area", "read_wards"]
 
 log = logging.getLogger(__name__)
 
@@ -280,22 +280,37 @@ def assign_wards(
     if not tolerance_m >= 0:
         msg = f"`tolerance_m` must be 0 or more metres, got {tolerance_m!r}."
         raise GeoInputError(msg)
-    wards = wards.sort_values("ward_code", kind="stable").reset_index(drop=True)
     # police.uk points are snapped: join each distinct location once.
     where = distinct_points(incidents)
-    codes, points = where.codes, shapely.points(where.x, where.y)
-    ward_idx, match = _ward_of_points(points, wards, tolerance_m)
-    idx = ward_idx[codes]
-    found = idx >= 0
-    code = np.where(found, wards["ward_code"].to_numpy()[np.maximum(idx, 0)], None)
-    name = np.where(found, wards["ward_name"].to_numpy()[np.maximum(idx, 0)], None)
+    located = locate_points(where.x, where.y, wards, tolerance_m=tolerance_m)
+    return located.iloc[where.codes].set_axis(incidents.index)
+
+
+def locate_points(
+    x: np.ndarray,
+    y: np.ndarray,
+    wards: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = WARD_TOLERANCE_M,
+) -> pd.DataFrame:
+    """Find the ward of each point (x, y in the wards' CRS).
+
+    By the rules of :func:`assign_wards`: ``ward_code``, ``ward_name`` and
+    ``ward_match``, one row per point in order.
+    """
+    wards = wards.sort_values("ward_code", kind="stable").reset_index(drop=True)
+    ward_idx, match = _ward_of_points(shapely.points(x, y), wards, tolerance_m)
+    found = ward_idx >= 0
+    pos = np.maximum(ward_idx, 0)
+    code = np.where(found, wards["ward_code"].to_numpy()[pos], None)
+    name = np.where(found, wards["ward_name"].to_numpy()[pos], None)
     return pd.DataFrame(
         {
             "ward_code": pd.Series(code, dtype="str").where(found),
             "ward_name": pd.Series(name, dtype="str").where(found),
-            "ward_match": match[codes],
+            "ward_match": match,
         }
-    ).set_axis(incidents.index)
+    )
 
 
 def _ward_of_points(

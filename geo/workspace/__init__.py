@@ -1,0 +1,706 @@
+"""The workspace: one DuckDB file that keeps everything the tool has been given.
+
+Incidents (every kept row with its file, force, month and import), boundary sets
+by name with each map point's ward in each set, populations per set, the camera
+register with its history, and a log of every import with its quality report.
+Analyses read from it the same frames the file readers give, so results from a
+workspace equal results from the same files.
+
+The file is ``workspace/hotspots.duckdb`` unless ``HOTSPOT_WORKSPACE`` or an
+explicit path says otherwise. Every write is one transaction: an import killed
+part-way leaves the workspace as it was, and a reader sees the state before an
+import or after it, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.cctv import CameraList, read_cameras
+from geo.change import read_population
+from geo.errors import GeoInputError
+from geo.incidents import Columns, LoadedIncidents, Progress, incidents_frame
+from geo.load import missing_in_periods, resolve_types, select_rows, tag_wards
+from geo.periods import Period
+from geo.quality import QualityReport
+from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
+from geo.wards import WARD_COLUMNS, locate_points, read_wards
+from geo.workspace import _cameras, _imports
+from geo.workspace._imports import ImportResult, MonthChange
+from geo.workspace._store import SCHEMA_VERSION, connect
+
+__all__ = [
+    "DEFAULT_WORKSPACE",
+    "ENV_VAR",
+    "SCHEMA_VERSION",
+    "BoundaryImport",
+    "ImportResult",
+    "MonthChange",
+    "Workspace",
+    "WorkspaceSummary",
+    "default_workspace",
+]
+
+DEFAULT_WORKSPACE = Path("workspace") / "hotspots.duckdb"
+"""Where the workspace is kept unless told otherwise (git-ignored)."""
+
+ENV_VAR = "HOTSPOT_WORKSPACE"
+"""Environment variable naming the workspace file."""
+
+
+def default_workspace() -> Path:
+    """Return ``$HOTSPOT_WORKSPACE``, else ``workspace/hotspots.duckdb``."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_WORKSPACE)
+
+
+@dataclass(frozen=True)
+class BoundaryImport:
+    """A boundary set stored: its name, wards, and how the held points fell."""
+
+    name: str
+    wards: int
+    replaced: bool
+    points: int
+    outside: int
+    nearest: int
+    population: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Say what the import did, in sentences."""
+        verb = "replaced" if self.replaced else "added"
+        out = [
+            f"boundary set {self.name!r} {verb}: {self.wards} wards; of "
+            f"{self.points:,} map points held, {self.nearest:,} given the nearest "
+            f"ward and {self.outside:,} outside every ward."
+        ]
+        if self.population is not None:
+            out.append(f"population stored for {self.population} ward(s).")
+        return out + self.notes
+
+
+@dataclass(frozen=True)
+class WorkspaceSummary:
+    """What a workspace holds, for a terminal or the Data page.
+
+    Attributes
+    ----------
+    months : DataFrame
+        ``feed, month, rows, release, imported`` per feed-month held.
+    gaps : dict
+        For each feed, months between its first and last with no data.
+    boundary_sets : DataFrame
+        ``name, wards, source, added, population``.
+    cameras : int
+        Cameras in the register today (any status).
+    imports : DataFrame
+        The latest imports: ``import_id, kind, finished, summary``.
+    rows : int
+        Incident rows held.
+    """
+
+    path: Path
+    schema_version: int
+    rows: int
+    months: pd.DataFrame
+    gaps: dict[str, list[str]]
+    boundary_sets: pd.DataFrame
+    cameras: int
+    imports: pd.DataFrame
+
+    def lines(self) -> list[str]:
+        """Say what the workspace holds, in sentences."""
+        out = [f"workspace {self.path} (schema {self.schema_version}): "
+               f"{self.rows:,} incident rows"]  # fmt: skip
+        for feed, group in self.months.groupby("feed", sort=True):
+            months = group["month"].tolist()
+            gaps = self.gaps.get(feed, [])
+            out.append(
+                f"  {feed}: {len(months)} month(s), {months[0]} to {months[-1]}, "
+                f"{int(group['rows'].sum()):,} rows; "
+                + (f"gaps: {', '.join(gaps)}" if gaps else "no gaps")
+            )
+        if self.boundary_sets.empty:
+            out.append("  boundary sets: none (import one with --boundaries)")
+        for row in self.boundary_sets.itertuples():
+            pop = "with population" if row.population else "no population"
+            out.append(f"  boundary set {row.name!r}: {row.wards} wards, {pop}")
+        out.append(f"  camera register: {self.cameras} camera(s)")
+        for row in self.imports.itertuples():
+            first = (row.summary or "").splitlines()[:1]
+            when = pd.Timestamp(row.finished).strftime("%Y-%m-%d %H:%M")
+            text = first[0] if first else ""
+            out.append(f"  import #{row.import_id} ({row.kind}, {when}): {text}")
+        return out
+
+
+class Workspace:
+    """A workspace file. Each method opens it, works, and closes it again.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; :func:`default_workspace` when omitted. It is created
+        by the first import.
+    lock_timeout_s : float
+        How long to wait for another process writing the file.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, lock_timeout_s: float = 60.0
+    ) -> None:
+        self.path = Path(path) if path is not None else default_workspace()
+        self.lock_timeout_s = lock_timeout_s
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    def _read(self):
+        return connect(self.path, write=False, lock_timeout_s=self.lock_timeout_s)
+
+    def _write(self):
+        return connect(self.path, write=True, lock_timeout_s=self.lock_timeout_s)
+
+    # -- imports ---------------------------------------------------------
+
+    def import_incidents(
+        self,
+        inputs: str | Path | Iterable[str | Path],
+        *,
+        columns: Columns | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        """Import incident files (as :func:`geo.read_incidents` reads them).
+
+        The same file imported twice adds nothing; a feed-month held already
+        is replaced by a newer release and kept against an older one (see
+        :class:`MonthChange`). New map points get their ward in every stored
+        boundary set. All of it happens in one transaction.
+        """
+        with self._write() as con:
+            return _imports.run(
+                con, inputs, columns=columns, progress=progress, tag=_tag_new_points
+            )
+
+    def import_boundaries(
+        self,
+        path: str | Path,
+        *,
+        name: str,
+        code_col: str | None = None,
+        name_col: str | None = None,
+        assume_crs: str | None = None,
+        tolerance_m: float = WARD_TOLERANCE_M,
+        population: str | Path | None = None,
+    ) -> BoundaryImport:
+        """Store a boundary set under ``name`` (replacing one of that name).
+
+        Every map point held gets its ward in the set now, and new points get
+        theirs at import. ``population`` (a ward population CSV) is stored
+        with the set.
+        """
+        name = _set_name(name)
+        wards = read_wards(
+            path, code_col=code_col, name_col=name_col, assume_crs=assume_crs
+        )
+        pop = read_population(population) if population is not None else None
+        if pop is not None:
+            _check_population_codes(pop, wards, population)
+        with self._write() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                replaced = _drop_set(con, name)
+                _store_set(con, name, wards, tolerance_m, path)
+                tags = _tag_points(con, name, wards, tolerance_m, None)
+                if pop is not None:
+                    _store_population(con, name, pop, population)
+                _log_other(con, "boundaries", path, f"boundary set {name!r}")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return BoundaryImport(
+            name=name,
+            wards=len(wards),
+            replaced=replaced,
+            points=len(tags),
+            outside=int((tags["ward_match"] == "outside").sum()),
+            nearest=int((tags["ward_match"] == "nearest").sum()),
+            population=None if pop is None else int(pop["ward_code"].nunique()),
+            notes=[f"{wards.attrs['repaired']} invalid polygon(s) repaired."]
+            if wards.attrs.get("repaired")
+            else [],
+        )
+
+    def import_population(self, name: str, path: str | Path) -> int:
+        """Store (or replace) the population of a stored boundary set."""
+        pop = read_population(path)
+        wards = self.wards(name)
+        _check_population_codes(pop, wards, path)
+        with self._write() as con:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM populations WHERE set_name = ?", [name])
+            _store_population(con, name, pop, path)
+            _log_other(con, "population", path, f"population of {name!r}")
+            con.execute("COMMIT")
+        return int(pop["ward_code"].nunique())
+
+    def import_cameras(
+        self,
+        path: str | Path,
+        *,
+        default_range_m: float | None = None,
+        effective: str | None = None,
+    ) -> tuple[CameraList, int]:
+        """Add a camera list to the register; return it and the changes recorded.
+
+        New ids are added (dated by their install date); known ids whose
+        details differ are updated (dated ``effective``, default today).
+        Cameras the list does not name are left as they are.
+        """
+        kwargs = {} if default_range_m is None else {"default_range_m": default_range_m}
+        cams = read_cameras(path, **kwargs)
+        rows = _camera_rows(cams.cameras)
+        with self._write() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                n = _cameras.record(con, rows, source=str(path), effective=effective)
+                _log_other(con, "cameras", path, f"{n} camera change(s)")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return cams, n
+
+    def record_cameras(self, changes: Iterable[dict], *, source: str = "app") -> int:
+        """Record camera changes (add, update, delete) in the register."""
+        with self._write() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                n = _cameras.record(con, changes, source=source)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return n
+
+    # -- reads -----------------------------------------------------------
+
+    def boundary_sets(self) -> list[str]:
+        """Names of the stored boundary sets, in the order they were added."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT name FROM boundary_sets ORDER BY added, name"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def wards(self, name: str) -> gpd.GeoDataFrame:
+        """Return a stored boundary set, as :func:`geo.wards.read_wards` does."""
+        with self._read() as con:
+            return _wards_of(con, name)
+
+    def population(self, name: str) -> pd.DataFrame | None:
+        """``ward_code, population`` of a stored set; None if none stored."""
+        with self._read() as con:
+            pop = con.execute(
+                "SELECT ward_code, population FROM populations WHERE set_name = ? "
+                "ORDER BY ward_code",
+                [name],
+            ).df()
+        if pop.empty:
+            return None
+        whole = (pop["population"] % 1 == 0).all()
+        return pop.astype({"population": "int64"}) if whole else pop
+
+    def cameras(
+        self, on: dt.date | str | None = None, *, in_service: bool = False
+    ) -> gpd.GeoDataFrame:
+        """Return the camera register on a date (today by default).
+
+        With ``in_service``, only the cameras watching on that date.
+        """
+        with self._read() as con:
+            return _cameras.register_on(con, on, in_service=in_service)
+
+    def camera_history(self) -> pd.DataFrame:
+        """Every recorded change to the camera register, oldest first."""
+        with self._read() as con:
+            return _cameras.events(con)
+
+    def state(self) -> tuple:
+        """Return a token that changes whenever the content does (for caches)."""
+        if not self.path.exists():
+            return ()
+        with self._read() as con:
+            return con.execute(
+                "SELECT (SELECT max(import_id) FROM imports), "
+                "(SELECT max(event_id) FROM camera_events), "
+                "(SELECT count(*) FROM incidents)"
+            ).fetchone()
+
+    def load(
+        self,
+        *,
+        wards: str | gpd.GeoDataFrame | None = None,
+        periods: Sequence[Period] = (),
+        types: Sequence[str] = (),
+        tolerance_m: float = WARD_TOLERANCE_M,
+        allow_empty: Sequence[Period] = (),
+    ) -> LoadedIncidents:
+        """Incidents of the chosen types and periods, tagged with wards.
+
+        As :func:`geo.load.load_incidents` on the same files: the same rows,
+        wards, reasons and errors. ``wards`` is a stored boundary set's name
+        (its stored tags are used) or boundaries read from a file.
+
+        Raises
+        ------
+        GeoInputError
+            As :func:`geo.load.load_incidents`, plus an unknown boundary set.
+        """
+        with self._read() as con:
+            return _load(
+                con,
+                wards=wards,
+                periods=periods,
+                types=types,
+                tolerance_m=tolerance_m,
+                allow_empty=allow_empty,
+            )
+
+    def summary(self, *, imports: int = 5) -> WorkspaceSummary:
+        """Return what the workspace holds (see :class:`WorkspaceSummary`)."""
+        with self._read() as con:
+            return _summary(con, self.path, imports)
+
+    def export(self, path: str | Path) -> list[str]:
+        """Write incidents, boundary sets and cameras to a GeoPackage for QGIS.
+
+        Returns the layer names written. The file is written beside its target
+        and moved into place.
+        """
+        from geo.workspace._export import export_gpkg
+
+        with self._read() as con:
+            return export_gpkg(con, Path(path))
+
+
+# -- boundary sets -----------------------------------------------------------
+
+
+def _set_name(name: str) -> str:
+    name = str(name).strip()
+    if not name:
+        msg = "a boundary set needs a name (--name), e.g. '2023 wards'."
+        raise GeoInputError(msg)
+    return name
+
+
+def _drop_set(con, name: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM boundary_sets WHERE name = ?", [name]
+    ).fetchone()[0]
+    for table in ("boundaries", "location_wards", "populations"):
+        con.execute(f"DELETE FROM {table} WHERE set_name = ?", [name])
+    con.execute("DELETE FROM boundary_sets WHERE name = ?", [name])
+    return bool(found)
+
+
+def _store_set(con, name: str, wards: gpd.GeoDataFrame, tolerance_m: float, path):
+    attrs = {k: (v if isinstance(v, int | float | str) else str(v))
+             for k, v in wards.attrs.items()}  # fmt: skip
+    con.execute(
+        "INSERT INTO boundary_sets VALUES (?, ?, ?, ?, ?, ?)",
+        [name, Path(path).name, dt.datetime.now(), len(wards), float(tolerance_m),
+         json.dumps(attrs)],
+    )  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "set_name": name,
+            "ward_code": wards["ward_code"].to_numpy(),
+            "ward_name": wards["ward_name"].to_numpy(),
+            "wkb": shapely.to_wkb(wards.geometry.to_numpy()),
+        }
+    )
+    con.register("new_wards", rows)
+    con.execute("INSERT INTO boundaries SELECT * FROM new_wards")
+    con.unregister("new_wards")
+
+
+def _wards_of(con, name: str) -> gpd.GeoDataFrame:
+    meta = con.execute(
+        "SELECT attrs FROM boundary_sets WHERE name = ?", [name]
+    ).fetchone()
+    if meta is None:
+        names = [r[0] for r in con.execute("SELECT name FROM boundary_sets").fetchall()]
+        msg = (
+            f"boundary set {name!r} is not in the workspace; it holds "
+            f"{', '.join(repr(n) for n in names) or 'none'}. Import one with "
+            "hotspot-map import --boundaries FILE --name NAME."
+        )
+        raise GeoInputError(msg)
+    rows = con.execute(
+        "SELECT ward_code, ward_name, wkb FROM boundaries WHERE set_name = ? "
+        "ORDER BY ward_code",
+        [name],
+    ).fetchall()
+    wards = gpd.GeoDataFrame(
+        {"ward_code": [r[0] for r in rows], "ward_name": [r[1] for r in rows]},
+        geometry=shapely.from_wkb([bytes(r[2]) for r in rows]),
+        crs=WORKING_CRS,
+    )[WARD_COLUMNS]
+    wards.attrs.update(json.loads(meta[0]))
+    wards.attrs.update(source=name, boundary_set=name)
+    return wards
+
+
+def _set_tolerance(con, name: str) -> float:
+    return float(
+        con.execute(
+            "SELECT tolerance_m FROM boundary_sets WHERE name = ?", [name]
+        ).fetchone()[0]
+    )
+
+
+def _tag_points(con, name, wards, tolerance_m, loc_ids) -> pd.DataFrame:
+    """Work out and store the ward of map points (all, or ``loc_ids``) in a set."""
+    if loc_ids is None:
+        pts = con.sql("SELECT loc_id, x, y FROM locations ORDER BY loc_id").df()
+    else:
+        con.register("wanted", pd.DataFrame({"loc_id": loc_ids}))
+        pts = con.sql(
+            "SELECT loc_id, x, y FROM locations JOIN wanted USING (loc_id) "
+            "ORDER BY loc_id"
+        ).df()
+        con.unregister("wanted")
+    tags = locate_points(
+        pts["x"].to_numpy(), pts["y"].to_numpy(), wards, tolerance_m=tolerance_m
+    )
+    rows = pd.DataFrame(
+        {
+            "set_name": name,
+            "loc_id": pts["loc_id"].to_numpy(),
+            "ward_code": tags["ward_code"].to_numpy(dtype=object),
+            "ward_name": tags["ward_name"].to_numpy(dtype=object),
+            "match": tags["ward_match"].to_numpy(dtype=object),
+        }
+    )
+    rows.loc[rows["match"] == "outside", ["ward_code", "ward_name"]] = None
+    con.register("new_tags", rows)
+    con.execute("INSERT INTO location_wards SELECT * FROM new_tags")
+    con.unregister("new_tags")
+    return tags
+
+
+def _tag_new_points(con, loc_ids: np.ndarray) -> None:
+    """Give new map points their ward in every stored set (during an import)."""
+    for (name,) in con.execute("SELECT name FROM boundary_sets").fetchall():
+        _tag_points(con, name, _wards_of(con, name), _set_tolerance(con, name), loc_ids)
+
+
+def _check_population_codes(pop: pd.DataFrame, wards: gpd.GeoDataFrame, path) -> None:
+    if not pop["ward_code"].isin(wards["ward_code"]).any():
+        msg = (
+            f"none of the ward codes of population file {str(path)!r} are wards of "
+            f"this boundary set (e.g. {pop['ward_code'].iloc[0]!r} vs "
+            f"{wards['ward_code'].iloc[0]!r}); it may be for another boundary vintage."
+        )
+        raise GeoInputError(msg)
+
+
+def _store_population(con, name: str, pop: pd.DataFrame, path) -> None:
+    rows = pop.assign(set_name=name, source=Path(path).name)[
+        ["set_name", "ward_code", "population", "source"]
+    ]
+    con.register("new_pop", rows)
+    con.execute("INSERT INTO populations SELECT * FROM new_pop")
+    con.unregister("new_pop")
+
+
+def _log_other(con, kind: str, path, summary: str) -> None:
+    iid = (
+        1 + con.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()[0]
+    )
+    now = dt.datetime.now()
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        [iid, kind, now, now, json.dumps([str(path)]), summary],
+    )
+
+
+def _camera_rows(cams: gpd.GeoDataFrame) -> list[dict]:
+    rows = []
+    for rec, pt in zip(
+        cams.drop(columns="geometry").to_dict("records"), cams.geometry, strict=True
+    ):
+        rows.append(
+            {
+                "camera_id": rec["camera_id"],
+                "name": rec.get("location", ""),
+                "x": pt.x,
+                "y": pt.y,
+                "bearing": rec.get("bearing"),
+                "fov": rec.get("fov"),
+                "range_m": rec.get("range_m"),
+                "range_source": rec.get("range_source"),
+                "install_date": rec.get("install_date"),
+                "status": "working",
+                "purpose": rec.get("purpose", ""),
+            }
+        )
+    return rows
+
+
+# -- loading -----------------------------------------------------------------
+
+
+def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedIncidents:
+    stored = isinstance(wards, str)
+    if stored:
+        boundaries = _wards_of(con, wards)
+        if float(tolerance_m) != _set_tolerance(con, wards):
+            stored = False  # another tolerance: work the wards out afresh
+            wards = boundaries
+    agg = _aggregate(con, wards if stored else None)
+    quality = QualityReport()
+    _stored_drops(con, quality)
+    quality.read += int(agg["n"].sum())
+    quality.files = [r[0] for r in con.execute(
+        "SELECT name FROM files ORDER BY file_id").fetchall()]  # fmt: skip
+    quality.forces = [r[0] for r in con.execute(
+        "SELECT DISTINCT force FROM incidents WHERE force <> '' ORDER BY 1"
+    ).fetchall()]  # fmt: skip
+    if agg.empty:
+        msg = (
+            f"no usable incidents in the workspace ({quality.read:,} rows read); "
+            "import police.uk files into it first."
+        )
+        raise GeoInputError(msg)
+    quality.months_in_data = sorted(agg["month"].unique().tolist())
+    chosen = resolve_types(agg["crime_type"].unique().tolist(), types)
+    _, dropped = select_rows(
+        agg["month"],
+        agg["crime_type"],
+        weight=agg["n"].to_numpy(),
+        types=chosen,
+        periods=periods,
+        allow_empty=allow_empty,
+    )
+    for reason, n in dropped.items():
+        quality.drop(reason, n)
+    quality.missing_months = missing_in_periods(periods, quality.months_in_data)
+    rows = _fetch(con, wards if stored else None, chosen, periods)
+    incidents = incidents_frame(rows)
+    if stored:
+        tags = pd.DataFrame(
+            {
+                "ward_code": rows["ward_code"].to_pandas(),
+                "ward_name": rows["ward_name"].to_pandas(),
+                "ward_match": rows["ward_match"].to_pandas(),
+            }
+        ).astype({"ward_code": "str", "ward_name": "str"})
+        incidents = tag_wards(incidents, boundaries, tolerance_m, quality, tags=tags)
+    elif wards is not None:
+        incidents = tag_wards(incidents, wards, tolerance_m, quality)
+    quality.kept = len(incidents)
+    quality.months = sorted(incidents["month"].unique().tolist())
+    return LoadedIncidents(incidents=incidents, quality=quality)
+
+
+def _join(set_name: str | None) -> tuple[str, list]:
+    if set_name is None:
+        return "", []
+    return (
+        "LEFT JOIN location_wards w ON w.set_name = ? AND w.loc_id = i.loc_id",
+        [set_name],
+    )
+
+
+def _aggregate(con, set_name: str | None) -> pd.DataFrame:
+    join, params = _join(set_name)
+    return con.execute(
+        f"SELECT month, crime_type, count(*) AS n FROM incidents i {join} "
+        "GROUP BY ALL ORDER BY month, crime_type",
+        params,
+    ).df()
+
+
+def _stored_drops(con, quality: QualityReport) -> None:
+    for reason, n in con.execute(
+        "SELECT reason, sum(n) FROM drops GROUP BY reason ORDER BY reason"
+    ).fetchall():
+        quality.read += int(n)
+        quality.drop(reason, int(n))
+
+
+def _fetch(con, set_name: str | None, types: list[str], periods: Sequence[Period]):
+    join, params = _join(set_name)
+    where, args = [], []
+    if types:
+        where.append(f"i.crime_type IN ({', '.join(['?'] * len(types))})")
+        args += list(types)
+    if periods:
+        where.append(
+            "(" + " OR ".join("i.month BETWEEN ? AND ?" for _ in periods) + ")"
+        )
+        for p in periods:
+            args += [p.start, p.end]
+    ward_cols = (
+        ", w.ward_code, w.ward_name, coalesce(w.match, 'outside') AS ward_match"
+        if set_name
+        else ""
+    )
+    sql = (
+        "SELECT i.incident_id, i.month, i.crime_type, i.location, i.lsoa_code, "
+        f"i.outcome, i.source, i.x, i.y{ward_cols} FROM incidents i {join} "
+        + (f"WHERE {' AND '.join(where)} " if where else "")
+        + "ORDER BY i.seq"
+    )
+    return con.sql(sql, params=params + args).to_arrow_table()
+
+
+# -- summary -----------------------------------------------------------------
+
+
+def _summary(con, path: Path, n_imports: int) -> WorkspaceSummary:
+    months = con.execute(
+        "SELECT r.feed, r.month, r.rows, r.release, i.finished AS imported "
+        "FROM releases r LEFT JOIN imports i USING (import_id) ORDER BY feed, month"
+    ).df()
+    gaps = {}
+    for feed, group in months.groupby("feed"):
+        have = set(group["month"])
+        span = pd.period_range(min(have), max(have), freq="M").astype(str)
+        gaps[feed] = [m for m in span if m not in have]
+    sets = con.execute(
+        "SELECT name, wards, source, added, "
+        "EXISTS (SELECT 1 FROM populations p WHERE p.set_name = s.name) AS population "
+        "FROM boundary_sets s ORDER BY added, name"
+    ).df()
+    imports = con.execute(
+        "SELECT import_id, kind, finished, summary FROM imports "
+        "ORDER BY import_id DESC LIMIT ?",
+        [n_imports],
+    ).df()
+    from geo.workspace._store import schema_version
+
+    return WorkspaceSummary(
+        path=path,
+        schema_version=schema_version(con) or SCHEMA_VERSION,
+        rows=int(con.execute("SELECT count(*) FROM incidents").fetchone()[0]),
+        months=months,
+        gaps=gaps,
+        boundary_sets=sets,
+        cameras=len(_cameras.register_on(con)),
+        imports=imports,
+    )

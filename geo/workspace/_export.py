@@ -1,0 +1,90 @@
+"""Private: a workspace as a GeoPackage that opens in QGIS."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import pyogrio
+
+from geo.errors import GeoInputError
+from geo.settings import WORKING_CRS
+from geo.workspace import _cameras
+
+__all__ = ["export_gpkg"]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "set"
+
+
+def export_gpkg(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Write the workspace as layers of one GeoPackage in EPSG:27700.
+
+    Incidents (points, with their ward in every set), each boundary set
+    (polygons) and the camera register (points).
+    """
+    if path.suffix.lower() != ".gpkg":
+        msg = f"--out {str(path)!r}: the workspace is exported as a .gpkg file."
+        raise GeoInputError(msg)
+    if not path.parent.exists():
+        msg = f"output folder {str(path.parent)!r} does not exist; create it first."
+        raise GeoInputError(msg)
+    sets = [r[0] for r in con.execute(
+        "SELECT name FROM boundary_sets ORDER BY added, name").fetchall()]  # fmt: skip
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    layers = []
+    try:
+        incidents = _incidents(con, sets)
+        pyogrio.write_dataframe(incidents, tmp, layer="incidents", driver="GPKG")
+        layers.append("incidents")
+        from geo.workspace import _wards_of
+
+        for name in sets:
+            layer = f"wards_{_slug(name)}"
+            wards = _wards_of(con, name)
+            wards = wards.assign(boundary_set=name)
+            pyogrio.write_dataframe(wards, tmp, layer=layer, driver="GPKG")
+            layers.append(layer)
+        cams = _cameras.register_on(con)
+        if not cams.empty:
+            pyogrio.write_dataframe(cams, tmp, layer="cameras", driver="GPKG")
+            layers.append("cameras")
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return layers
+
+
+def _incidents(con: duckdb.DuckDBPyConnection, sets: list[str]) -> gpd.GeoDataFrame:
+    cols, joins, params = [], [], []
+    for k, name in enumerate(sets):
+        slug = _slug(name)
+        joins.append(
+            f"LEFT JOIN location_wards w{k} ON w{k}.set_name = ? "
+            f"AND w{k}.loc_id = i.loc_id"
+        )
+        params.append(name)
+        cols.append(
+            f"w{k}.ward_code AS ward_code_{slug}, w{k}.ward_name AS ward_name_{slug}"
+        )
+    extra = (", " + ", ".join(cols)) if cols else ""
+    frame = con.sql(
+        "SELECT i.incident_id, i.month, i.crime_type, i.location, i.lsoa_code, "
+        "i.outcome, i.force, i.source, round(i.x, 2) AS easting, "
+        "round(i.y, 2) AS northing, round(i.lon, 6) AS longitude, "
+        f"round(i.lat, 6) AS latitude, i.x AS _x, i.y AS _y{extra} "
+        f"FROM incidents i {' '.join(joins)} "
+        "ORDER BY i.seq",
+        params=params,
+    ).df()
+    geometry = gpd.points_from_xy(frame.pop("_x"), frame.pop("_y"))
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WORKING_CRS)

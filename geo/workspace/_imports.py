@@ -1,0 +1,384 @@
+"""Private: importing incident files into a workspace, in one transaction.
+
+A *feed* is what police.uk releases month by month: a police force (its
+"Reported by"), or for a table that names no force, the file's own name. The
+workspace holds each feed-month from one release. The *release* of an import is
+the latest month it holds for the feed (police.uk's downloads end at their
+publication month), so a month met again in a later download replaces the one
+held, and one met in an older download is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geo.incidents import Columns, FileRead, Progress, read_files
+from geo.quality import QualityReport
+
+__all__ = ["ALREADY_HELD", "OLDER_RELEASE", "ImportResult", "MonthChange", "run"]
+
+ALREADY_HELD = "already in the workspace (same file)"
+OLDER_RELEASE = "older release of a month already held"
+
+_ROW_COLUMNS = (
+    "seq, import_id, file_id, feed, force, month, incident_id, id_given, crime_type, "
+    "location, lsoa_code, outcome, source, line, loc_id, x, y, lon, lat"
+)
+
+
+@dataclass(frozen=True)
+class MonthChange:
+    """What an import did to one feed-month.
+
+    ``action`` is ``"added"``, ``"replaced"`` (a newer release) or ``"kept"``
+    (the import held an older release, so the month held was kept). For a
+    replacement: ``new_ids`` and ``withdrawn_ids`` count crime ids added and
+    gone, ``moved`` rows whose crime id stayed but whose map point changed, and
+    ``on_new_points`` rows of the new release at map points the old one did not
+    use (police.uk re-snapping its anonymised points).
+    """
+
+    feed: str
+    month: str
+    action: str
+    rows_before: int
+    rows_after: int
+    new_ids: int = 0
+    withdrawn_ids: int = 0
+    moved: int = 0
+    on_new_points: int = 0
+
+    def sentence(self) -> str:
+        """One line for a terminal or a page."""
+        where = f"{self.month} {self.feed}"
+        if self.action == "added":
+            return f"{where}: added {self.rows_after:,} rows."
+        if self.action == "kept":
+            return (
+                f"{where}: the import holds an older release "
+                f"({self.rows_after:,} rows); the {self.rows_before:,} rows held "
+                "were kept."
+            )
+        return (
+            f"{where}: replaced by a newer release: {self.rows_before:,} -> "
+            f"{self.rows_after:,} rows ({self.new_ids:,} new crime ids, "
+            f"{self.withdrawn_ids:,} withdrawn, {self.moved:,} moved); "
+            f"{self.on_new_points:,} rows on map points the old release did not use."
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of one import: what came in, what was already there.
+
+    Attributes
+    ----------
+    import_id : int
+        Its number in the workspace's import log.
+    quality : QualityReport
+        Rows read, kept and dropped by reason, as for a load; rows of files
+        already held count as ``already in the workspace (same file)``.
+    files_new, files_known : list of str
+        Files imported now, and files the workspace held already.
+    changes : list of MonthChange
+        What happened to each feed-month the files held.
+    """
+
+    import_id: int
+    quality: QualityReport
+    files_new: list[str]
+    files_known: list[str]
+    changes: list[MonthChange] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the import added or replaced anything."""
+        return any(c.action != "kept" for c in self.changes)
+
+    def lines(self) -> list[str]:
+        """Say what the import did, in sentences."""
+        out = []
+        if self.files_known:
+            out.append(
+                f"{len(self.files_known)} file(s) already in the workspace: nothing "
+                f"added from them (e.g. {self.files_known[0]})."
+            )
+        added = [c for c in self.changes if c.action == "added"]
+        if added:
+            rows = sum(c.rows_after for c in added)
+            out.append(f"{len(added)} month(s) added, {rows:,} rows.")
+        out += [c.sentence() for c in self.changes if c.action != "added"]
+        if not self.changed:
+            out.append("Nothing changed in the workspace.")
+        return out
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    inputs: str | Path | Iterable[str | Path],
+    *,
+    columns: Columns | None = None,
+    progress: Progress | None = None,
+    tag: Callable[[duckdb.DuckDBPyConnection, np.ndarray], None] | None = None,
+) -> ImportResult:
+    """Import incident files on an open write connection, all or nothing."""
+    started = dt.datetime.now()
+    quality = QualityReport()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        state = _State(con)
+        for read in read_files(
+            inputs, quality, columns=columns, progress=progress, skip=state.held_rows
+        ):
+            state.add(read, quality)
+        changes = _settle(con, state, quality)
+        new_locations = np.asarray(state.new_locations, dtype=np.int64)
+        if tag is not None and new_locations.size:
+            tag(con, new_locations)
+        quality.kept = _count(
+            con, "SELECT count(*) FROM incidents WHERE import_id = ?", state.import_id
+        )
+        quality.months = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT month FROM incidents WHERE import_id = ? ORDER BY 1",
+                [state.import_id],
+            ).fetchall()
+        ]
+        result = ImportResult(
+            import_id=state.import_id,
+            quality=quality,
+            files_new=state.files_new,
+            files_known=state.files_known,
+            changes=changes,
+        )
+        _log(con, result, inputs, started)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, *params) -> int:
+    return int(con.execute(sql, list(params)).fetchone()[0])
+
+
+class _State:
+    """Running numbers of an import: ids, files, new map points."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.import_id = 1 + _count(
+            con, "SELECT coalesce(max(import_id), 0) FROM imports"
+        )
+        self.next_file = 1 + _count(con, "SELECT coalesce(max(file_id), 0) FROM files")
+        self.next_seq = 1 + _count(con, "SELECT coalesce(max(seq), 0) FROM incidents")
+        self.next_loc = 1 + _count(
+            con, "SELECT coalesce(max(loc_id), 0) FROM locations"
+        )
+        self.held = dict(con.execute("SELECT digest, rows_read FROM files").fetchall())
+        self.files_new: list[str] = []
+        self.files_known: list[str] = []
+        self.new_locations: list[int] = []
+
+    def held_rows(self, digest: str) -> int | None:
+        return self.held.get(digest)
+
+    def add(self, read: FileRead, quality: QualityReport) -> None:
+        if read.status == "known":
+            self.files_known.append(read.name)
+            quality.read += read.read
+            quality.drop(ALREADY_HELD, read.read)
+            return
+        if read.status == "duplicate":
+            return
+        file_id = self.next_file
+        self.next_file += 1
+        self.files_new.append(read.name)
+        self.con.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+            [file_id, self.import_id, read.name, read.digest, read.read],
+        )
+        feed = _feed(read.name)
+        if not read.drops.empty:
+            drops = read.drops.assign(
+                file_id=file_id,
+                feed=read.drops["force"].where(read.drops["force"] != "", feed),
+            )[["file_id", "feed", "month", "reason", "n"]]
+            self.con.register("new_drops", drops)
+            self.con.execute("INSERT INTO drops SELECT * FROM new_drops")
+            self.con.unregister("new_drops")
+        if read.table is not None:
+            self._insert_rows(read.table, file_id, feed)
+
+    def _insert_rows(self, table: pa.Table, file_id: int, feed: str) -> None:
+        n = table.num_rows
+        loc = self._location_ids(table)
+        force = table["force"]
+        rows = table.append_column(
+            "seq", pa.array(np.arange(self.next_seq, self.next_seq + n))
+        )
+        self.next_seq += n
+        rows = rows.append_column("loc_id", pa.array(loc, pa.int32()))
+        rows = rows.append_column("feed", pc.if_else(pc.equal(force, ""), feed, force))
+        self.con.register("new_rows", rows)
+        self.con.execute(
+            f"INSERT INTO incidents ({_ROW_COLUMNS}) SELECT seq, "
+            f"{self.import_id}, {file_id}, feed, force, month, incident_id, "
+            "id_given, crime_type, location, lsoa_code, outcome, source, line, "
+            "loc_id, x, y, lon, lat FROM new_rows"
+        )
+        self.con.unregister("new_rows")
+
+    def _location_ids(self, table: pa.Table) -> np.ndarray:
+        """Id of each row's map point; new points are added to ``locations``."""
+        x, y = table["x"].to_numpy(), table["y"].to_numpy()
+        codes, uniq = pd.factorize(x + 1j * y)
+        first = np.zeros(uniq.size, np.int64)
+        first[codes[::-1]] = np.arange(codes.size)[::-1]  # first row of each point
+        points = pa.table(
+            {
+                "i": np.arange(uniq.size),
+                "x": uniq.real,
+                "y": uniq.imag,
+                "lon": table["lon"].to_numpy()[first],
+                "lat": table["lat"].to_numpy()[first],
+            }
+        )
+        self.con.register("points", points)
+        known = self.con.sql(
+            "SELECT p.i, l.loc_id FROM points p JOIN locations l USING (x, y)"
+        ).to_arrow_table()
+        ids = np.full(uniq.size, -1, np.int64)
+        ids[known["i"].to_numpy()] = known["loc_id"].to_numpy()
+        new = np.flatnonzero(ids < 0)
+        ids[new] = np.arange(self.next_loc, self.next_loc + new.size)
+        self.next_loc += new.size
+        if new.size:
+            fresh = points.take(pa.array(new)).append_column(
+                "loc_id", pa.array(ids[new])
+            )
+            self.con.register("fresh", fresh)
+            self.con.execute(
+                "INSERT INTO locations SELECT loc_id, x, y, lon, lat FROM fresh"
+            )
+            self.con.unregister("fresh")
+            self.new_locations.extend(ids[new].tolist())
+        self.con.unregister("points")
+        return ids[codes]
+
+
+def _feed(name: str) -> str:
+    """Name the feed of rows that name no police force: the file's own name."""
+    return "file:" + Path(name.split("!")[-1]).name
+
+
+def _settle(
+    con: duckdb.DuckDBPyConnection, state: _State, quality: QualityReport
+) -> list[MonthChange]:
+    """Decide each feed-month the import brought: add, replace or keep out."""
+    iid = state.import_id
+    brought = con.execute(
+        "SELECT feed, month, count(*) FROM incidents WHERE import_id = ? "
+        "GROUP BY ALL ORDER BY feed, month",
+        [iid],
+    ).fetchall()
+    release = {}
+    for feed, month, _ in brought:
+        release[feed] = max(release.get(feed, month), month)
+    held = {
+        (f, m): (r, n)
+        for f, m, r, n in con.execute(
+            "SELECT feed, month, release, rows FROM releases"
+        ).fetchall()
+    }
+    changes = []
+    for feed, month, n in brought:
+        key = (feed, month)
+        if key not in held:
+            changes.append(MonthChange(feed, month, "added", 0, n))
+        elif held[key][0] > release[feed]:
+            changes.append(MonthChange(feed, month, "kept", held[key][1], n))
+            quality.drop(OLDER_RELEASE, n)
+            _delete_month(con, feed, month, "= ?", iid)
+            continue
+        else:
+            changes.append(_replace(con, feed, month, iid))
+        con.execute(
+            "INSERT OR REPLACE INTO releases VALUES (?, ?, ?, ?, ?)",
+            [feed, month, iid, release[feed], n],
+        )
+    return changes
+
+
+def _delete_month(
+    con: duckdb.DuckDBPyConnection, feed: str, month: str, which: str, iid: int
+) -> None:
+    """Delete a feed-month's rows (and drop counts) of this import or the others."""
+    con.execute(
+        f"DELETE FROM incidents WHERE feed = ? AND month = ? AND import_id {which}",
+        [feed, month, iid],
+    )
+    con.execute(
+        "DELETE FROM drops WHERE feed = ? AND month = ? AND file_id IN "
+        f"(SELECT file_id FROM files WHERE import_id {which})",
+        [feed, month, iid],
+    )
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection, feed: str, month: str, iid: int
+) -> MonthChange:
+    """Replace a held feed-month with this import's release; say what changed."""
+    row = con.execute(
+        """
+        WITH old AS (SELECT * FROM incidents WHERE feed = $1 AND month = $2
+                     AND import_id <> $3),
+             new AS (SELECT * FROM incidents WHERE feed = $1 AND month = $2
+                     AND import_id = $3)
+        SELECT
+          (SELECT count(*) FROM old),
+          (SELECT count(*) FROM new),
+          (SELECT count(DISTINCT incident_id) FROM new WHERE id_given
+             AND incident_id NOT IN (SELECT incident_id FROM old WHERE id_given)),
+          (SELECT count(DISTINCT incident_id) FROM old WHERE id_given
+             AND incident_id NOT IN (SELECT incident_id FROM new WHERE id_given)),
+          (SELECT count(*) FROM new n JOIN old o USING (incident_id)
+             WHERE n.id_given AND o.id_given AND n.loc_id <> o.loc_id),
+          (SELECT count(*) FROM new WHERE loc_id NOT IN (SELECT loc_id FROM old))
+        """,
+        [feed, month, iid],
+    ).fetchone()
+    _delete_month(con, feed, month, "<> ?", iid)
+    return MonthChange(feed, month, "replaced", *(int(v) for v in row))
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection,
+    result: ImportResult,
+    inputs: str | Path | Iterable[str | Path],
+    started: dt.datetime,
+) -> None:
+    items = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    con.execute(
+        "INSERT INTO imports VALUES (?, 'incidents', ?, ?, ?, ?, ?)",
+        [
+            result.import_id,
+            started,
+            dt.datetime.now(),
+            json.dumps([str(p) for p in items]),
+            "\n".join(result.lines()),
+            json.dumps(result.quality.to_dict()),
+        ],
+    )

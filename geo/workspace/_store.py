@@ -1,0 +1,262 @@
+"""Private: the workspace file: opening it safely, its schema and migrations.
+
+Connections are short-lived: each operation opens the file, works in one
+transaction and closes it, so the command line and the app can share a
+workspace. DuckDB lets many processes read a file at once but only one write
+it, and no reader may open it while a writer has it; a call that finds it
+locked waits (up to ``lock_timeout_s``) and then says who holds it. Within one
+process, readers share and a writer waits for them (DuckDB refuses read-only and
+read-write connections to one file in one process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+
+from geo.errors import GeoInputError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "connect", "schema_version"]
+
+log = logging.getLogger(__name__)
+
+_APP = "hotspot-mapper workspace"
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE imports (
+    import_id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, started TIMESTAMP,
+    finished TIMESTAMP, inputs VARCHAR, summary VARCHAR, quality JSON);
+CREATE TABLE files (
+    file_id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, name VARCHAR NOT NULL,
+    digest VARCHAR NOT NULL UNIQUE, rows_read BIGINT NOT NULL);
+CREATE TABLE releases (
+    feed VARCHAR NOT NULL, month VARCHAR NOT NULL, import_id INTEGER NOT NULL,
+    release VARCHAR NOT NULL, rows BIGINT NOT NULL, PRIMARY KEY (feed, month));
+CREATE TABLE locations (
+    loc_id INTEGER PRIMARY KEY, x DOUBLE NOT NULL, y DOUBLE NOT NULL,
+    lon DOUBLE, lat DOUBLE);
+CREATE TABLE incidents (
+    seq BIGINT NOT NULL, import_id INTEGER NOT NULL, file_id INTEGER NOT NULL,
+    feed VARCHAR NOT NULL, force VARCHAR NOT NULL, month VARCHAR NOT NULL,
+    incident_id VARCHAR, id_given BOOLEAN,
+    crime_type VARCHAR, location VARCHAR, lsoa_code VARCHAR, outcome VARCHAR,
+    source VARCHAR, line BIGINT, loc_id INTEGER NOT NULL,
+    x DOUBLE NOT NULL, y DOUBLE NOT NULL, lon DOUBLE, lat DOUBLE);
+CREATE TABLE drops (
+    file_id INTEGER NOT NULL, feed VARCHAR NOT NULL, month VARCHAR,
+    reason VARCHAR NOT NULL, n BIGINT NOT NULL);
+CREATE TABLE boundary_sets (
+    name VARCHAR PRIMARY KEY, source VARCHAR, added TIMESTAMP, wards INTEGER,
+    tolerance_m DOUBLE NOT NULL, attrs JSON);
+CREATE TABLE boundaries (
+    set_name VARCHAR NOT NULL, ward_code VARCHAR NOT NULL, ward_name VARCHAR,
+    wkb BLOB NOT NULL);
+CREATE TABLE location_wards (
+    set_name VARCHAR NOT NULL, loc_id INTEGER NOT NULL, ward_code VARCHAR,
+    ward_name VARCHAR, match VARCHAR NOT NULL);
+CREATE TABLE populations (
+    set_name VARCHAR NOT NULL, ward_code VARCHAR NOT NULL, population DOUBLE,
+    source VARCHAR);
+CREATE TABLE camera_events (
+    event_id INTEGER PRIMARY KEY, camera_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
+    effective DATE NOT NULL, recorded TIMESTAMP NOT NULL, name VARCHAR,
+    x DOUBLE, y DOUBLE, bearing DOUBLE, fov DOUBLE, range_m DOUBLE,
+    range_source VARCHAR, install_date DATE, decommission_date DATE,
+    status VARCHAR, purpose VARCHAR, notes VARCHAR, source VARCHAR);
+"""
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
+"""``MIGRATIONS[i]`` takes a workspace from schema version ``i + 1`` to ``i + 2``."""
+
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+"""The schema version this code writes (the first was 1)."""
+
+
+class _ProcessLock:
+    """Readers share, a writer is alone: per workspace file, in this process."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextlib.contextmanager
+    def hold(self, *, write: bool) -> Iterator[None]:
+        with self._cond:
+            while self._writer or (write and self._readers):
+                self._cond.wait()
+            if write:
+                self._writer = True
+            else:
+                self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                if write:
+                    self._writer = False
+                else:
+                    self._readers -= 1
+                self._cond.notify_all()
+
+
+_LOCKS: dict[Path, _ProcessLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _process_lock(path: Path) -> _ProcessLock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(path, _ProcessLock())
+
+
+@contextlib.contextmanager
+def connect(
+    path: Path, *, write: bool, lock_timeout_s: float = 60.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the workspace at ``path`` for one operation; close it afterwards.
+
+    ``write`` creates the file if needed and upgrades an older schema. Reading a
+    file that does not exist, is not a workspace, is damaged or is of a newer
+    schema raises :class:`GeoInputError`, and nothing is changed.
+    """
+    path = Path(path).resolve()
+    if not write and not path.exists():
+        msg = (
+            f"workspace {str(path)!r} does not exist; create it by importing data: "
+            "hotspot-map import FILES --workspace PATH."
+        )
+        raise GeoInputError(msg)
+    if write and not path.parent.exists():
+        msg = f"workspace folder {str(path.parent)!r} does not exist; create it first."
+        raise GeoInputError(msg)
+    for _ in range(2):
+        with _process_lock(path).hold(write=write):
+            con = _open(path, write=write, timeout_s=lock_timeout_s)
+            try:
+                _check_schema(con, path, write=write)
+            except _NeedsUpgradeError:
+                con.close()
+            else:
+                try:
+                    yield con
+                finally:
+                    con.close()
+                return
+        # an older schema met by a reader: upgrade it once, then read
+        with connect(path, write=True, lock_timeout_s=lock_timeout_s):
+            pass
+
+
+class _NeedsUpgradeError(Exception):
+    """A reader found an older schema (internal: `connect` upgrades it)."""
+
+
+def _open(path: Path, *, write: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout_s
+    waited = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=not write)
+        except duckdb.IOException as err:
+            text = str(err)
+            if "lock" not in text.lower():
+                msg = (
+                    f"{str(path)!r} is not a workspace: DuckDB cannot open it "
+                    f"({text.split(':', 1)[-1].strip()}). Give a workspace file "
+                    "made by hotspot-map import, or a new path to create one."
+                )
+                raise GeoInputError(msg) from err
+            if time.monotonic() > deadline:
+                msg = (
+                    f"workspace {str(path)!r} is in use by another process "
+                    f"({_holder(text)}), e.g. an import; try again when it finishes."
+                )
+                raise GeoInputError(msg) from err
+            if not waited:
+                log.warning("workspace %s is busy (%s); waiting", path, _holder(text))
+                waited = True
+            time.sleep(0.2)
+
+
+def _holder(text: str) -> str:
+    if "PID" in text:
+        return "PID " + text.split("PID", 1)[1].split(")", 1)[0].strip()
+    return "locked"
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """Return the schema version of an open workspace; None for an empty file."""
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    }
+    if not tables:
+        return None
+    if "meta" not in tables:
+        return -1
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    app = con.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
+    if row is None or app is None or app[0] != _APP:
+        return -1
+    return int(row[0])
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, write: bool) -> None:
+    version = schema_version(con)
+    if version == -1:
+        msg = (
+            f"{str(path)!r} is a DuckDB database but not a hotspot-mapper workspace; "
+            "give another path for the workspace."
+        )
+        raise GeoInputError(msg)
+    if version is None:
+        if not write:
+            msg = f"workspace {str(path)!r} is empty; import data into it first."
+            raise GeoInputError(msg)
+        _create(con)
+        return
+    if version > SCHEMA_VERSION:
+        msg = (
+            f"workspace {str(path)!r} has schema version {version}, newer than this "
+            f"hotspot-mapper reads ({SCHEMA_VERSION}); upgrade hotspot-mapper to "
+            "open it."
+        )
+        raise GeoInputError(msg)
+    if version < SCHEMA_VERSION:
+        if not write:
+            raise _NeedsUpgradeError
+        migrate(con, version)
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("BEGIN TRANSACTION")
+    con.execute(_SCHEMA_V1)
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    con.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [["app", _APP], ["schema_version", "1"], ["created", now]],
+    )
+    con.execute("COMMIT")
+    migrate(con, 1)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Bring a workspace from ``version`` to :data:`SCHEMA_VERSION`.
+
+    One step at a time, each step in its own transaction.
+    """
+    for step in range(version, SCHEMA_VERSION):
+        con.execute("BEGIN TRANSACTION")
+        MIGRATIONS[step - 1](con)
+        con.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(step + 1)]
+        )
+        con.execute("COMMIT")
+        log.info("workspace schema upgraded to version %d", step + 1)
