@@ -524,16 +524,8 @@ def _cmd_displacement(args: argparse.Namespace) -> None:
     )
     for line in result.notes:
         sys.stderr.write(line + "\n")
-    matched = result.matched.to_crs("EPSG:4326")
-    path = exports.write_atomic(args.out, lambda p: _geojson(matched, p))
-    sys.stderr.write(f"wrote {len(matched)} hotspots to {path}\n")
-
-
-def _geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    if path.suffix.lower() not in (".geojson", ".json"):
-        msg = f"--out {str(path)!r}: this output is written as .geojson."
-        raise GeoInputError(msg)
-    gdf.to_file(path, driver="GeoJSON")
+    path = exports.write_geojson(result.matched, args.out)
+    sys.stderr.write(f"wrote {len(result.matched)} hotspots to {path}\n")
 
 
 def _area(spec: str, wards: gpd.GeoDataFrame | None, role: str):

@@ -25,6 +25,7 @@ __all__ = [
     "INCIDENT_EXPORT_COLUMNS",
     "incidents_table",
     "write_atomic",
+    "write_geojson",
     "write_incidents",
     "write_json",
 ]
@@ -129,6 +130,18 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     )
 
 
+def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write GeoJSON (EPSG:4326) atomically, named after the file written."""
+    path = Path(path)
+    if path.suffix.lower() not in (".geojson", ".json"):
+        msg = f"--out {str(path)!r}: this output is written as .geojson."
+        raise GeoInputError(msg)
+    gdf = gdf.to_crs(DISPLAY_CRS)
+    return write_atomic(
+        path, lambda p: gdf.to_file(p, driver="GeoJSON", layer=path.stem)
+    )
+
+
 def write_json(data: object, path: str | Path) -> Path:
     """Write JSON (UTF-8, indented) atomically."""
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
@@ -193,7 +206,7 @@ def write_hotspots(
     suffix = Path(path).suffix.lower()
     table = hotspot_export_table(result)
     if suffix in (".geojson", ".json"):
-        return write_atomic(path, lambda p: table.to_file(p, driver="GeoJSON"))
+        return write_geojson(table, path)
     if suffix == ".csv":
         return write_table(table, path)
     if suffix in (".html", ".htm"):

@@ -346,7 +346,7 @@ class Workspace:
                 "SELECT (SELECT max(import_id) FROM imports), "
                 "(SELECT max(event_id) FROM camera_events), "
                 "(SELECT count(*) FROM incidents)"
-            ).fetchone()
+            ).fetchall()[0]
 
     def load(
         self,
@@ -409,7 +409,7 @@ def _set_name(name: str) -> str:
 def _drop_set(con, name: str) -> bool:
     found = con.execute(
         "SELECT count(*) FROM boundary_sets WHERE name = ?", [name]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     for table in ("boundaries", "location_wards", "populations"):
         con.execute(f"DELETE FROM {table} WHERE set_name = ?", [name])
     con.execute("DELETE FROM boundary_sets WHERE name = ?", [name])
@@ -440,8 +440,8 @@ def _store_set(con, name: str, wards: gpd.GeoDataFrame, tolerance_m: float, path
 def _wards_of(con, name: str) -> gpd.GeoDataFrame:
     meta = con.execute(
         "SELECT attrs FROM boundary_sets WHERE name = ?", [name]
-    ).fetchone()
-    if meta is None:
+    ).fetchall()
+    if not meta:
         names = [r[0] for r in con.execute("SELECT name FROM boundary_sets").fetchall()]
         msg = (
             f"boundary set {name!r} is not in the workspace; it holds "
@@ -459,7 +459,7 @@ def _wards_of(con, name: str) -> gpd.GeoDataFrame:
         geometry=shapely.from_wkb([bytes(r[2]) for r in rows]),
         crs=WORKING_CRS,
     )[WARD_COLUMNS]
-    wards.attrs.update(json.loads(meta[0]))
+    wards.attrs.update(json.loads(meta[0][0]))
     wards.attrs.update(source=name, boundary_set=name)
     return wards
 
@@ -468,7 +468,7 @@ def _set_tolerance(con, name: str) -> float:
     return float(
         con.execute(
             "SELECT tolerance_m FROM boundary_sets WHERE name = ?", [name]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 
@@ -529,7 +529,10 @@ def _store_population(con, name: str, pop: pd.DataFrame, path) -> None:
 
 def _log_other(con, kind: str, path, summary: str) -> None:
     iid = (
-        1 + con.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()[0]
+        1
+        + con.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchall()[0][
+            0
+        ]
     )
     now = dt.datetime.now()
     con.execute(
@@ -697,7 +700,7 @@ def _summary(con, path: Path, n_imports: int) -> WorkspaceSummary:
     return WorkspaceSummary(
         path=path,
         schema_version=schema_version(con) or SCHEMA_VERSION,
-        rows=int(con.execute("SELECT count(*) FROM incidents").fetchone()[0]),
+        rows=int(con.execute("SELECT count(*) FROM incidents").fetchall()[0][0]),
         months=months,
         gaps=gaps,
         boundary_sets=sets,

@@ -72,9 +72,9 @@ def record(
     """
     current = {row["camera_id"]: row for row in _latest(con, None).to_dict("records")}
     next_id = 1 + int(
-        con.execute("SELECT coalesce(max(event_id), 0) FROM camera_events").fetchone()[
+        con.execute("SELECT coalesce(max(event_id), 0) FROM camera_events").fetchall()[
             0
-        ]
+        ][0]
     )
     now = dt.datetime.now()
     rows = []

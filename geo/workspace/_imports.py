@@ -171,7 +171,7 @@ def run(
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, *params) -> int:
-    return int(con.execute(sql, list(params)).fetchone()[0])
+    return int(con.execute(sql, list(params)).fetchall()[0][0])
 
 
 class _State:
@@ -359,7 +359,7 @@ def _replace(
           (SELECT count(*) FROM new WHERE loc_id NOT IN (SELECT loc_id FROM old))
         """,
         [feed, month, iid],
-    ).fetchone()
+    ).fetchall()[0]
     _delete_month(con, feed, month, "<> ?", iid)
     return MonthChange(feed, month, "replaced", *(int(v) for v in row))
 

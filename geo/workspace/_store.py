@@ -201,11 +201,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
         return None
     if "meta" not in tables:
         return -1
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    app = con.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
-    if row is None or app is None or app[0] != _APP:
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("app") != _APP or "schema_version" not in meta:
         return -1
-    return int(row[0])
+    return int(meta["schema_version"])
 
 
 def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, write: bool) -> None:

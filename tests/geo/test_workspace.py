@@ -1,0 +1,325 @@
+"""The workspace: import once, keep every month, read back what the files give."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import duckdb
+import pandas as pd
+import pytest
+
+from geo.errors import GeoInputError
+from geo.load import load_incidents
+from geo.periods import parse_period
+from geo.workspace import Workspace, _store
+from tests.conftest import ROOT, police_row
+
+
+def _snapshot(path) -> dict[str, pd.DataFrame]:
+    """Every table's rows, sorted: equal snapshots mean equal workspaces."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        return {
+            t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").df()
+            for t in tables
+            if t != "imports"  # the log records when, which differs
+        }
+
+
+def _same(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(a[k].equals(b[k]) for k in a)
+
+
+def test_import_twice_adds_nothing_and_says_so(write_police, tmp_path, wards):
+    path = write_police([police_row(10, 10), police_row(150, 50, month="2022-02")])
+    ws = Workspace(tmp_path / "ws.duckdb")
+    first = ws.import_incidents(path)
+    assert (first.quality.read, first.quality.kept) == (2, 2)
+    assert [c.action for c in first.changes] == ["added", "added"]
+    before = _snapshot(ws.path)
+    again = ws.import_incidents(path)
+    assert again.quality.kept == 0
+    assert again.quality.dropped == {"already in the workspace (same file)": 2}
+    assert again.quality.balanced
+    assert not again.changed
+    assert "Nothing changed in the workspace." in again.lines()
+    assert _same(before, _snapshot(ws.path))
+
+
+def test_the_same_force_month_from_two_files_in_one_import(write_police, tmp_path):
+    a = write_police([police_row(1, 1), police_row(2, 2)], "a/2022-01-t-street.csv")
+    b = write_police([police_row(1, 1)], "b/2022-01-t-street.csv")
+    result = Workspace(tmp_path / "ws.duckdb").import_incidents([a, b])
+    q = result.quality
+    assert (q.read, q.kept) == (3, 2)
+    assert q.dropped == {"duplicate force-month (loaded twice)": 1}
+
+
+def _release(write_police, folder, rows_by_month):
+    paths = []
+    for month, rows in rows_by_month.items():
+        name = f"{folder}/{month}/{month}-test-street.csv"
+        paths.append(
+            write_police([police_row(*r[:2], month=month, **r[2]) for r in rows], name)
+        )
+    return [p.parent.parent for p in paths][0]
+
+
+def test_a_newer_release_replaces_a_month_and_reports_the_difference(
+    write_police, tmp_path
+):
+    ids = [{"Crime ID": c, "Crime type": "Burglary"} for c in "ABC"]
+    old = _release(
+        write_police,
+        "old",
+        {"2022-01": [(10, 10, ids[0]), (20, 20, ids[1]), (30, 30, ids[2])]},
+    )
+    new = _release(
+        write_police,
+        "new",
+        {
+            # A unchanged, B re-snapped to a new point, C withdrawn, D new
+            "2022-01": [
+                (10, 10, ids[0]),
+                (25, 25, ids[1]),
+                (40, 40, {"Crime ID": "D", "Crime type": "Burglary"}),
+            ],
+            "2022-02": [(10, 10, {})],
+        },
+    )
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.import_incidents(old)
+    result = ws.import_incidents(new)
+    jan = next(c for c in result.changes if c.month == "2022-01")
+    assert jan.action == "replaced"
+    assert (jan.rows_before, jan.rows_after) == (3, 3)
+    assert (jan.new_ids, jan.withdrawn_ids, jan.moved) == (1, 1, 1)
+    assert jan.on_new_points == 2  # B's new point and D's point
+    assert "replaced by a newer release" in jan.sentence()
+    held = ws.load().incidents
+    assert sorted(held.loc[held["month"] == "2022-01", "incident_id"]) == [
+        "A",
+        "B",
+        "D",
+    ]
+    assert ws.summary().months["month"].tolist() == ["2022-01", "2022-02"]
+
+    # the old download again, as a different file of an older release: kept out
+    older = _release(write_police, "older", {"2022-01": [(10, 10, ids[0])]})
+    before = _snapshot(ws.path)
+    kept = ws.import_incidents(older)
+    assert [c.action for c in kept.changes] == ["kept"]
+    assert kept.quality.dropped == {"older release of a month already held": 1}
+    assert kept.quality.balanced
+    snap = _snapshot(ws.path)
+    snap.pop("files")
+    before.pop("files")  # the file is logged as read; nothing else changes
+    assert _same(before, snap)
+
+
+def test_workspace_read_equals_file_read(write_police, tmp_path, wards):
+    rows = [
+        police_row(50, 50, month="2022-01"),
+        police_row(150, 50, month="2022-02"),
+        police_row(150, 50, month="2022-02", **{"Crime type": "Burglary"}),
+        police_row(50, 50, month="2022-06"),
+        police_row(150, 130, month="2022-01"),  # 30 m north of B: nearest
+        police_row(900, 50, month="2022-01"),  # outside
+        police_row(None, None),  # no coordinates: dropped at import
+        police_row(5, 5, month="2022-13"),  # bad month: dropped at import
+    ]
+    path = write_police(rows)
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.import_incidents(path)
+    kwargs = {"periods": [parse_period("2022-Q1")], "types": ["asb"], "tolerance_m": 50}
+    from_files = load_incidents(path, wards=wards, **kwargs)
+    from_ws = ws.load(wards=wards, **kwargs)
+    a, b = from_files.quality.to_dict(), from_ws.quality.to_dict()
+    for key in ("read", "kept", "dropped", "months", "missing_months", "forces"):
+        assert a[key] == b[key], key
+    cols = ["incident_id", "month", "crime_type", "ward_code", "ward_match"]
+    pd.testing.assert_frame_equal(
+        from_files.incidents[cols].reset_index(drop=True).astype(str),
+        from_ws.incidents[cols].astype(str),
+    )
+
+
+def test_stored_boundary_set_tags_old_and_new_points(write_police, tmp_path, wards):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.import_incidents(write_police([police_row(50, 50)], "2022-01-t-street.csv"))
+    wfile = tmp_path / "w.geojson"
+    wards.to_file(wfile)
+    done = ws.import_boundaries(wfile, name="test wards", tolerance_m=50)
+    assert (done.wards, done.points, done.outside) == (2, 1, 0)
+    later = [
+        police_row(150, 50, month="2022-02"),
+        police_row(150, 130, month="2022-02"),
+    ]
+    ws.import_incidents(write_police(later, "2022-02-t-street.csv"))
+    got = ws.load(wards="test wards", tolerance_m=50).incidents
+    assert got["ward_code"].tolist() == ["A", "B", "B"]
+    assert got["ward_match"].tolist() == ["within", "within", "nearest"]
+    with pytest.raises(GeoInputError, match="'no such' is not in the workspace"):
+        ws.load(wards="no such")
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"this is a text file, not a database\n", "is not a workspace"),
+        (os.urandom(8192), "is not a workspace"),
+    ],
+)
+def test_files_that_are_not_workspaces_are_refused_untouched(tmp_path, content, match):
+    path = tmp_path / "ws.duckdb"
+    path.write_bytes(content)
+    for action in (lambda w: w.summary(), lambda w: w.import_incidents([])):
+        with pytest.raises(GeoInputError, match=match):
+            action(Workspace(path))
+    assert path.read_bytes() == content
+
+
+def test_another_database_and_a_newer_schema_are_refused(tmp_path, write_police):
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE sales (x INTEGER)")
+    with pytest.raises(GeoInputError, match="not a hotspot-mapper workspace"):
+        Workspace(other).summary()
+
+    newer = tmp_path / "newer.duckdb"
+    Workspace(newer).import_incidents(write_police([police_row(1, 1)]))
+    with duckdb.connect(str(newer)) as con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    before = _snapshot(newer)
+    with pytest.raises(GeoInputError, match="schema version 99, newer than"):
+        Workspace(newer).load()
+    with pytest.raises(GeoInputError, match="upgrade hotspot-mapper"):
+        Workspace(newer).import_incidents(write_police([police_row(2, 2)], "b.csv"))
+    assert _same(before, _snapshot(newer))
+
+
+def test_a_version_1_workspace_is_migrated_with_its_data(
+    tmp_path, write_police, monkeypatch
+):
+    path = tmp_path / "ws.duckdb"
+    Workspace(path).import_incidents(write_police([police_row(1, 1)] * 3))
+    before = _snapshot(path)
+
+    def add_area_column(con):
+        con.execute("ALTER TABLE boundary_sets ADD COLUMN area_m2 DOUBLE")
+
+    monkeypatch.setattr(_store, "MIGRATIONS", [add_area_column])
+    monkeypatch.setattr(_store, "SCHEMA_VERSION", 2)
+    ws = Workspace(path)
+    assert len(ws.load().incidents) == 3  # a reader upgrades the file once
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert _store.schema_version(con) == 2
+        cols = [r[0] for r in con.execute("DESCRIBE boundary_sets").fetchall()]
+    assert "area_m2" in cols
+    after = _snapshot(path)
+    after.pop("boundary_sets"), before.pop("boundary_sets")
+    after.pop("meta"), before.pop("meta")
+    assert _same(before, after)
+
+
+_CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+from geo.workspace import Workspace
+def progress(done, total, name):
+    print(f"{{done}}/{{total}}", flush=True)
+Workspace({ws!r}).import_incidents({folder!r}, progress=progress)
+print("finished", flush=True)
+"""
+
+
+@pytest.fixture
+def big_release(tmp_path):
+    """Twelve months of 40,000 police.uk rows each (a slow enough import)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_load import write_force_year
+
+    folder = tmp_path / "force"
+    write_force_year(folder, 480_000, points=5_000)
+    return folder
+
+
+def _start_import(ws_path, folder) -> subprocess.Popen:
+    code = textwrap.dedent(_CHILD).format(
+        root=str(ROOT), ws=str(ws_path), folder=str(folder)
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True
+    )
+
+
+def test_an_import_killed_part_way_leaves_the_workspace_as_it_was(
+    tmp_path, write_police, big_release
+):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.import_incidents(write_police([police_row(1, 1)] * 5, "2021-01-t-street.csv"))
+    before = _snapshot(ws.path)
+    child = _start_import(ws.path, big_release)
+    for _ in range(4):  # four of the twelve files are in
+        assert child.stdout.readline().strip().endswith("/12")
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    assert _same(before, _snapshot(ws.path))
+    assert ws.summary().rows == 5
+    # and the workspace still takes the import afterwards
+    assert ws.import_incidents(big_release).quality.kept == 480_000
+
+
+def test_a_reader_during_an_import_sees_before_or_after(
+    tmp_path, write_police, big_release
+):
+    ws = Workspace(tmp_path / "ws.duckdb", lock_timeout_s=120)
+    ws.import_incidents(write_police([police_row(1, 1)] * 5, "2021-01-t-street.csv"))
+    child = _start_import(ws.path, big_release)
+    assert child.stdout.readline()  # the import has begun
+    seen = set()
+    while child.poll() is None:
+        seen.add(ws.summary().rows)
+        time.sleep(0.05)
+    assert child.stdout.read().strip().endswith("finished")
+    child.stdout.close()
+    seen.add(ws.summary().rows)
+    total = 5 + 480_000
+    assert seen <= {5, total}
+    assert total in seen
+
+
+@pytest.mark.real_data
+def test_real_blackpool_workspace_results_equal_file_results(real_data, tmp_path):
+    from app.cli import main
+
+    folder = real_data / "police_uk" / "blackpool"
+    wards = real_data / "boundaries" / "blackpool_wards_2013.geojson"
+    ws = tmp_path / "ws.duckdb"
+    assert main(["import", str(folder), "--workspace", str(ws)]) == 0
+    assert main(["import", "--boundaries", str(wards), "--name", "2013",
+                 "--workspace", str(ws)]) == 0  # fmt: skip
+    periods = ["--before", "2021-01:2021-10", "--after", "2022-01:2022-10"]
+    for command, extra, out in (
+        ("wards", [*periods, "--type", "ASB"], "w.csv"),
+        ("hotspots", ["--period", "2022-01:2022-05", "--type", "ASB"], "h.geojson"),
+        ("displacement", [*periods, "--type", "ASB"], "d.geojson"),
+    ):
+        (tmp_path / "files").mkdir(exist_ok=True)
+        (tmp_path / "stored").mkdir(exist_ok=True)
+        files, stored = tmp_path / "files" / out, tmp_path / "stored" / out
+        assert main([command, str(folder), "--wards", str(wards), *extra,
+                     "--out", str(files)]) == 0  # fmt: skip
+        assert main([command, "--workspace", str(ws), "--wards", "2013", *extra,
+                     "--out", str(stored)]) == 0  # fmt: skip
+        assert files.read_bytes() == stored.read_bytes(), command
+    summary = Workspace(ws).summary()
+    assert summary.rows == 87_862
+    assert summary.gaps == {
+        "Lancashire Constabulary": ["2020-06", "2020-08", "2020-09"]
+    }
