@@ -59,13 +59,11 @@ def test_the_same_force_month_from_two_files_in_one_import(write_police, tmp_pat
 
 
 def _release(write_police, folder, rows_by_month):
-    paths = []
+    """A police.uk download: one folder per month of the release."""
     for month, rows in rows_by_month.items():
-        name = f"{folder}/{month}/{month}-test-street.csv"
-        paths.append(
-            write_police([police_row(*r[:2], month=month, **r[2]) for r in rows], name)
-        )
-    return [p.parent.parent for p in paths][0]
+        rows = [police_row(x, y, month=month, **kw) for x, y, kw in rows]
+        path = write_police(rows, f"{folder}/{month}/{month}-test-street.csv")
+    return path.parent.parent
 
 
 def test_a_newer_release_replaces_a_month_and_reports_the_difference(
