@@ -1,13 +1,16 @@
-"""The only cached calls into geo: keyed on paths and scalars, never on frames.
+"""The only cached calls into geo: keyed on the workspace and scalars, never frames.
 
-The big loaded frame is a shared resource (``cache_resource``: never copied, never
-mutated); analysis results are cached per parameters (``cache_data``), so panning
-a map or re-running a page does not re-run the analysis.
+Everything the app shows comes from a workspace (the demo is one too). Each
+cached call takes ``ws = (path, state)``: the state token changes whenever an
+import changes the workspace, so figures are recomputed then and only then.
+Boundaries are a shared resource (``cache_resource``: never copied, never
+mutated); analysis results are cached per parameters (``cache_data``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,145 +22,155 @@ from geo.cctv import (
     before_after,
     camera_views,
     coverage,
-    read_cameras,
     suggest_sites,
 )
-from geo.change import WardChange, read_population, ward_change
+from geo.change import WardChange, ward_change
 from geo.displacement import Displacement, WDQResult, displacement, wdq
 from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.gistar import gi_star_grid
 from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots, suggest_parameters
 from geo.incidents import LoadedIncidents
-from geo.load import load_incidents
 from geo.periods import Period, parse_period
 from geo.synthetic import DEMO_LABEL, write_demo
-from geo.wards import read_wards
+from geo.workspace import ENV_VAR, Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "data" / "demo"
 DEMO_BOUNDARIES = ROOT / "boundaries" / "demo"
+DEMO_WORKSPACE = DEMO_DIR / "sandbay.duckdb"
+
+WsKey = tuple[str, tuple]
+"""A workspace as a cache key: its path and its state token."""
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Where the data in use comes from: paths only (cheap to hash and compare)."""
+    """The workspace in use: a path (cheap to hash and compare) and a label."""
 
     label: str
-    incidents: tuple[str, ...]
-    wards: tuple[tuple[str, str], ...]  # (boundary set label, path)
-    cameras: str | None = None
-    population: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    workspace: str
     synthetic: bool = False
 
-    def wards_path(self, vintage: str) -> str:
-        return dict(self.wards)[vintage]
 
-    def population_path(self, vintage: str) -> str | None:
-        return dict(self.population).get(vintage)
+def user_workspace() -> Path:
+    """The analysts' workspace: ``$HOTSPOT_WORKSPACE``, else the default.
+
+    Relative to the project, as `make run` starts the app there.
+    """
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else ROOT / "workspace" / "hotspots.duckdb"
 
 
 def demo_dataset() -> Dataset:
-    if not (DEMO_DIR / "README.txt").exists():
+    """The synthetic demo workspace, written on first use."""
+    if not (DEMO_DIR / "README.txt").exists() or not DEMO_WORKSPACE.exists():
         write_demo(DEMO_DIR, boundaries_out=DEMO_BOUNDARIES)
-    before = "2022 wards (before May 2023)"
-    after = "2023 wards (from May 2023)"
-    return Dataset(
-        label=DEMO_LABEL,
-        incidents=(str(DEMO_DIR / "police_uk"),),
-        wards=(
-            (after, str(DEMO_BOUNDARIES / "sandbay_wards_2023.geojson")),
-            (before, str(DEMO_BOUNDARIES / "sandbay_wards_2022.geojson")),
-        ),
-        cameras=str(DEMO_DIR / "sandbay_cctv_cameras.csv"),
-        population=((before, str(DEMO_DIR / "sandbay_ward_population.csv")),),
-        synthetic=True,
-    )
+    return Dataset(label=DEMO_LABEL, workspace=str(DEMO_WORKSPACE), synthetic=True)
+
+
+def user_dataset() -> Dataset | None:
+    """The analysts' workspace, if it holds incidents."""
+    path = user_workspace()
+    if not path.exists():
+        return None
+    state = Workspace(path).state()
+    if not state or not state[2]:
+        return None
+    return Dataset(label=f"Workspace {path.name}", workspace=str(path))
+
+
+def start_dataset() -> Dataset:
+    """What the app opens on: the analysts' workspace, else the demo."""
+    return user_dataset() or demo_dataset()
 
 
 def current_dataset() -> Dataset:
     if "dataset" not in st.session_state:
-        st.session_state["dataset"] = demo_dataset()
+        st.session_state["dataset"] = start_dataset()
     return st.session_state["dataset"]
 
 
-@st.cache_resource(max_entries=8, show_spinner="Reading boundaries...")
-def wards(path: str) -> gpd.GeoDataFrame:
-    return read_wards(path)
+def ws_key(ds: Dataset) -> WsKey:
+    """The dataset's workspace with its current state (read once per page run)."""
+    return ds.workspace, Workspace(ds.workspace).state()
 
 
-@st.cache_resource(max_entries=4, show_spinner="Reading incidents...")
-def loaded(paths: tuple[str, ...], wards_path: str) -> LoadedIncidents:
-    return load_incidents(list(paths), wards=wards(wards_path))
+def _ws(ws: WsKey) -> Workspace:
+    return Workspace(ws[0])
 
 
 @st.cache_data(max_entries=8)
-def crime_types(paths: tuple[str, ...], wards_path: str) -> list[str]:
-    """The crime types in the loaded data, sorted."""
-    return sorted(
-        loaded(paths, wards_path).incidents["crime_type"].astype(str).unique()
+def catalogue(ws: WsKey) -> dict:
+    """Boundary sets, crime types and months held."""
+    w = _ws(ws)
+    types, months = w.catalogue()
+    return {"sets": w.boundary_sets(), "types": types, "months": months}
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading boundaries...")
+def wards(ws: WsKey, set_name: str) -> gpd.GeoDataFrame:
+    return _ws(ws).wards(set_name)
+
+
+@st.cache_data(max_entries=8)
+def population(ws: WsKey, set_name: str) -> pd.DataFrame | None:
+    return _ws(ws).population(set_name)
+
+
+@st.cache_data(max_entries=32, show_spinner="Reading incidents...")
+def select(
+    ws: WsKey, set_name: str, types: tuple[str, ...], period: str
+) -> gpd.GeoDataFrame:
+    """Incidents of the chosen types in one period (all types when none chosen)."""
+    p = parse_period(period)
+    return (
+        _ws(ws)
+        .load(wards=set_name, periods=[p], types=types, allow_empty=[p])
+        .incidents
     )
 
 
-@st.cache_data(max_entries=8)
-def population(path: str | None) -> pd.DataFrame | None:
-    return read_population(path) if path else None
-
-
-@st.cache_data(max_entries=32)
-def select(
-    paths: tuple[str, ...], wards_path: str, types: tuple[str, ...], period: str
-) -> gpd.GeoDataFrame:
-    """Incidents of the chosen types in one period (all types when none chosen)."""
-    inc = loaded(paths, wards_path).incidents
-    return inc.loc[parse_period(period).contains(inc["month"]) & _of_types(inc, types)]
-
-
-def _of_types(inc: pd.DataFrame, types: tuple[str, ...]) -> pd.Series:
-    """Rows of the chosen crime types (every row when none is chosen)."""
-    if not types:
-        return pd.Series(True, index=inc.index)
-    return inc["crime_type"].astype(str).isin(types)
-
-
 @st.cache_resource(max_entries=8)
-def study_area(wards_path: str):
-    """The union of the wards: computed once per boundary file."""
-    return wards(wards_path).union_all()
+def study_area(ws: WsKey, set_name: str):
+    """The union of the wards: computed once per boundary set."""
+    return wards(ws, set_name).union_all()
 
 
-def area_m2(wards_path: str) -> float:
-    return float(study_area(wards_path).area)
+def area_m2(ws: WsKey, set_name: str) -> float:
+    return float(study_area(ws, set_name).area)
 
 
 @st.cache_data(max_entries=32, show_spinner="Finding hotspots...")
 def hotspot_result(
-    paths: tuple[str, ...],
-    wards_path: str,
+    ws: WsKey,
+    set_name: str,
     types: tuple[str, ...],
     period: str,
     eps: float | None,
     min_samples: int | None,
 ) -> Hotspots:
-    inc = select(paths, wards_path, types, period)
-    return hotspots(inc, eps=eps, min_samples=min_samples, area_m2=area_m2(wards_path))
+    inc = select(ws, set_name, types, period)
+    return hotspots(
+        inc, eps=eps, min_samples=min_samples, area_m2=area_m2(ws, set_name)
+    )
 
 
 @st.cache_data(max_entries=32)
-def suggested(paths, wards_path, types, period):
-    inc = select(paths, wards_path, types, period)
-    return suggest_parameters(inc, area_m2=area_m2(wards_path))
+def suggested(ws, set_name, types, period):
+    inc = select(ws, set_name, types, period)
+    return suggest_parameters(inc, area_m2=area_m2(ws, set_name))
 
 
 @st.cache_data(max_entries=16, show_spinner="Scoring last period's hotspots...")
 def evaluation(
-    paths, wards_path, types, before: str, after: str, eps, min_samples
+    ws, set_name, types, before: str, after: str, eps, min_samples
 ) -> Evaluation:
     """PAI and hit rate of the before period's hotspots on the after period."""
-    found = hotspot_result(paths, wards_path, types, before, eps, min_samples)
-    nxt = select(paths, wards_path, types, after)
-    n_before = len(select(paths, wards_path, types, before))
+    found = hotspot_result(ws, set_name, types, before, eps, min_samples)
+    nxt = select(ws, set_name, types, after)
+    n_before = len(select(ws, set_name, types, before))
     return evaluate_hotspots(
-        found.table, nxt, area_m2=area_m2(wards_path), before_total=n_before
+        found.table, nxt, area_m2=area_m2(ws, set_name), before_total=n_before
     )
 
 
@@ -171,46 +184,43 @@ class HotspotView:
 
 
 def hotspot_view(
-    paths, wards_path, types, period: str, earlier: str | None, eps, min_samples
+    ws, set_name, types, period: str, earlier: str | None, eps, min_samples
 ) -> HotspotView:
     """The hotspot page's analysis (each part cached); ``earlier`` is scored on
     ``period`` when it ends before ``period`` starts."""
     ev = None
     if earlier and parse_period(earlier).end < parse_period(period).start:
-        ev = evaluation(paths, wards_path, types, earlier, period, eps, min_samples)
+        ev = evaluation(ws, set_name, types, earlier, period, eps, min_samples)
     return HotspotView(
-        found=hotspot_result(paths, wards_path, types, period, eps, min_samples),
-        incidents=select(paths, wards_path, types, period),
+        found=hotspot_result(ws, set_name, types, period, eps, min_samples),
+        incidents=select(ws, set_name, types, period),
         evaluation=ev,
     )
 
 
 @st.cache_data(max_entries=16, show_spinner="Gi* on a grid...")
-def gi_grid(paths, wards_path, types, period, cell_m: float) -> gpd.GeoDataFrame:
-    inc = select(paths, wards_path, types, period)
-    return gi_star_grid(inc, cell_m=cell_m, area=study_area(wards_path))
+def gi_grid(ws, set_name, types, period, cell_m: float) -> gpd.GeoDataFrame:
+    inc = select(ws, set_name, types, period)
+    return gi_star_grid(inc, cell_m=cell_m, area=study_area(ws, set_name))
 
 
 @st.cache_data(max_entries=16, show_spinner="HDBSCAN...")
-def hdbscan_count(paths, wards_path, types, period, min_cluster_size: int) -> int:
-    inc = select(paths, wards_path, types, period)
+def hdbscan_count(ws, set_name, types, period, min_cluster_size: int) -> int:
+    inc = select(ws, set_name, types, period)
     return int(hdbscan_hotspots(inc, min_cluster_size=min_cluster_size).max())
 
 
 @st.cache_data(max_entries=16, show_spinner="Comparing wards...")
-def change(
-    paths, wards_path, types, before: str, after: str, population_path: str | None
-) -> WardChange:
-    both = loaded(paths, wards_path)
-    b = select(paths, wards_path, types, before)
-    a = select(paths, wards_path, types, after)
+def change(ws, set_name, types, before: str, after: str) -> WardChange:
+    b = select(ws, set_name, types, before)
+    a = select(ws, set_name, types, after)
     return ward_change(
         pd.concat([b, a]),
-        wards(wards_path),
+        wards(ws, set_name),
         before=parse_period(before),
         after=parse_period(after),
-        population=population(population_path),
-        months_with_data=both.quality.months_in_data,
+        population=population(ws, set_name),
+        months_with_data=catalogue(ws)["months"],
     )
 
 
@@ -227,51 +237,63 @@ def financial_years(months: list[str]) -> list[Period]:
     return out
 
 
+def _span(*periods: str) -> str:
+    """The period from the first month of any of ``periods`` to the last."""
+    ps = [parse_period(p) for p in periods]
+    return f"{min(p.start for p in ps)}:{max(p.end for p in ps)}"
+
+
 @st.cache_data(max_entries=16, show_spinner="Matching hotspots...")
-def displacement_result(
-    paths, wards_path, types, before: str, after: str
-) -> Displacement:
+def displacement_result(ws, set_name, types, before: str, after: str) -> Displacement:
     return displacement(
-        select(paths, wards_path, types, before),
-        select(paths, wards_path, types, after),
-        area_m2=area_m2(wards_path),
-        history=loaded(paths, wards_path).incidents,
+        select(ws, set_name, types, before),
+        select(ws, set_name, types, after),
+        area_m2=area_m2(ws, set_name),
+        history=select(ws, set_name, (), _span(before, after)),
     )
 
 
 @st.cache_data(max_entries=32, show_spinner="WDQ...")
 def wdq_result(
-    paths, wards_path, types, before, after, target: str, buffer_m: float
+    ws, set_name, types, before, after, target: str, buffer_m: float
 ) -> WDQResult:
-    w = wards(wards_path)
+    w = wards(ws, set_name)
     if target.startswith("Hotspot "):
-        found = displacement_result(paths, wards_path, types, before, after)
+        found = displacement_result(ws, set_name, types, before, after)
         hid = int(target.split()[1])
         table = found.before_hotspots
         shape = table.loc[table["hotspot_id"] == hid].geometry.iloc[0]
     else:
         shape = w.loc[w["ward_name"] == target].union_all()
     return wdq(
-        select(paths, wards_path, types, before),
-        select(paths, wards_path, types, after),
+        select(ws, set_name, types, before),
+        select(ws, set_name, types, after),
         shape,
-        area=study_area(wards_path),
+        area=study_area(ws, set_name),
         buffer_m=buffer_m,
     )
 
 
 @st.cache_data(max_entries=8)
-def cameras(path: str, range_m: float) -> CameraList:
-    return read_cameras(path, default_range_m=range_m)
+def cameras(ws: WsKey, range_m: float) -> CameraList:
+    """The register's cameras in service today; ``range_m`` for those with none."""
+    cams = _ws(ws).cameras(in_service=True)
+    default = cams["range_source"] == "default"
+    cams.loc[default, "range_m"] = float(range_m)
+    notes = []
+    if default.any():
+        notes.append(
+            f"{int(default.sum())} camera(s) have no range: a full circle of "
+            f"{range_m:g} m is assumed."
+        )
+    return CameraList(cameras=cams, read=len(cams), dropped={}, notes=notes)
 
 
 @st.cache_data(max_entries=16, show_spinner="Camera coverage...")
-def cctv_result(
-    paths, wards_path, types, period: str, cams_path: str, range_m: float, k: int
-):
-    inc = select(paths, wards_path, types, period)
-    cams = cameras(cams_path, range_m)
-    found = hotspot_result(paths, wards_path, types, period, None, None)
+def cctv_result(ws, set_name, types, period: str, range_m: float, k: int):
+    inc = select(ws, set_name, types, period)
+    cams = cameras(ws, range_m)
+    found = hotspot_result(ws, set_name, types, period, None, None)
     cov = coverage(inc, cams.cameras, found.labels)
     return {
         "coverage": cov,
@@ -283,46 +305,37 @@ def cctv_result(
 
 
 @st.cache_data(max_entries=16)
-def cctv_before_after(paths, wards_path, types, cams_path, range_m, go_live):
-    inc = loaded(paths, wards_path).incidents
-    return before_after(
-        inc.loc[_of_types(inc, types)],
-        cameras(cams_path, range_m).cameras,
-        go_live=go_live,
-    )
+def cctv_before_after(ws, set_name, types, range_m, go_live):
+    months = catalogue(ws)["months"]
+    inc = select(ws, set_name, types, f"{months[0]}:{months[-1]}")
+    return before_after(inc, cameras(ws, range_m).cameras, go_live=go_live)
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the report...")
-def report_html(
-    paths, wards_path, types, before, after, population_path, cams_path, vintage
-):
+def report_html(ws, set_name, types, before, after):
     from app.report import build_report
 
-    both = loaded(paths, wards_path)
     b, a = parse_period(before), parse_period(after)
-    keep = b.contains(both.incidents["month"]) | a.contains(both.incidents["month"])
-    subset = LoadedIncidents(incidents=both.incidents.loc[keep], quality=both.quality)
+    w = _ws(ws)
+    loaded: LoadedIncidents = w.load(wards=set_name, periods=[b, a])
+    cams = cameras(ws, 100.0)
     return build_report(
-        subset,
-        wards(wards_path),
+        loaded,
+        wards(ws, set_name),
         before=b,
         after=a,
         types=list(types),
-        population=population(population_path),
-        cameras=cameras(cams_path, 100.0) if cams_path else None,
-        boundary_label=vintage,
+        population=population(ws, set_name),
+        cameras=cams if not cams.cameras.empty else None,
+        boundary_label=set_name,
     )
 
 
 @st.cache_data(max_entries=8, show_spinner="Trends over the months...")
-def trends_result(
-    paths, wards_path, types, before: str, after: str
-) -> gpd.GeoDataFrame:
+def trends_result(ws, set_name, types, before: str, after: str) -> gpd.GeoDataFrame:
     from geo.trends import emerging_hotspots
 
-    b, a = parse_period(before), parse_period(after)
-    start, end = min(b.start, a.start), max(b.end, a.end)
-    span = parse_period(f"{start}:{end}")
     return emerging_hotspots(
-        select(paths, wards_path, types, span.label), area=study_area(wards_path)
+        select(ws, set_name, types, _span(before, after)),
+        area=study_area(ws, set_name),
     )

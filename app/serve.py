@@ -10,6 +10,7 @@ browser tests and the app benchmark.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -34,7 +35,7 @@ def warm() -> None:
     # runtime exists is not registered with it, and its maps stay blank.
     from app import data, exports, maps, ui  # noqa: F401
 
-    c = ui.default_controls(data.demo_dataset())
+    c = ui.default_controls(data.start_dataset())
     if not c.types:
         return
     s = data.suggested(*c.key, c.after)
@@ -81,16 +82,19 @@ def running(
     command: Sequence[str] = (sys.executable, "-m", "app.serve"),
     *,
     timeout_s: float = 60,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Run a Streamlit server (by default the app, as `make run` starts it) headless
     on a free local port; yield its URL once its health check answers.
 
-    For the browser tests and the app benchmark. The server is stopped on exit.
+    For the browser tests and the app benchmark. ``env`` adds environment
+    variables (e.g. ``HOTSPOT_WORKSPACE``). The server is stopped on exit.
     """
     port = free_port()
     proc = subprocess.Popen(
         [*command, "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=None if env is None else {**os.environ, **env},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+import pandas as pd
 import streamlit as st
 
 from app import data
 from geo.errors import GeoInputError
-from geo.incidents import LoadedIncidents
 from geo.periods import parse_period
 from geo.settings import ASB
 
@@ -21,16 +21,22 @@ class Controls:
     """What the user chose in the sidebar (plain values: cache keys)."""
 
     dataset: data.Dataset
+    ws: data.WsKey
     vintage: str
-    wards_path: str
     types: tuple[str, ...]
     before: str
     after: str
-    loaded: LoadedIncidents
+    months: tuple[str, ...]
 
     @property
-    def key(self) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
-        return self.dataset.incidents, self.wards_path, self.types
+    def key(self) -> tuple[data.WsKey, str, tuple[str, ...]]:
+        """The arguments every analysis in app/data.py starts with."""
+        return self.ws, self.vintage, self.types
+
+    @property
+    def set_key(self) -> tuple[data.WsKey, str]:
+        """The arguments of the boundary set's calls (wards, area)."""
+        return self.ws, self.vintage
 
     @property
     def unit(self) -> str:
@@ -51,35 +57,37 @@ def sidebar() -> Controls | None:
             "No figure here is real.",
             icon=":material/science:",
         )
-    vintage = st.sidebar.selectbox(
-        "Boundary set",
-        [label for label, _ in ds.wards],
-        help="Both periods are counted on this one set of wards.",
-    )
-    wards_path = ds.wards_path(vintage)
     try:
-        loaded = data.loaded(ds.incidents, wards_path)
+        ws = data.ws_key(ds)
+        held = data.catalogue(ws)
     except GeoInputError as err:
         show_error(err)
         return None
-    types_present = data.crime_types(ds.incidents, wards_path)
+    if not held["sets"] or not held["months"]:
+        st.sidebar.info("The workspace holds no incidents or no boundary set yet.")
+        return None
+    vintage = st.sidebar.selectbox(
+        "Boundary set",
+        held["sets"],
+        help="Both periods are counted on this one set of wards.",
+    )
     types = st.sidebar.multiselect(
         "Crime types",
-        types_present,
-        default=default_types(types_present),
+        held["types"],
+        default=default_types(held["types"]),
         help="ASB counts are reports: one incident can be reported many times.",
     )
     if ASB in types:
         st.sidebar.caption("ASB figures are *reports*, not incidents.")
-    before, after = _periods(loaded.quality.months_in_data)
+    before, after = _periods(held["months"])
     return Controls(
         dataset=ds,
+        ws=ws,
         vintage=vintage,
-        wards_path=wards_path,
         types=tuple(types),
         before=before,
         after=after,
-        loaded=loaded,
+        months=tuple(held["months"]),
     )
 
 
@@ -141,19 +149,17 @@ def default_periods(options: list[str]) -> tuple[str, str]:
 
 def default_controls(ds: data.Dataset) -> Controls:
     """What the sidebar shows before the user touches it (no widgets drawn)."""
-    vintage = ds.wards[0][0]
-    wards_path = ds.wards_path(vintage)
-    loaded = data.loaded(ds.incidents, wards_path)
-    types = data.crime_types(ds.incidents, wards_path)
-    before, after = default_periods(period_options(loaded.quality.months_in_data))
+    ws = data.ws_key(ds)
+    held = data.catalogue(ws)
+    before, after = default_periods(period_options(held["months"]))
     return Controls(
         dataset=ds,
-        vintage=vintage,
-        wards_path=wards_path,
-        types=tuple(default_types(types)),
+        ws=ws,
+        vintage=held["sets"][0],
+        types=tuple(default_types(held["types"])),
         before=before,
         after=after,
-        loaded=loaded,
+        months=tuple(held["months"]),
     )
 
 
@@ -171,6 +177,58 @@ def synthetic_banner(controls: Controls) -> None:
             ":orange-background[SYNTHETIC DEMO DATA] Sandbay is made up; "
             "load your own data on the Data page."
         )
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
+GAP = "missing"
+
+
+def month_calendar(months: pd.DataFrame, gaps: dict[str, list[str]]) -> pd.DataFrame:
+    """Rows held per month: one row per feed and year, one column per month.
+
+    A month between a feed's first and last with no data reads ``missing``;
+    months outside that span are blank.
+    """
+    if months.empty:
+        return pd.DataFrame()
+    frame = months.assign(
+        year=months["month"].str[:4], m=months["month"].str[5:7].astype(int)
+    )
+    for feed, missing in gaps.items():
+        extra = pd.DataFrame(
+            {
+                "feed": feed,
+                "year": [g[:4] for g in missing],
+                "m": [int(g[5:7]) for g in missing],
+                "rows": GAP,
+            }
+        )
+        frame = pd.concat([frame, extra], ignore_index=True)
+    frame["rows"] = frame["rows"].map(lambda v: v if v == GAP else f"{int(v):,}")
+    wide = frame.pivot_table(
+        index=["feed", "year"], columns="m", values="rows", aggfunc="first"
+    )
+    wide = wide.reindex(columns=range(1, 13)).astype(object).fillna("")
+    wide.columns = list(MONTHS)
+    return wide
+
+
+def style_calendar(calendar: pd.DataFrame):
+    """The calendar with missing months marked in red (a pandas Styler)."""
+    return calendar.style.map(
+        lambda v: "background-color: #fde2e1; color: #a33" if v == GAP else ""
+    )
+
+
+def can_import() -> bool:
+    """Whether this user may import: anyone locally; with sign-in configured,
+    only the users listed as ``analysts`` in secrets.toml."""
+    if not sign_in_required():
+        return True
+    analysts = {str(a).lower() for a in st.secrets.get("analysts", [])}
+    email = str(st.user.get("email", "") or "").lower()
+    return bool(email) and email in analysts
 
 
 def sign_in_required() -> bool:

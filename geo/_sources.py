@@ -25,7 +25,7 @@ _MAX_RATIO = 200
 """Compression ratio above which a large archive member is taken for a zip bomb
 (police.uk CSVs compress about 8:1)."""
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".parquet")
 _NOT_STREET = ("-outcomes.csv", "-stop-and-search.csv")
 

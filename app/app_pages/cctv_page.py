@@ -11,15 +11,12 @@ c = ui.controls()
 ui.periods_or_stop(c)
 st.title("CCTV coverage")
 ui.synthetic_banner(c)
-if not c.dataset.cameras:
-    st.info("No camera list loaded: add one on the Data page.")
-    st.stop()
 range_m = st.sidebar.number_input(
     "Camera range when the list gives none (m)", 20.0, 500.0, 100.0, step=10.0
 )
 k = st.slider("New camera sites to suggest", 1, 10, 3)
 try:
-    result = data.cctv_result(*c.key, c.after, c.dataset.cameras, float(range_m), k)
+    result = data.cctv_result(*c.key, c.after, float(range_m), k)
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()
@@ -46,7 +43,7 @@ with col_map:
         suffixes=("", "_cov"),
     )
     fmap = maps.camera_map(
-        result["views"], table, wards=data.wards(c.wards_path), sites=result["sites"]
+        result["views"], table, wards=data.wards(*c.set_key), sites=result["sites"]
     )
     st_folium(
         fmap, returned_objects=[], height=520, use_container_width=True, key="cctv_map"
@@ -66,9 +63,7 @@ with col_side:
     st.subheader("Did new cameras change anything?")
     go_live = st.text_input("Go-live month (blank: the cameras' install dates)", "")
     try:
-        ba = data.cctv_before_after(
-            *c.key, c.dataset.cameras, float(range_m), go_live or None
-        )
+        ba = data.cctv_before_after(*c.key, float(range_m), go_live or None)
         st.write(ba.interpretation)
     except GeoInputError as err:
         st.info(str(err))

@@ -1,63 +1,93 @@
-"""Data: what is loaded, its quality report, and loading your own files."""
+"""Data: what the workspace holds, month by month, and importing into it."""
 
+import shutil
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from app import data, ui
 from geo.errors import GeoInputError
-from geo.load import load_incidents
-from geo.wards import read_wards
+from geo.workspace import Workspace
 
 st.title("Data")
 ds = data.current_dataset()
-c = st.session_state.get("controls")
-if c is not None:
-    q = c.loaded.quality
-    if ds.synthetic:
-        st.warning("You are looking at the synthetic demo dataset: Sandbay is made up.")
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Rows read", f"{q.read:,}")
-    m2.metric("Rows kept", f"{q.kept:,}")
-    m3.metric("Rows dropped", f"{sum(q.dropped.values()):,}")
-    m4.metric("Given the nearest ward", f"{q.nearest_ward:,}")
-    if q.dropped:
-        st.dataframe(
-            pd.DataFrame({"reason": list(q.dropped), "rows": list(q.dropped.values())}),
-            hide_index=True,
-        )
-    months = q.months_in_data
-    st.caption(
-        f"{len(q.files)} file(s); months {months[0]} to {months[-1]}"
-        if months
-        else "no months"
+if ds.synthetic:
+    st.warning(
+        "You are looking at the synthetic demo workspace: Sandbay is made up. "
+        "Import your own data below; it goes into your own workspace, never the demo."
     )
-    gaps = (
-        [
-            str(p)
-            for p in pd.period_range(months[0], months[-1], freq="M")
-            if str(p) not in set(months)
-        ]
-        if months
-        else []
-    )
-    if gaps:
-        st.warning(f"Months with no data: {', '.join(gaps)}")
-    for note in q.notes:
-        st.caption(note)
 
-st.subheader("Load your own data")
+try:
+    summary = Workspace(ds.workspace).summary(imports=8)
+except GeoInputError as err:
+    ui.show_error(err)
+    st.stop()
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Incident rows held", f"{summary.rows:,}")
+m2.metric("Months held", summary.months["month"].nunique())
+m3.metric("Boundary sets", len(summary.boundary_sets))
+m4.metric("Cameras in the register", summary.cameras)
+st.caption(f"Workspace: {ds.workspace}")
+
+st.subheader("Months held")
+calendar = ui.month_calendar(summary.months, summary.gaps)
+if calendar.empty:
+    st.info("No incidents yet: import police.uk files below.")
+else:
+    st.dataframe(ui.style_calendar(calendar), height=min(38 + 35 * len(calendar), 420))
+    for feed, gaps in summary.gaps.items():
+        if gaps:
+            st.warning(f"{feed}: no data for {', '.join(gaps)}.")
+    st.caption(
+        "Rows per month. police.uk serves only the latest 36 months and revises "
+        "past ones; the workspace keeps every month it was given, and a newer "
+        "release of a month replaces the one held."
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Boundary sets")
+    if summary.boundary_sets.empty:
+        st.info("None yet: import a ward boundary file below.")
+    else:
+        st.dataframe(summary.boundary_sets, hide_index=True)
+with right:
+    st.subheader("Last imports")
+    st.dataframe(summary.imports, hide_index=True)
+
+own = data.user_dataset()
+choices = {"Synthetic demo (Sandbay)": data.demo_dataset()}
+if own is not None:
+    choices = {f"Your workspace ({own.workspace})": own, **choices}
+if len(choices) > 1:
+    names = list(choices)
+    current = next(n for n, d in choices.items() if d == ds)
+    picked = st.radio("Workspace in use", names, index=names.index(current))
+    if choices[picked] != ds:
+        st.session_state["dataset"] = choices[picked]
+        st.rerun()
+
+st.subheader("Import into your workspace")
+if not ui.can_import():
+    st.info(
+        "Only analysts may import data in this deployment; you can view everything. "
+        "Ask an administrator to add you to the analysts list."
+    )
+    st.stop()
+target = data.user_workspace()
 st.markdown(
-    "police.uk street CSVs or the archive .zip as downloaded, and a ward boundary "
-    "file (GeoJSON or GeoPackage, any CRS). Files stay in this browser session."
+    "police.uk street CSVs or the archive .zip as downloaded, a ward boundary file "
+    "(GeoJSON or GeoPackage, any CRS) with a name for the set, a population CSV, "
+    f"or a camera list. They are kept in the workspace `{target.name}` for everyone "
+    "who uses this app; importing the same file again adds nothing."
 )
-with st.form("upload"):
+with st.form("import"):
     crime_files = st.file_uploader(
         "Incidents (police.uk CSV, .csv.gz or .zip)",
         accept_multiple_files=True,
-        type=["csv", "gz", "zip", "tsv", "geojson"],
+        type=["csv", "gz", "zip", "tsv", "tab", "geojson"],
     )
     # a server path is for the analyst's own machine; a shared deployment (sign-in
     # configured) must not let visitors read the server's folders
@@ -67,64 +97,70 @@ with st.form("upload"):
         else st.text_input("...or a folder on this machine holding them")
     )
     boundary = st.file_uploader("Ward boundaries", type=["geojson", "json", "gpkg"])
+    set_name = st.text_input("Name of the boundary set", placeholder="2023 wards")
     pop = st.file_uploader(
-        "Ward population (optional CSV: ward_code, population)", type=["csv"]
+        "Ward population for that set (optional CSV: ward_code, population)",
+        type=["csv"],
     )
     cams = st.file_uploader(
-        "Camera list (optional CSV or GeoJSON)", type=["csv", "geojson"]
+        "Camera list for the register (optional CSV or GeoJSON)",
+        type=["csv", "geojson"],
     )
-    submitted = st.form_submit_button("Load")
+    submitted = st.form_submit_button("Import")
 
 if submitted:
-    workdir = Path(
-        st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="hotspot-"))
-    )
-    batch = workdir / str(len(list(workdir.iterdir())))
-    batch.mkdir()
-
-    def save(upload):
-        path = batch / Path(upload.name).name  # never trust a client path
-        path.write_bytes(upload.getvalue())
-        return str(path)
-
-    inputs = [save(f) for f in crime_files or []]
-    if folder.strip():
-        inputs.append(folder.strip())
-    if not inputs or boundary is None:
-        st.error("Give incident files (or a folder) and a ward boundary file.")
+    inputs_given = bool(crime_files or folder.strip())
+    if not (inputs_given or boundary or pop or cams):
+        st.error("Choose files to import.")
         st.stop()
-    wards_path = save(boundary)
+    if (boundary or pop) and not set_name.strip():
+        st.error("Give the boundary set a name, e.g. '2023 wards'.")
+        st.stop()
+    staging = Path(tempfile.mkdtemp(prefix="hotspot-import-"))
+
+    def save(upload) -> Path:
+        path = staging / Path(upload.name).name  # never trust a client path
+        path.write_bytes(upload.getvalue())
+        return path
+
+    ws = Workspace(target)
+    lines = []
     try:
-        wards = read_wards(wards_path)
-        progress = st.progress(0.0, text="Reading files...")
-        loaded = load_incidents(
-            inputs,
-            wards=wards,
-            progress=lambda d, t, n: progress.progress(
-                d / t, text=f"Reading {d}/{t}: {Path(n).name}"
-            ),
-        )
+        if boundary is not None:
+            done = ws.import_boundaries(
+                save(boundary),
+                name=set_name.strip(),
+                population=save(pop) if pop else None,
+            )
+            lines += done.lines()
+        elif pop is not None:
+            n = ws.import_population(set_name.strip(), save(pop))
+            lines.append(f"Population stored for {n} ward(s) of {set_name!r}.")
+        if inputs_given:
+            inputs = [save(f) for f in crime_files or []]
+            if folder.strip():
+                inputs.append(Path(folder.strip()))
+            bar = st.progress(0.0, text="Reading files...")
+            result = ws.import_incidents(
+                inputs,
+                progress=lambda d, t, n: bar.progress(
+                    d / t, text=f"Importing {d}/{t}: {Path(n).name}"
+                ),
+            )
+            bar.empty()
+            lines += [*result.quality.summary().splitlines(), *result.lines()]
+        if cams is not None:
+            cam_list, n = ws.import_cameras(save(cams))
+            lines += [*cam_list.notes, f"Camera register: {n} change(s) recorded."]
     except GeoInputError as err:
         ui.show_error(err)
-        st.info("The data loaded before is still in use.")
+        st.info("Nothing was changed by the import that failed.")
         st.stop()
-    label = f"Your data: {Path(inputs[0]).name}" + (
-        f" and {len(inputs) - 1} more" if len(inputs) > 1 else ""
-    )
-    vintage = f"Uploaded: {boundary.name}"
-    st.session_state["dataset"] = data.Dataset(
-        label=label,
-        incidents=tuple(inputs),
-        wards=((vintage, wards_path),),
-        cameras=save(cams) if cams else None,
-        population=((vintage, save(pop)),) if pop else (),
-        synthetic=loaded.quality.synthetic,
-    )
-    st.success(
-        f"Loaded {loaded.quality.kept:,} incidents. Open a page to analyse them."
-    )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    st.session_state["import_report"] = lines
+    st.session_state["dataset"] = data.user_dataset() or ds
     st.rerun()
 
-if not ds.synthetic and st.button("Back to the demo data"):
-    st.session_state["dataset"] = data.demo_dataset()
-    st.rerun()
+for line in st.session_state.pop("import_report", []):
+    st.write(line)

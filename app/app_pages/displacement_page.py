@@ -30,14 +30,14 @@ cols[3].metric("Emerging", int(after_status.get("emerging", 0)))
 
 col_map, col_side = st.columns([3, 2])
 with col_map:
-    fmap = maps.displacement_map(m, wards=data.wards(c.wards_path))
+    fmap = maps.displacement_map(m, wards=data.wards(*c.set_key))
     st_folium(
         fmap, returned_objects=[], height=520, use_container_width=True, key="disp_map"
     )
 with col_side:
     st.dataframe(pd.DataFrame(m.drop(columns="geometry")), hide_index=True, height=300)
     st.subheader("Weighted displacement quotient")
-    wards = data.wards(c.wards_path)
+    wards = data.wards(*c.set_key)
     before_ids = m.loc[m["period"] == "before", "hotspot_id"].tolist()
     options = [f"Hotspot {i} (before)" for i in before_ids] + list(wards["ward_name"])
     target = st.selectbox("Target area", options)

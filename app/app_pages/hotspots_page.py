@@ -57,7 +57,7 @@ m1.metric("Hotspots", len(table))
 m2.metric(
     f"{c.unit.capitalize()} in hotspots", f"{int(table['incidents'].sum()):,} of {n:,}"
 )
-m3.metric("Share of the area", f"{table.area.sum() / data.area_m2(c.wards_path):.1%}")
+m3.metric("Share of the area", f"{table.area.sum() / data.area_m2(*c.set_key):.1%}")
 m4.metric(
     "PAI of last period's hotspots",
     pai_text,
@@ -71,7 +71,7 @@ with col_map:
     m = maps.hotspot_map(
         table,
         incidents=incidents,
-        wards=data.wards(c.wards_path),
+        wards=data.wards(*c.set_key),
         grid=grid,
     )
     st_folium(
@@ -93,7 +93,7 @@ with col_table:
     )
     export = exports.hotspot_export_table(result)
     stem = f"hotspots_{period}".replace("/", "-")
-    ward_shapes = data.wards(c.wards_path)
+    ward_shapes = data.wards(*c.set_key)
     d1, d2, d3 = st.columns(3)
     # files are built when clicked (callables), not on every rerun
     ui.download(

@@ -12,9 +12,7 @@ ui.periods_or_stop(c)
 st.title("Ward changes")
 ui.synthetic_banner(c)
 try:
-    result = data.change(
-        *c.key, c.before, c.after, c.dataset.population_path(c.vintage)
-    )
+    result = data.change(*c.key, c.before, c.after)
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()
@@ -38,7 +36,7 @@ column, diverging = measures[choice]
 col_map, col_table = st.columns([3, 2])
 with col_map:
     m = maps.ward_map(
-        data.wards(c.wards_path),
+        data.wards(*c.set_key),
         result.table,
         column=column,
         caption=choice,
@@ -54,14 +52,7 @@ with col_table:
     st.dataframe(table, hide_index=True, height=420)
     ui.download(
         "Committee report (HTML)",
-        lambda: data.report_html(
-            *c.key,
-            c.before,
-            c.after,
-            c.dataset.population_path(c.vintage),
-            c.dataset.cameras,
-            c.vintage,
-        ),
+        lambda: data.report_html(*c.key, c.before, c.after),
         "committee_report.html",
         "text/html",
     )

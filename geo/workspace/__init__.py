@@ -337,6 +337,17 @@ class Workspace:
         with self._read() as con:
             return _cameras.events(con)
 
+    def catalogue(self) -> tuple[list[str], list[str]]:
+        """Return the crime types and the months held (any type), each sorted."""
+        with self._read() as con:
+            types = con.execute(
+                "SELECT DISTINCT crime_type FROM incidents ORDER BY 1"
+            ).fetchall()
+            months = con.execute(
+                "SELECT DISTINCT month FROM incidents ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in types], [r[0] for r in months]
+
     def state(self) -> tuple:
         """Return a token that changes whenever the content does (for caches)."""
         if not self.path.exists():

@@ -191,11 +191,12 @@ def register_on(
     when = _date(on) or dt.date.today()
     latest = _latest(con, when)
     if in_service and not latest.empty:
+        day = pd.Timestamp(when)
         installed = latest["install_date"].isna() | (
-            pd.to_datetime(latest["install_date"]).dt.date <= when
+            pd.to_datetime(latest["install_date"]) <= day
         )
         gone = latest["decommission_date"].notna() & (
-            pd.to_datetime(latest["decommission_date"]).dt.date <= when
+            pd.to_datetime(latest["decommission_date"]) <= day
         )
         active = ~latest["status"].isin(["proposed", "decommissioned"])
         latest = latest.loc[installed & ~gone & active]

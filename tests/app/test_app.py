@@ -1,9 +1,12 @@
 """Page logic with Streamlit's AppTest, on the synthetic demo data."""
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from app import ui
+from geo.workspace import Workspace
+from tests.conftest import ROOT, police_row
 
 APP = str(ROOT / "app" / "streamlit_app.py")
 PAGES = [
@@ -13,6 +16,15 @@ PAGES = [
     "app_pages/cctv_page.py",
     "app_pages/data_page.py",
 ]
+
+
+@pytest.fixture(autouse=True)
+def own_workspace(tmp_path, monkeypatch):
+    """Each test's own analysts' workspace (absent at first: the app shows the demo)."""
+    path = tmp_path / "workspace" / "hotspots.duckdb"
+    path.parent.mkdir()
+    monkeypatch.setenv("HOTSPOT_WORKSPACE", str(path))
+    return path
 
 
 def _app() -> AppTest:
@@ -90,19 +102,57 @@ def test_bad_custom_period_shows_an_error():
     assert not at.exception
 
 
-def test_malformed_upload_shows_error_and_keeps_previous_data():
+def test_malformed_upload_shows_error_and_changes_nothing(own_workspace):
     at = _app()
     at.switch_page("app_pages/data_page.py").run()
-    read_before = _metric(at, "Rows read")
+    held = _metric(at, "Incident rows held")
     at.file_uploader[0].set_value(("broken.csv", b"this is not a table\n", "text/csv"))
-    at.file_uploader[1].set_value(
-        ("wards.geojson", b'{"type": "FeatureCollection"', "application/json")
-    )
-    at.button[0].click().run()  # the form's Load button
-    assert any("not a vector file" in e.value or "CSV" in e.value for e in at.error)
+    at.button[0].click().run()  # the form's Import button
+    assert any("does not look like a CSV" in e.value for e in at.error)
     assert not at.exception
+    assert not own_workspace.exists() or Workspace(own_workspace).state()[2] == 0
     at.switch_page("app_pages/data_page.py").run()
-    assert _metric(at, "Rows read") == read_before
+    assert _metric(at, "Incident rows held") == held  # still the demo
+
+
+def test_import_on_the_data_page_keeps_the_data_in_the_workspace(
+    own_workspace, write_police, wards, tmp_path
+):
+    rows = [police_row(50, 50), police_row(150, 50), police_row(150, 60)]
+    csv = write_police(rows, "2022-01-test-street.csv").read_bytes()
+    ward_file = tmp_path / "w.geojson"
+    wards.to_crs("EPSG:4326").to_file(ward_file)
+    at = _app()
+    at.switch_page("app_pages/data_page.py").run()
+    at.file_uploader[0].set_value(("2022-01-test-street.csv", csv, "text/csv"))
+    at.file_uploader[1].set_value(
+        ("w.geojson", ward_file.read_bytes(), "application/json")
+    )
+    at.text_input[1].set_value("test wards")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert _metric(at, "Incident rows held") == "3"  # now the analysts' workspace
+    assert any("1 month(s) added, 3 rows." in m.value for m in at.markdown)
+    # a new browser session opens the workspace, not the demo: the data stayed
+    again = _app()
+    again.switch_page("app_pages/data_page.py").run()
+    assert _metric(again, "Incident rows held") == "3"
+    assert not any("Synthetic demo data" in w.value for w in again.sidebar.warning)
+    assert Workspace(own_workspace).boundary_sets() == ["test wards"]
+
+
+def test_month_calendar_marks_gaps():
+    months = pd.DataFrame(
+        {"feed": "F", "month": ["2020-05", "2020-07", "2021-01"], "rows": [5, 7, 1]}
+    )
+    cal = ui.month_calendar(months, {"F": ["2020-06", "2020-08", "2020-09",
+                                             "2020-10", "2020-11", "2020-12"]})  # fmt: skip
+    assert cal.loc[("F", "2020")].tolist() == [
+        "", "", "", "", "5", "missing", "7", "missing", "missing", "missing",
+        "missing", "missing",
+    ]  # fmt: skip
+    assert cal.loc[("F", "2021"), "Jan"] == "1"
 
 
 AUTH = {
@@ -114,10 +164,11 @@ AUTH = {
 }
 
 
-def _shared_app(user: dict) -> AppTest:
+def _shared_app(user: dict, analysts: list[str] = ()) -> AppTest:
     """The app as a shared deployment ([auth] configured), seen by ``user``."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["auth"] = AUTH
+    at.secrets["analysts"] = list(analysts)
     at.user = user
     at.run()
     return at
@@ -133,16 +184,25 @@ def test_sign_in_enforced_when_configured():
     assert int(_metric(signed_in, "Hotspots")) > 0
 
 
-def test_no_server_folder_input_when_shared():
+def test_no_server_folder_input_when_shared_and_only_analysts_import():
     at = _app()
     at.switch_page("app_pages/data_page.py").run()
     assert any("folder on this machine" in t.label for t in at.text_input)
-    # a shared deployment: even a signed-in user cannot type a server path
-    shared = _shared_app({"is_logged_in": True, "email": "analyst@example.org"})
+    # a shared deployment: an analyst imports, but cannot type a server path
+    analyst = "analyst@example.org"
+    shared = _shared_app({"is_logged_in": True, "email": analyst}, analysts=[analyst])
     shared.switch_page("app_pages/data_page.py").run()
     assert not shared.exception
     assert any(f.label.startswith("Incidents") for f in shared.file_uploader)
     assert not any("folder on this machine" in t.label for t in shared.text_input)
+    # anyone else only views
+    viewer = _shared_app({"is_logged_in": True, "email": "pc@example.org"},
+                         analysts=[analyst])  # fmt: skip
+    viewer.switch_page("app_pages/data_page.py").run()
+    assert not viewer.exception
+    assert not viewer.file_uploader
+    assert any("Only analysts may import" in i.value for i in viewer.info)
+    assert _metric(viewer, "Incident rows held")  # but sees what is held
 
 
 def test_server_warm_up_computes_exactly_what_the_first_page_asks_for(monkeypatch):

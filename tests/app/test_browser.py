@@ -26,11 +26,13 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("no Chromium: apt-get install chromium")
     pytest.importorskip("playwright.sync_api")
-    with running() as url:  # as `make run` starts the app
+    # no analysts' workspace yet: the app opens on the demo, as on a new machine
+    own = tmp_path_factory.mktemp("ws") / "hotspots.duckdb"
+    with running(env={"HOTSPOT_WORKSPACE": str(own)}) as url:  # as `make run` does
         yield url
 
 

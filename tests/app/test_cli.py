@@ -301,3 +301,76 @@ def test_report_on_real_blackpool_matches_wards_command(real_data, tmp_path):
     fell = int((want["after"].astype(int) < want["before"].astype(int)).sum())
     assert f"ASB fell in {fell} of {len(want)} wards" in text
     assert "re-snapped its map points in 2022-07" in text
+
+
+def test_workspace_flow_import_once_then_analyse(
+    write_police, ward_file, tmp_path, capsys, monkeypatch
+):
+    a = write_police([police_row(50, 50), police_row(150, 50)], "2022-01-t-street.csv")
+    b = write_police([police_row(150, 50, month="2022-02")], "2022-02-t-street.csv")
+    ws = tmp_path / "ws.duckdb"
+    monkeypatch.setenv("HOTSPOT_WORKSPACE", str(ws))  # the default workspace
+    assert main(["import", str(a), str(b)]) == 0
+    assert main(["import", "--boundaries", str(ward_file), "--name", "2023 wards"]) == 0
+    err = capsys.readouterr().err
+    assert "2 month(s) added, 3 rows." in err
+    assert "boundary set '2023 wards' added: 2 wards" in err
+    assert main(["import", str(a)]) == 0
+    assert "already in the workspace" in capsys.readouterr().err
+
+    assert main(["workspace"]) == 0
+    out = capsys.readouterr().out
+    assert "Test Constabulary: 2 month(s), 2022-01 to 2022-02, 3 rows; no gaps" in out
+    assert "boundary set '2023 wards': 2 wards" in out
+
+    csv = tmp_path / "inc.csv"
+    assert main(["load", "--wards", "2023 wards", "--out", str(csv)]) == 0
+    assert pd.read_csv(csv)["ward_code"].tolist() == ["A", "B", "B"]
+    gpkg = tmp_path / "all.gpkg"
+    assert main(["export", "--out", str(gpkg)]) == 0
+    import pyogrio
+
+    layers = [name for name, _ in pyogrio.list_layers(gpkg)]
+    assert layers == ["incidents", "wards_2023_wards"]
+    points = gpd.read_file(gpkg, layer="incidents")
+    assert points.crs == "EPSG:27700"
+    assert points["ward_code_2023_wards"].tolist() == ["A", "B", "B"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        (None, ["load", "--out", "x.csv"], "no INPUT files given and no workspace"),
+        ("text", ["load", "--out", "x.csv"], "is not a workspace"),
+        ("ws", ["load", "--wards", "nowhere", "--out", "x.csv"],
+         "'nowhere' is not in the workspace"),
+        ("ws", ["import"], "nothing to import"),
+        ("ws", ["import", "--population", "p.csv"], "needs a name"),
+        ("ws", ["export", "--out", "x.shp"], "exported as a .gpkg"),
+    ],
+)  # fmt: skip
+def test_workspace_errors_exit_2(
+    write_police, tmp_path, capsys, monkeypatch, setup, args, message
+):
+    monkeypatch.chdir(tmp_path)
+    ws = tmp_path / "ws.duckdb"
+    if setup == "text":
+        ws.write_text("not a database")
+    elif setup == "ws":
+        assert main(["import", str(write_police([police_row(5, 5)])),
+                     "--workspace", str(ws)]) == 0  # fmt: skip
+    capsys.readouterr()
+    rc = main([*args, "--workspace", str(ws)] if setup else args)
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_inputs_and_workspace_together_are_refused(write_police, tmp_path, capsys):
+    path = write_police([police_row(5, 5)])
+    rc = main(["load", str(path), "--workspace", str(tmp_path / "w.duckdb"),
+               "--out", str(tmp_path / "x.csv")])  # fmt: skip
+    assert rc == 2
+    assert "not both" in capsys.readouterr().err
