@@ -146,8 +146,8 @@ def test_month_calendar_marks_gaps():
     months = pd.DataFrame(
         {"feed": "F", "month": ["2020-05", "2020-07", "2021-01"], "rows": [5, 7, 1]}
     )
-    cal = ui.month_calendar(months, {"F": ["2020-06", "2020-08", "2020-09",
-                                             "2020-10", "2020-11", "2020-12"]})  # fmt: skip
+    gaps = {"F": ["2020-06", "2020-08", "2020-09", "2020-10", "2020-11", "2020-12"]}
+    cal = ui.month_calendar(months, gaps)
     assert cal.loc[("F", "2020")].tolist() == [
         "", "", "", "", "5", "missing", "7", "missing", "missing", "missing",
         "missing", "missing",
