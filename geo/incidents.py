@@ -13,6 +13,7 @@ points, so coordinates are projected once per distinct point.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -163,6 +164,8 @@ class FileRead:
     status : str
         ``"read"``, ``"duplicate"`` (same bytes as an earlier file of this read)
         or ``"known"`` (``skip`` said the digest is held already; not parsed).
+    position : tuple of int
+        ``(i, n)``: the i-th of the n files of the read.
     """
 
     name: str
@@ -171,6 +174,7 @@ class FileRead:
     table: pa.Table | None
     drops: pd.DataFrame = field(repr=False)
     status: str = "read"
+    position: tuple[int, int] = (0, 0)
 
 
 def read_incidents(
@@ -240,7 +244,8 @@ def read_files(
     sources = expand_sources(inputs, quality.skipped_files)
     seen = _SeenKeys()
     for i, source in enumerate(sources, start=1):
-        yield _read_source(source, columns, quality, seen, skip)
+        read = _read_source(source, columns, quality, seen, skip)
+        yield dataclasses.replace(read, position=(i, len(sources)))
         if progress is not None:
             progress(i, len(sources), source.name)
 
@@ -311,7 +316,7 @@ def _read_table(
     data: bytes, name: str, columns: Columns
 ) -> tuple[dict[str, pa.Array], int]:
     """Read the columns of a table that are used, all as stripped text."""
-    if not data.strip():
+    if not data or data.isspace():
         msg = f"{name!r} is empty; it has no header and no rows. Re-export it."
         raise GeoInputError(msg)
     if b"\x00" in data[:8192]:
@@ -329,7 +334,7 @@ def _read_table(
         c: pa.array(frame[c].fillna("").astype(str).to_numpy(dtype=object), pa.string())
         for c in frame.columns
     }
-    return {c: pc.utf8_trim_whitespace(a) for c, a in raw.items()}, len(frame)
+    return {c: _trim(a) for c, a in raw.items()}, len(frame)
 
 
 def _read_with_arrow(
@@ -345,7 +350,7 @@ def _read_with_arrow(
     wanted = [c for c in header if c in set(fields.values())]
     try:
         table = pacsv.read_csv(
-            as_buffer(data),
+            pa.BufferReader(data),  # zero-copy
             parse_options=pacsv.ParseOptions(delimiter=sep),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(wanted, pa.string()),
@@ -357,13 +362,20 @@ def _read_with_arrow(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
         log.debug("%s: pyarrow could not parse it (%s); reading with pandas", name, err)
         return None
-    raw = {c: pc.utf8_trim_whitespace(table[c]).combine_chunks() for c in wanted}
+    raw = {c: _trim(table[c].combine_chunks()) for c in wanted}
     return raw, table.num_rows
+
+
+def _trim(text: pa.Array) -> pa.Array:
+    """Strip leading and trailing whitespace (the ASCII kernel where it suffices)."""
+    if pc.all(pc.string_is_ascii(text)).as_py() is not False:
+        return pc.ascii_trim_whitespace(text)
+    return pc.utf8_trim_whitespace(text)
 
 
 def _header(data: bytes, sep: str) -> list[str] | None:
     """Return the header names as pandas reads them, or None if not plain."""
-    first = data.split(b"\n", 1)[0].rstrip(b"\r")
+    first = _first_line(data).rstrip(b"\r")
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -403,8 +415,14 @@ def _read_with_pandas(data: bytes, sep: str, name: str, columns: Columns):
     raise GeoInputError(msg)
 
 
+def _first_line(data: bytes) -> bytes:
+    """Return the first line of ``data`` (without copying the rest)."""
+    end = data.find(b"\n")
+    return data if end < 0 else data[:end]
+
+
 def _sniff_delimiter(data: bytes, name: str) -> str:
-    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    first = _first_line(data[:65536].lstrip(b"\xef\xbb\xbf"))
     counts = {sep: first.count(sep.encode()) for sep in (",", "\t", ";", "|")}
     sep, n = max(counts.items(), key=lambda kv: kv[1])
     if n == 0:
@@ -431,9 +449,7 @@ def _read_vector(source: Source) -> tuple[dict[str, pa.Array], int, np.ndarray]:
         is_point, "point", np.where(geom.isna() | geom.is_empty, "empty", "other")
     )
     raw = {
-        c: pc.utf8_trim_whitespace(
-            pa.array(props[c].to_numpy(dtype=object), pa.string())
-        )
+        c: _trim(pa.array(props[c].to_numpy(dtype=object), pa.string()))
         for c in props.columns
     }
     return raw, len(props), xy
@@ -475,11 +491,13 @@ def _normalise(
         return None, drops
     lines = pa.array(np.arange(2, n + 2, dtype=np.int64))
     incident_id = _column(raw, fields, "incident_id", n, "")
-    generated = pc.binary_join_element_wise(
-        Path(name).name, pc.cast(lines, pa.string()), ":"
-    )
     id_given = pc.not_equal(incident_id, "")
-    incident_id = pc.if_else(id_given, incident_id, generated)
+    if not pc.all(id_given).as_py():  # "file.csv:line" where none is given
+        missing = pc.invert(id_given)
+        made = pc.binary_join_element_wise(
+            Path(name).name, pc.cast(lines.filter(missing), pa.string()), ":"
+        )
+        incident_id = pc.replace_with_mask(incident_id, missing, made)
     crime_type = _column(raw, fields, "crime_type", n, "")
     crime_type = pc.if_else(pc.equal(crime_type, ""), _UNSPECIFIED, crime_type)
     table = pa.table(
@@ -588,7 +606,9 @@ def _column(
 
 def _months(text: pa.Array) -> pa.Array:
     """Month of each row as ``YYYY-MM``; null where it cannot be parsed."""
-    ok = pc.match_substring_regex(text, f"^{_MONTH_RE}$")
+    values = pc.unique(text)  # a police.uk file holds one month: test it once
+    good = values.filter(pc.match_substring_regex(values, f"^{_MONTH_RE}$"))
+    ok = pc.is_in(text, value_set=good)
     month = pc.if_else(ok, text, pa.scalar(None, pa.string()))
     todo = pc.and_(pc.invert(ok), pc.not_equal(text, ""))
     if not pc.any(todo).as_py():

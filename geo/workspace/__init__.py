@@ -676,7 +676,7 @@ def _fetch(con, set_name: str | None, types: list[str], periods: Sequence[Period
     )
     sql = (
         "SELECT i.incident_id, i.month, i.crime_type, i.location, i.lsoa_code, "
-        f"i.outcome, i.source, i.x, i.y{ward_cols} FROM incidents i {join} "
+        f"i.outcome, i.source, i.x, i.y{ward_cols} FROM incident_rows i {join} "
         + (f"WHERE {' AND '.join(where)} " if where else "")
         + "ORDER BY i.seq"
     )

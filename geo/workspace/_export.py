@@ -82,7 +82,7 @@ def _incidents(con: duckdb.DuckDBPyConnection, sets: list[str]) -> gpd.GeoDataFr
         "i.outcome, i.force, i.source, round(i.x, 2) AS easting, "
         "round(i.y, 2) AS northing, round(i.lon, 6) AS longitude, "
         f"round(i.lat, 6) AS latitude, i.x AS _x, i.y AS _y{extra} "
-        f"FROM incidents i {' '.join(joins)} "
+        f"FROM incident_rows i {' '.join(joins)} "
         "ORDER BY i.seq",
         params=params,
     ).df()

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +33,8 @@ ALREADY_HELD = "already in the workspace (same file)"
 OLDER_RELEASE = "older release of a month already held"
 
 _ROW_COLUMNS = (
-    "seq, import_id, file_id, feed, force, month, incident_id, id_given, crime_type, "
-    "location, lsoa_code, outcome, source, line, loc_id, x, y, lon, lat"
+    "seq, import_id, file_id, force, month, incident_id, crime_type, location, "
+    "lsoa_code, outcome, line, loc_id, x, y, lon, lat"
 )
 
 
@@ -137,10 +139,13 @@ def run(
     con.execute("BEGIN TRANSACTION")
     try:
         state = _State(con)
-        for read in read_files(
-            inputs, quality, columns=columns, progress=progress, skip=state.held_rows
-        ):
-            state.add(read, quality)
+        files = read_files(inputs, quality, columns=columns, skip=state.held_rows)
+        for read in _read_ahead(files):
+            state.add(read)
+            if progress is not None:
+                progress(*read.position, read.name)
+        quality.read += state.known_rows  # the reader counts only what it parsed
+        quality.drop(ALREADY_HELD, state.known_rows)
         changes = _settle(con, state, quality)
         new_locations = np.asarray(state.new_locations, dtype=np.int64)
         if tag is not None and new_locations.size:
@@ -170,6 +175,48 @@ def run(
     return result
 
 
+def _read_ahead(files: Iterator[FileRead]) -> Iterator[FileRead]:
+    """Read the next file in a thread while the caller stores the last one.
+
+    Parsing (pyarrow) and storing (DuckDB) both release the GIL, so on two
+    cores an import takes about as long as the slower of the two. Exceptions
+    of the reader reach the caller; if the caller stops, the reader stops too.
+    """
+    handoff: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    done = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def produce() -> None:
+        try:
+            for item in files:
+                if not put(item):
+                    return
+        except BaseException as err:  # handed to the caller, raised there
+            put(err)
+        else:
+            put(done)
+
+    reader = threading.Thread(target=produce, name="import-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := handoff.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
 def _count(con: duckdb.DuckDBPyConnection, sql: str, *params) -> int:
     return int(con.execute(sql, list(params)).fetchall()[0][0])
 
@@ -191,26 +238,27 @@ class _State:
         self.files_new: list[str] = []
         self.files_known: list[str] = []
         self.new_locations: list[int] = []
+        self.known_rows = 0
 
     def held_rows(self, digest: str) -> int | None:
         return self.held.get(digest)
 
-    def add(self, read: FileRead, quality: QualityReport) -> None:
+    def add(self, read: FileRead) -> None:
         if read.status == "known":
             self.files_known.append(read.name)
-            quality.read += read.read
-            quality.drop(ALREADY_HELD, read.read)
+            self.known_rows += read.read
             return
         if read.status == "duplicate":
             return
         file_id = self.next_file
         self.next_file += 1
         self.files_new.append(read.name)
-        self.con.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
-            [file_id, self.import_id, read.name, read.digest, read.read],
-        )
         feed = _feed(read.name)
+        self.con.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [file_id, self.import_id, read.name, Path(read.name).name, feed,
+             read.digest, read.read],
+        )  # fmt: skip
         if not read.drops.empty:
             drops = read.drops.assign(
                 file_id=file_id,
@@ -220,24 +268,26 @@ class _State:
             self.con.execute("INSERT INTO drops SELECT * FROM new_drops")
             self.con.unregister("new_drops")
         if read.table is not None:
-            self._insert_rows(read.table, file_id, feed)
+            self._insert_rows(read.table, file_id)
 
-    def _insert_rows(self, table: pa.Table, file_id: int, feed: str) -> None:
+    def _insert_rows(self, table: pa.Table, file_id: int) -> None:
         n = table.num_rows
         loc = self._location_ids(table)
-        force = table["force"]
         rows = table.append_column(
             "seq", pa.array(np.arange(self.next_seq, self.next_seq + n))
         )
         self.next_seq += n
         rows = rows.append_column("loc_id", pa.array(loc, pa.int32()))
-        rows = rows.append_column("feed", pc.if_else(pc.equal(force, ""), feed, force))
+        # an id made from the file name and line is not stored: it reads back
+        made = pc.if_else(rows["id_given"], rows["incident_id"], None)
+        rows = rows.set_column(
+            rows.schema.get_field_index("incident_id"), "incident_id", made
+        )
         self.con.register("new_rows", rows)
         self.con.execute(
             f"INSERT INTO incidents ({_ROW_COLUMNS}) SELECT seq, "
-            f"{self.import_id}, {file_id}, feed, force, month, incident_id, "
-            "id_given, crime_type, location, lsoa_code, outcome, source, line, "
-            "loc_id, x, y, lon, lat FROM new_rows"
+            f"{self.import_id}, {file_id}, force, month, incident_id, crime_type, "
+            "location, lsoa_code, outcome, line, loc_id, x, y, lon, lat FROM new_rows"
         )
         self.con.unregister("new_rows")
 
@@ -290,7 +340,7 @@ def _settle(
     """Decide each feed-month the import brought: add, replace or keep out."""
     iid = state.import_id
     brought = con.execute(
-        "SELECT feed, month, count(*) FROM incidents WHERE import_id = ? "
+        "SELECT feed, month, count(*) FROM incident_rows WHERE import_id = ? "
         "GROUP BY ALL ORDER BY feed, month",
         [iid],
     ).fetchall()
@@ -327,7 +377,8 @@ def _delete_month(
 ) -> None:
     """Delete a feed-month's rows (and drop counts) of this import or the others."""
     con.execute(
-        f"DELETE FROM incidents WHERE feed = ? AND month = ? AND import_id {which}",
+        "DELETE FROM incidents WHERE seq IN (SELECT seq FROM incident_rows "
+        f"WHERE feed = ? AND month = ? AND import_id {which})",
         [feed, month, iid],
     )
     con.execute(
@@ -343,9 +394,9 @@ def _replace(
     """Replace a held feed-month with this import's release; say what changed."""
     row = con.execute(
         """
-        WITH old AS (SELECT * FROM incidents WHERE feed = $1 AND month = $2
+        WITH old AS (SELECT * FROM incident_rows WHERE feed = $1 AND month = $2
                      AND import_id <> $3),
-             new AS (SELECT * FROM incidents WHERE feed = $1 AND month = $2
+             new AS (SELECT * FROM incident_rows WHERE feed = $1 AND month = $2
                      AND import_id = $3)
         SELECT
           (SELECT count(*) FROM old),

@@ -36,7 +36,8 @@ CREATE TABLE imports (
     finished TIMESTAMP, inputs VARCHAR, summary VARCHAR, quality JSON);
 CREATE TABLE files (
     file_id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, name VARCHAR NOT NULL,
-    digest VARCHAR NOT NULL UNIQUE, rows_read BIGINT NOT NULL);
+    base VARCHAR NOT NULL, feed VARCHAR NOT NULL, digest VARCHAR NOT NULL UNIQUE,
+    rows_read BIGINT NOT NULL);
 CREATE TABLE releases (
     feed VARCHAR NOT NULL, month VARCHAR NOT NULL, import_id INTEGER NOT NULL,
     release VARCHAR NOT NULL, rows BIGINT NOT NULL, PRIMARY KEY (feed, month));
@@ -45,11 +46,18 @@ CREATE TABLE locations (
     lon DOUBLE, lat DOUBLE);
 CREATE TABLE incidents (
     seq BIGINT NOT NULL, import_id INTEGER NOT NULL, file_id INTEGER NOT NULL,
-    feed VARCHAR NOT NULL, force VARCHAR NOT NULL, month VARCHAR NOT NULL,
-    incident_id VARCHAR, id_given BOOLEAN,
+    force VARCHAR NOT NULL, month VARCHAR NOT NULL, incident_id VARCHAR,
     crime_type VARCHAR, location VARCHAR, lsoa_code VARCHAR, outcome VARCHAR,
-    source VARCHAR, line BIGINT, loc_id INTEGER NOT NULL,
-    x DOUBLE NOT NULL, y DOUBLE NOT NULL, lon DOUBLE, lat DOUBLE);
+    line BIGINT, loc_id INTEGER NOT NULL, x DOUBLE NOT NULL, y DOUBLE NOT NULL,
+    lon DOUBLE, lat DOUBLE);
+-- incident_id is NULL where the file gave none: it reads as "file.csv:line"
+CREATE VIEW incident_rows AS
+SELECT i.* EXCLUDE (incident_id),
+       coalesce(i.incident_id, f.base || ':' || i.line) AS incident_id,
+       i.incident_id IS NOT NULL AS id_given,
+       f.name AS source,
+       CASE WHEN i.force <> '' THEN i.force ELSE f.feed END AS feed
+FROM incidents i JOIN files f USING (file_id);
 CREATE TABLE drops (
     file_id INTEGER NOT NULL, feed VARCHAR NOT NULL, month VARCHAR,
     reason VARCHAR NOT NULL, n BIGINT NOT NULL);
