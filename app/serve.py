@@ -38,8 +38,8 @@ def warm() -> None:
     c = ui.default_controls(data.start_dataset())
     if not c.types:
         return
-    s = data.suggested(*c.key, c.after)
-    data.hotspot_view(*c.key, c.after, c.before, float(s.eps), int(s.min_samples))
+    data.suggested(*c.key, c.after)
+    data.hotspot_view(*c.key, c.after, c.before, None, None)
 
 
 def main() -> None:

@@ -5,7 +5,9 @@ one cell are within ``eps`` of each other. Then:
 
 1. a cell holding at least ``min_samples`` weight makes all its points core; the
    points of lighter cells count their neighbours in the 5 x 5 block of cells
-   around them (the only cells that can hold a point within ``eps``);
+   around them (the only cells that can hold a point within ``eps``).
+   ``min_samples`` may differ from point to point (generalised DBSCAN, Sander
+   et al. 1998: any core predicate on the neighbourhood's weight);
 2. the core points of a cell are all connected; two cells' core sets are joined
    (union-find) when some pair of their core points is within ``eps``;
 3. a non-core point within ``eps`` of a core point joins the cluster of its
@@ -26,9 +28,16 @@ __all__ = ["grid_dbscan"]
 
 
 def grid_dbscan(
-    x: np.ndarray, y: np.ndarray, weight: np.ndarray, eps: float, min_samples: float
+    x: np.ndarray,
+    y: np.ndarray,
+    weight: np.ndarray,
+    eps: float,
+    min_samples: float | np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster labels (-1 noise, 0..k-1 by first core point) and the core mask."""
+    """Cluster labels (-1 noise, 0..k-1 by first core point) and the core mask.
+
+    ``min_samples`` is one weight for every point, or one per point.
+    """
     n = x.size
     if n == 0:
         return np.empty(0, np.int64), np.empty(0, bool)
@@ -49,9 +58,11 @@ def grid_dbscan(
     xs = np.ascontiguousarray(x[order], dtype=np.float64)
     ys = np.ascontiguousarray(y[order], dtype=np.float64)
     ws = np.ascontiguousarray(weight[order], dtype=np.float64)
+    need = np.broadcast_to(np.asarray(min_samples, dtype=np.float64), (n,))
+    need = np.ascontiguousarray(need[order])
     nbr = _neighbour_table(cells, ny, nx)
     labels_sorted, core_sorted = _cluster(
-        xs, ys, ws, start, end, nbr, float(eps) ** 2, float(min_samples)
+        xs, ys, ws, start, end, nbr, float(eps) ** 2, need
     )
     labels = np.empty(n, np.int64)
     core = np.empty(n, bool)
@@ -155,22 +166,24 @@ def _boxes(xs, ys, start, end):
 
 
 @numba.njit(cache=True, parallel=True)
-def _core_points(xs, ys, ws, start, end, nbr, cell_weight, box, eps2, min_samples):
+def _core_points(xs, ys, ws, start, end, nbr, cell_weight, box, eps2, need):
     n = xs.size
     m = start.size
     core = np.zeros(n, np.bool_)
     bx0, by0, bx1, by1 = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
     for c in numba.prange(m):
-        if cell_weight[c] >= min_samples:
+        most = need[start[c] : end[c]].max()
+        if cell_weight[c] >= most:
             core[start[c] : end[c]] = True
             continue
         block = 0.0
         for k in range(25):
             if nbr[c, k] >= 0:
                 block += cell_weight[nbr[c, k]]
-        if block < min_samples:
+        if block < need[start[c] : end[c]].min():
             continue  # even the whole 5 x 5 block is too light
         for p in range(start[c], end[c]):
+            min_samples = need[p]
             total = 0.0
             for k in range(25):
                 d = nbr[c, k]
@@ -220,16 +233,14 @@ def _border_points(xs, ys, start, end, nbr, core, has_core, labels, eps2):
 
 
 @numba.njit(cache=True)
-def _cluster(xs, ys, ws, start, end, nbr, eps2, min_samples):
+def _cluster(xs, ys, ws, start, end, nbr, eps2, need):
     m = start.size
     cell_weight = np.zeros(m)
     for c in range(m):
         cell_weight[c] = ws[start[c] : end[c]].sum()
     box = _boxes(xs, ys, start, end)
     # 1. core points
-    core = _core_points(
-        xs, ys, ws, start, end, nbr, cell_weight, box, eps2, min_samples
-    )
+    core = _core_points(xs, ys, ws, start, end, nbr, cell_weight, box, eps2, need)
     # 2. connect cells through their core points
     has_core = np.zeros(m, np.bool_)
     full_core = np.zeros(m, np.bool_)  # every point of the cell is core

@@ -488,6 +488,12 @@ class Displacement:
     notes: list[str]
 
 
+def _local_note(p) -> str:
+    if p.rule == "local":
+        return ", each place tested against its own surroundings."
+    return "."
+
+
 def displacement(
     before: gpd.GeoDataFrame,
     after: gpd.GeoDataFrame,
@@ -526,7 +532,7 @@ def displacement(
         raise GeoInputError(msg)
     found_b = hotspots(before, eps=eps, min_samples=min_samples, area_m2=area_m2)
     p = found_b.parameters
-    found_a = hotspots(after, eps=p.eps, min_samples=p.min_samples, area_m2=area_m2)
+    found_a = hotspots(after, like=p, area_m2=area_m2)
     matched = match_hotspots(
         found_b.table,
         found_a.table,
@@ -540,8 +546,8 @@ def displacement(
     )
     counts = matched.groupby(["period", "status"]).size()
     notes = [
-        f"Both periods clustered with eps {p.eps:g} m and min_samples {p.min_samples} "
-        "(chosen from the before period).",
+        f"Both periods clustered to the before period's standard: eps {p.eps:g} m, "
+        f"a core of at least {p.min_samples} incidents" + _local_note(p),
         "Before: "
         + ", ".join(f"{n} {s}" for (per, s), n in counts.items() if per == "before")
         + "; after: "

@@ -10,14 +10,13 @@ points and clusters in linear memory.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sklearn.cluster import DBSCAN
 
 from geo._points import DistinctPoints, distinct_points
 from geo._validate import require_min_int, require_positive, require_projected
@@ -35,6 +34,7 @@ __all__ = [
     "hotspots",
     "suggest_parameters",
 ]
+
 
 Algorithm = Literal["auto", "sklearn", "grid"]
 
@@ -56,9 +56,29 @@ HOTSPOT_COLUMNS = [
 _GRID_ABOVE = 20_000
 """``algorithm="auto"`` uses the grid method above this many distinct locations."""
 
-DENSITY_MULTIPLE = 10.0
-"""Default rule: a hotspot core holds at least this many times the area's average
-number of incidents within ``eps``."""
+LOCAL_WINDOW_M = 1000.0
+"""Default rule: a place is compared with the square of this half-width around it
+(2 km across: its neighbourhood of streets)."""
+
+LOCAL_ALPHA = 0.05
+"""Default rule: the chance, over all map points together (Bonferroni), of taking
+a place for denser than its surroundings when it is not."""
+
+FLOOR_MULTIPLE = 5.0
+"""Default rule: a hotspot core holds at least this many times the incidents
+expected within ``eps`` where incidents typically are."""
+
+SPACING_QUANTILE = 0.75
+"""Joining clusters: a cluster's map-point spacing is this quantile of the
+distances from its locations to their nearest other map point ..."""
+
+SPACING_MARGIN = 1.3
+"""... and two clusters are joined when some of their locations are within
+this many times the larger spacing of the two ..."""
+
+MAX_JOINED_RADIUS_M = 300.0
+"""... as long as the joined hotspot stays within this distance of its centre
+(one place a patrol can cover)."""
 
 
 def dbscan_labels(
@@ -69,11 +89,14 @@ def dbscan_labels(
     min_samples: float,
     weight: np.ndarray | None = None,
     algorithm: Algorithm = "auto",
+    thresholds: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """DBSCAN of points in metres: labels (-1 noise) and a core mask.
 
     A point is core when the total weight within ``eps`` (itself included, a
-    neighbour at exactly ``eps`` counted) is at least ``min_samples``.
+    neighbour at exactly ``eps`` counted) is at least ``min_samples``, or with
+    ``thresholds``, at least its own threshold (generalised DBSCAN; always the
+    grid method).
 
     Examples
     --------
@@ -88,10 +111,13 @@ def dbscan_labels(
     if x.size == 0:
         return np.empty(0, np.int64), np.empty(0, bool)
     use_grid = algorithm == "grid" or (algorithm == "auto" and x.size > _GRID_ABOVE)
-    if use_grid:
+    if use_grid or thresholds is not None:
         from geo._grid_dbscan import grid_dbscan  # numba: only for large inputs
 
-        return grid_dbscan(x, y, weight, float(eps), float(min_samples))
+        need = float(min_samples) if thresholds is None else thresholds
+        return grid_dbscan(x, y, weight, float(eps), need)
+    from sklearn.cluster import DBSCAN  # slow to import: only for small inputs
+
     model = DBSCAN(eps=eps, min_samples=min_samples).fit(
         np.column_stack([x, y]), sample_weight=weight
     )
@@ -158,9 +184,18 @@ def _require_incidents(incidents: gpd.GeoDataFrame) -> None:
 
 
 def _labels(
-    where: DistinctPoints, index: pd.Index, eps: float, min_samples: int, algorithm
+    where: DistinctPoints,
+    index: pd.Index,
+    eps: float,
+    min_samples: int,
+    algorithm,
+    thresholds: np.ndarray | None = None,
 ) -> pd.Series:
-    """Rank-numbered hotspot of each row, clustering its distinct locations."""
+    """Rank-numbered hotspot of each row, clustering its distinct locations.
+
+    With ``thresholds`` (the local rule), clusters that neighbouring map points
+    join are merged (:func:`_join_neighbours`).
+    """
     labels, _ = dbscan_labels(
         where.x,
         where.y,
@@ -168,9 +203,80 @@ def _labels(
         min_samples=min_samples,
         weight=where.counts,
         algorithm=algorithm,
+        thresholds=thresholds,
     )
+    if thresholds is not None:
+        labels = _join_neighbours(where, labels, eps)
     ranked = _rank_labels(labels, where.counts, where.x, where.y)
     return pd.Series(ranked[where.codes], index=index, name="hotspot")
+
+
+def _join_neighbours(
+    where: DistinctPoints, labels: np.ndarray, eps: float
+) -> np.ndarray:
+    """Join clusters that lie on neighbouring map points of one compact place.
+
+    Where police.uk's map points are sparse, one compact hotspot spans points
+    further apart than ``eps`` and DBSCAN splits it. Two clusters are joined
+    when some pair of their locations is no further apart than
+    :data:`SPACING_MARGIN` times the larger of the clusters' own spacing (the
+    upper quartile of their locations' distances to the nearest map point),
+    and the joined hotspot stays within :data:`MAX_JOINED_RADIUS_M` of its
+    incident-weighted centre. Closest pairs are joined first. In dense places
+    the spacing is below ``eps`` and nothing changes.
+    """
+    inside = np.flatnonzero(labels >= 0)
+    if inside.size < 2 or labels.max() < 1:
+        return labels
+    from scipy.spatial import cKDTree
+
+    xy = np.column_stack([where.x, where.y])
+    near, _ = cKDTree(xy).query(xy[inside], k=2)
+    lab = labels[inside]
+    k = labels.max() + 1
+    order = np.argsort(lab, kind="stable")
+    bounds = np.searchsorted(lab[order], np.arange(k + 1))
+    members = [inside[order[bounds[c] : bounds[c + 1]]] for c in range(k)]
+    spacing = np.array(
+        [np.quantile(near[order[bounds[c] : bounds[c + 1]], 1], SPACING_QUANTILE)
+         for c in range(k)]
+    )  # fmt: skip
+    reach = SPACING_MARGIN * spacing
+    pairs = cKDTree(xy[inside]).query_pairs(float(reach.max()), output_type="ndarray")
+    if pairs.size == 0:
+        return labels
+    a, b = lab[pairs[:, 0]], lab[pairs[:, 1]]
+    d = np.hypot(*(xy[inside][pairs[:, 0]] - xy[inside][pairs[:, 1]]).T)
+    link = (a != b) & (d <= np.maximum(reach[a], reach[b]))
+    root = np.arange(k)
+    for i in np.argsort(d[link], kind="stable"):
+        ra, rb = _find(root, a[link][i]), _find(root, b[link][i])
+        if ra == rb:
+            continue
+        joined = np.concatenate([members[ra], members[rb]])
+        w = where.counts[joined]
+        cx, cy = (
+            np.average(where.x[joined], weights=w),
+            np.average(where.y[joined], weights=w),
+        )
+        if (
+            np.hypot(where.x[joined] - cx, where.y[joined] - cy).max()
+            <= MAX_JOINED_RADIUS_M
+        ):
+            root[rb] = ra
+            members[ra] = joined
+    roots = np.array([_find(root, c) for c in range(k)])
+    _, renumbered = np.unique(roots, return_inverse=True)  # 0..k'-1, no gaps
+    out = labels.copy()
+    out[inside] = renumbered[lab]
+    return out
+
+
+def _find(root: np.ndarray, c: int) -> int:
+    while root[c] != c:
+        root[c] = root[root[c]]
+        c = root[c]
+    return int(c)
 
 
 def _rank_labels(
@@ -200,23 +306,36 @@ class HotspotParameters:
     eps : float
         Neighbourhood radius in metres.
     min_samples : int
-        Incidents within ``eps`` that make a hotspot core.
+        Incidents within ``eps`` that make a hotspot core: the floor of the
+        default rule, or the number given.
     area_m2 : float
-        Area the average density is taken over (m²).
+        Area of the boundaries (m²), for the record.
     expected_per_circle : float
-        Average incidents within ``eps`` of a point, were they spread evenly.
-    spacing_m : float
-        Median distance from a location to the nearest other location.
+        Incidents expected within ``eps`` of a place at the density where
+        incidents typically are (incident-weighted median over map points).
     reason : str
         The rule in a sentence, with the figures.
+    rule : str
+        ``"local"`` (the default: each place also tested against its
+        surroundings) or ``"fixed"`` (``min_samples`` as given, plain DBSCAN).
+    local_limits : ndarray or None
+        With the local rule, the count each distinct location (in the order of
+        :func:`geo._points.distinct_points`) needs to beat its surroundings.
     """
 
     eps: float
     min_samples: int
     area_m2: float
     expected_per_circle: float
-    spacing_m: float
     reason: str
+    rule: str = "local"
+    local_limits: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def thresholds(self) -> np.ndarray | None:
+        """Each location's core threshold: the floor or its local limit."""
+        if self.local_limits is None:
+            return None
+        return np.maximum(float(self.min_samples), self.local_limits)
 
 
 def suggest_parameters(
@@ -224,89 +343,114 @@ def suggest_parameters(
     *,
     area_m2: float | None = None,
     eps: float | None = None,
-    density_multiple: float = DENSITY_MULTIPLE,
 ) -> HotspotParameters:
-    """Choose ``eps`` and ``min_samples`` from the data and the period's volume.
+    """Choose ``eps`` and the core rule from the data: places dense for their area.
 
-    ``eps`` defaults to 100 m (a street block either way: what an officer on
-    foot covers), raised to the median spacing of distinct locations where they
-    are sparser than that (rural areas), so that a core can reach its
-    neighbours. ``min_samples`` makes a hotspot core hold at least
-    ``density_multiple`` times the area's average number of incidents within
-    ``eps``: it grows with the period length and the volume of incidents, so a
-    month and three years both give a ranked handful rather than hundreds of
-    tiny clusters (three years of Blackpool ASB with a fixed min_samples of 15
-    gives 209).
+    **eps** is 100 m: a street block either way, what an officer on foot
+    covers. (Where police.uk's map points are sparser than that, the clusters
+    of one compact place are joined afterwards: see :func:`hotspots`.)
+
+    **Core** (generalised DBSCAN, Sander et al. 1998): a map point is a hotspot
+    core when the incidents within ``eps`` of it are (a) at least a floor, 5
+    times what is expected within ``eps`` at the density where incidents
+    typically are (the incident-weighted median over map points of the density
+    in the 2 km square around each) and (b) more than its own 2 km
+    surroundings would give by chance: a one-sided Poisson test at 5%,
+    Bonferroni-corrected over all map points. The floor is set by where
+    incidents are, not by the whole area's average (empty countryside does not
+    lower it), and it grows with the period and the volume, so a month or
+    three years, a town or a whole force, give a ranked handful.
 
     Parameters
     ----------
     incidents : GeoDataFrame
         The incidents to cluster (one period, chosen types), metres.
     area_m2 : float, optional
-        Area of the boundaries in m²; the convex hull of the incidents if omitted.
+        Area of the boundaries in m² (recorded; the rule does not need it).
     eps : float, optional
         Use this radius in metres instead of choosing one.
-    density_multiple : float
-        How many times the average density a hotspot core must reach.
 
     Returns
     -------
     HotspotParameters
     """
     _require_incidents(incidents)
-    require_positive(density_multiple, name="density_multiple")
-    return _suggest(
-        distinct_points(incidents),
-        len(incidents),
-        area_m2=area_m2,
-        eps=eps,
-        density_multiple=density_multiple,
-    )
+    return _suggest(distinct_points(incidents), area_m2=area_m2, eps=eps)
 
 
 def _suggest(
-    where: DistinctPoints,
-    n: int,
-    *,
-    area_m2: float | None,
-    eps: float | None,
-    density_multiple: float,
+    where: DistinctPoints, *, area_m2: float | None, eps: float | None
 ) -> HotspotParameters:
-    """Apply the density rule to distinct locations (``n`` incidents in all)."""
-    spacing = _median_spacing(where.x, where.y)
-    if eps is None:
-        eps = float(max(DEFAULT_EPS_M, round(spacing / 10) * 10))
+    """Apply the local rule to distinct locations."""
+    eps = DEFAULT_EPS_M if eps is None else eps
     require_positive(eps, name="eps", unit=" metres")
-    if area_m2 is None:
-        area_m2 = float(
-            shapely.multipoints(np.column_stack([where.x, where.y])).convex_hull.area
-        )
-    area_m2 = max(float(area_m2), math.pi * eps**2)
-    expected = n * math.pi * eps**2 / area_m2
-    min_samples = max(2, math.ceil(density_multiple * expected))
+    expected = _local_expected(where, eps)
+    typical = _weighted_median(expected, where.counts)
+    floor = max(2, math.ceil(FLOOR_MULTIPLE * typical))
+    n = int(where.counts.sum())
     reason = (
-        f"{n:,} incidents over {area_m2 / 1e6:.1f} km² average "
-        f"{expected:.1f} within {eps:g} m of a point; a hotspot core needs "
-        f"{density_multiple:g} times that: {min_samples} incidents within {eps:g} m. "
-        f"eps = {eps:g} m (locations are a median {spacing:.0f} m apart)."
+        f"{n:,} incidents: where incidents typically are, {typical:.1f} are "
+        f"expected within {eps:g} m of a place; a hotspot core needs "
+        f"{FLOOR_MULTIPLE:g} times that, {floor} incidents within {eps:g} m, and "
+        f"more than its own {2 * LOCAL_WINDOW_M / 1000:g} km square of "
+        "surroundings would give by chance (Poisson, 5% over all "
+        f"{where.x.size:,} map points). Where map points are sparse, clusters "
+        f"of one compact place (within {MAX_JOINED_RADIUS_M:g} m of its centre) "
+        "are joined."
     )
     return HotspotParameters(
         eps=eps,
-        min_samples=min_samples,
-        area_m2=area_m2,
-        expected_per_circle=expected,
-        spacing_m=spacing,
+        min_samples=floor,
+        area_m2=float(area_m2) if area_m2 is not None else float("nan"),
+        expected_per_circle=typical,
         reason=reason,
+        rule="local",
+        local_limits=_poisson_thresholds(expected, where.x.size),
     )
 
 
-def _median_spacing(x: np.ndarray, y: np.ndarray) -> float:
-    if x.size < 2:
-        return 0.0
-    from scipy.spatial import cKDTree
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    return _weighted_quantile(values, weights, 0.5)
 
-    dist, _ = cKDTree(np.column_stack([x, y])).query(np.column_stack([x, y]), k=2)
-    return float(np.median(dist[:, 1]))
+
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    if values.size == 0:
+        return 0.0
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order], dtype=float)
+    return float(values[order][np.searchsorted(cum, q * cum[-1])])
+
+
+def _local_expected(where: DistinctPoints, eps: float) -> np.ndarray:
+    """Work out the incidents expected within ``eps`` of each location.
+
+    At the density of the square of half-width :data:`LOCAL_WINDOW_M` around
+    it (a box filter on a grid of ``eps``-sized cells; the location's own
+    incidents included).
+    """
+    from scipy.ndimage import uniform_filter
+
+    cell = eps
+    k = 2 * math.ceil(LOCAL_WINDOW_M / cell) + 1
+    ix = ((where.x - where.x.min()) // cell).astype(np.int64)
+    iy = ((where.y - where.y.min()) // cell).astype(np.int64)
+    grid = np.zeros((ix.max() + 1, iy.max() + 1))
+    np.add.at(grid, (ix, iy), where.counts)
+    window = uniform_filter(grid, size=k, mode="constant") * k * k
+    density = window[ix, iy] / (k * cell) ** 2
+    return density * math.pi * eps**2
+
+
+def _poisson_thresholds(expected: np.ndarray, tests: int) -> np.ndarray:
+    """Find the smallest count at each place that chance reaches rarely enough.
+
+    With probability under 5% / ``tests`` (one-sided Poisson, Bonferroni).
+    """
+    from scipy.stats import poisson
+
+    values, inverse = np.unique(np.round(expected, 6), return_inverse=True)
+    limit = poisson.isf(LOCAL_ALPHA / max(tests, 1), np.maximum(values, 1e-9)) + 1
+    return limit[inverse]
 
 
 def hotspot_table(
@@ -444,36 +588,72 @@ def hotspots(
     area_m2: float | None = None,
     algorithm: Algorithm = "auto",
     buffer_m: float | None = None,
+    like: HotspotParameters | None = None,
 ) -> Hotspots:
     """Find, rank and describe hotspots; parameters not given are chosen from data.
 
-    See :func:`suggest_parameters`, :func:`find_hotspots` and
-    :func:`hotspot_table` for the parameters. ``buffer_m`` defaults to half of
-    ``eps``: the hotspot's shape reaches that far beyond its outermost locations.
+    Without ``min_samples``, the local rule of :func:`suggest_parameters`
+    applies (with ``eps`` if given); with it, plain DBSCAN. ``like`` holds this
+    set to the standard of another's parameters (e.g. the period before): the
+    same ``eps`` and floor, each place tested against its own surroundings.
+    See :func:`find_hotspots` and :func:`hotspot_table` for the rest;
+    ``buffer_m`` defaults to half of ``eps``: the hotspot's shape reaches that
+    far beyond its outermost locations.
     """
     _require_incidents(incidents)
     where = distinct_points(incidents)  # once, for the rule and the clustering
-    params = _suggest(
-        where,
-        len(incidents),
-        area_m2=area_m2,
-        eps=eps,
-        density_multiple=DENSITY_MULTIPLE,
-    )
-    if min_samples is not None:
+    if like is not None:
+        eps = like.eps
+        min_samples = like.min_samples if like.rule == "fixed" else None
+    if min_samples is None:
+        params = _suggest(where, area_m2=area_m2, eps=eps)
+        if like is not None and like.rule == "local":
+            params = _with_floor(params, like.min_samples)
+    else:
         require_min_int(min_samples, 1, name="min_samples")
-        params = HotspotParameters(
-            eps=params.eps,
-            min_samples=min_samples,
-            area_m2=params.area_m2,
-            expected_per_circle=params.expected_per_circle,
-            spacing_m=params.spacing_m,
-            reason=f"min_samples = {min_samples} as given; {params.reason}",
-        )
-    labels = _labels(where, incidents.index, params.eps, params.min_samples, algorithm)
+        params = _fixed(where, eps=eps, min_samples=min_samples, area_m2=area_m2)
+    labels = _labels(
+        where,
+        incidents.index,
+        params.eps,
+        params.min_samples,
+        algorithm,
+        params.thresholds(),
+    )
     margin = params.eps / 2 if buffer_m is None else buffer_m
     table = hotspot_table(incidents, labels, buffer_m=margin)
     return Hotspots(parameters=params, labels=labels, table=table)
+
+
+def _fixed(
+    where: DistinctPoints, *, eps: float | None, min_samples: int, area_m2
+) -> HotspotParameters:
+    """Plain DBSCAN with ``min_samples`` as given (``eps`` 100 m unless given)."""
+    eps = DEFAULT_EPS_M if eps is None else eps
+    require_positive(eps, name="eps", unit=" metres")
+    return HotspotParameters(
+        eps=eps,
+        min_samples=min_samples,
+        area_m2=float(area_m2) if area_m2 is not None else float("nan"),
+        expected_per_circle=float("nan"),
+        reason=(
+            f"min_samples = {min_samples} as given: plain DBSCAN, a hotspot core "
+            f"has at least {min_samples} incidents within {eps:g} m."
+        ),
+        rule="fixed",
+    )
+
+
+def _with_floor(params: HotspotParameters, floor: int) -> HotspotParameters:
+    """Apply another period's floor to the local rule (one standard for both)."""
+    return replace(
+        params,
+        min_samples=floor,
+        reason=params.reason.replace(
+            f"{params.min_samples} incidents within", f"{floor} incidents within", 1
+        )
+        + " The floor is the earlier period's: both held to one standard.",
+    )
 
 
 def hdbscan_hotspots(

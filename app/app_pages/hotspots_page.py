@@ -27,23 +27,39 @@ except GeoInputError as err:
 
 with st.expander("Parameters: how hotspots are found", expanded=False):
     st.markdown(
-        "DBSCAN groups incidents whose neighbourhood of radius **eps** holds at least "
-        "**min_samples** incidents. The defaults come from the data: "
-        + suggestion.reason
+        "DBSCAN groups incidents whose neighbourhood of radius **eps** holds enough "
+        "incidents to be a hotspot core. By default the rule comes from the data, "
+        "and each place is compared with its own surroundings: " + suggestion.reason
     )
     col1, col2, col3 = st.columns(3)
-    eps = col1.number_input(
-        "eps (metres)", 20.0, 1000.0, float(suggestion.eps), step=10.0
+    by_hand = col1.toggle(
+        "Set eps and min_samples by hand",
+        value=False,
+        help="Plain DBSCAN: a core has at least min_samples incidents within eps.",
+    )
+    eps = col2.number_input(
+        "eps (metres)",
+        20.0,
+        1000.0,
+        float(suggestion.eps),
+        step=10.0,
+        disabled=not by_hand,
     )
     min_samples = col2.number_input(
-        "min_samples (incidents)", 2, 100_000, int(suggestion.min_samples), step=1
+        "min_samples (incidents)",
+        2,
+        100_000,
+        int(suggestion.min_samples),
+        step=1,
+        disabled=not by_hand,
     )
     show_gi = col3.checkbox("Gi* hot cells (cross-check)", value=False)
     hdb = col3.checkbox("HDBSCAN count (cross-check)", value=False)
 
 earlier = c.before if period == c.after else None
+chosen = (float(eps), int(min_samples)) if by_hand else (None, None)
 try:
-    view = data.hotspot_view(*c.key, period, earlier, eps, int(min_samples))
+    view = data.hotspot_view(*c.key, period, earlier, *chosen)
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()

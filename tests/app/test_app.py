@@ -51,6 +51,8 @@ def test_hotspot_parameters_change_the_figures():
     at = _app()
     assert not at.exception
     before = _metric(at, "Hotspots")
+    assert at.number_input[1].disabled  # the data's rule until asked otherwise
+    at.toggle[0].set_value(True).run()
     at.number_input[1].set_value(int(at.number_input[1].value) * 3).run()
     after = _metric(at, "Hotspots")
     assert int(after) < int(before)
@@ -232,5 +234,7 @@ def test_server_warm_up_computes_exactly_what_the_first_page_asks_for(monkeypatc
     assert calls == []
     # a choice the warm-up did not make reaches the analysis: this period's
     # hotspots, and last period's to score them (PAI)
+    at.toggle[0].set_value(True).run()  # plain DBSCAN at the suggested values
+    calls.clear()
     at.number_input[1].set_value(int(at.number_input[1].value) + 7).run()
     assert sorted(calls) == ["evaluate_hotspots", "hotspots", "hotspots"]

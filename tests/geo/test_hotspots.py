@@ -20,6 +20,7 @@ from geo.load import load_incidents
 from geo.periods import parse_period
 from geo.settings import WORKING_CRS
 from geo.synthetic import generate_demo, write_demo
+from geo.synthetic_force import generate_force
 from geo.wards import read_wards
 
 
@@ -157,24 +158,110 @@ def test_empty_and_geographic(two_clusters):
         find_hotspots(two_clusters.to_crs("EPSG:4326"), eps=10, min_samples=2)
 
 
-def test_suggested_parameters_follow_the_density_rule():
-    rng = np.random.default_rng(0)
-    pts = _pts(rng.uniform(0, 1000, 1000).round(), rng.uniform(0, 1000, 1000).round())
-    p = suggest_parameters(pts, area_m2=1e6)
-    # 1000 incidents over 1 km²: pi * 100² / 1e6 * 1000 = 31.4 expected; 10x = 315
+def test_local_rule_hand_worked():
+    """81 places 110 m apart (no two within 100 m) on a 880 m square, 4
+    incidents each and 76 more at (440, 440): every place's 2.1 km window
+    holds all 400 incidents."""
+    g = np.arange(9) * 110.0
+    xs, ys = np.meshgrid(g, g)
+    x = np.r_[np.repeat(xs.ravel(), 4), np.full(76, 440.0)]
+    y = np.r_[np.repeat(ys.ravel(), 4), np.full(76, 440.0)]
+    p = suggest_parameters(_pts(x, y))
+    # expected within 100 m anywhere: 400 * pi * 100² / 2100² = 2.8495
+    expected = 400 * np.pi * 100**2 / 2100**2
     assert p.eps == 100
-    assert p.expected_per_circle == pytest.approx(31.4159, rel=1e-4)
-    assert p.min_samples == 315
-    assert "315 incidents within 100 m" in p.reason
-    # a period with twice the incidents needs twice the count
-    double = pd.concat([pts, pts], ignore_index=True)
-    assert suggest_parameters(double, area_m2=1e6).min_samples == 629
+    assert p.expected_per_circle == pytest.approx(expected, rel=1e-9)
+    assert p.min_samples == 15  # ceil(5 * 2.8495) = ceil(14.248)
+    # the local limit: the smallest count chance reaches with p <= 5% / 81 places
+    from scipy.stats import poisson
+
+    limit = p.local_limits[0]
+    assert (
+        poisson.sf(limit - 1, expected) <= 0.05 / 81 < poisson.sf(limit - 2, expected)
+    )
+    assert "15 incidents within 100 m" in p.reason
+    # the hot place (80) is the only core; ordinary places (4) are not, and none
+    # is within 100 m of it to join as a border
+    table = hotspots(_pts(x, y)).table
+    assert table[["locations", "incidents"]].to_numpy().tolist() == [[1, 80]]
 
 
-def test_sparse_locations_raise_eps():
-    xs, ys = np.meshgrid(np.arange(0, 5000, 300.0), np.arange(0, 5000, 300.0))
-    pts = _pts(xs.ravel(), ys.ravel())
-    assert suggest_parameters(pts).eps == 300
+def test_explicit_min_samples_is_plain_dbscan(two_clusters):
+    result = hotspots(two_clusters, eps=40, min_samples=4)
+    assert result.parameters.rule == "fixed"
+    expected = find_hotspots(two_clusters, eps=40, min_samples=4)
+    assert result.labels.tolist() == expected.tolist()
+    assert "min_samples = 4 as given" in result.parameters.reason
+
+
+def _sparse_place(seed: int) -> gpd.GeoDataFrame:
+    """Map points on a 120 m lattice (jittered by up to 15 m) over 4 km square;
+    a compact place: 360 incidents on the 7 points within 200 m of (2000, 2000);
+    and 3 incidents on every other point."""
+    rng = np.random.default_rng(seed)
+    g = np.arange(0, 4000, 120.0)
+    gx, gy = np.meshgrid(g, g)
+    px = gx.ravel() + rng.uniform(-15, 15, gx.size)
+    py = gy.ravel() + rng.uniform(-15, 15, gy.size)
+    d = np.hypot(px - 2000, py - 2000)
+    place = np.flatnonzero(d < 200)
+    counts = np.full(px.size, 3)
+    counts[place] = 360 // place.size
+    return _pts(np.repeat(px, counts), np.repeat(py, counts)), place.size
+
+
+def test_a_compact_hotspot_on_sparse_map_points_stays_one():
+    inc, points = _sparse_place(seed=1)
+    assert points >= 6
+    # plain DBSCAN at 100 m cannot join points 105-150 m apart: it splits
+    plain = find_hotspots(inc, eps=100, min_samples=40)
+    assert plain.max() >= 2
+    result = hotspots(inc)
+    table = result.table
+    assert len(table) == 1
+    assert table["locations"].iloc[0] == points
+    assert table["incidents"].iloc[0] >= 350
+
+
+def test_joining_keeps_a_hotspot_compact():
+    """Two busy places 400 m apart on sparse points are not joined into one."""
+    rng = np.random.default_rng(3)
+    g = np.arange(0, 3000, 130.0)
+    gx, gy = np.meshgrid(g, g)
+    px = gx.ravel() + rng.uniform(-10, 10, gx.size)
+    py = gy.ravel() + rng.uniform(-10, 10, gy.size)
+    counts = np.full(px.size, 2)
+    for cx in (1200.0, 1600.0):
+        counts[np.hypot(px - cx, py - 1500) < 140] = 60
+    inc = _pts(np.repeat(px, counts), np.repeat(py, counts))
+    assert len(hotspots(inc).table) == 2
+
+
+def test_force_scale_default_gives_tens_not_thousands():
+    """A 3,136 km² synthetic force, mostly countryside, six months of ASB."""
+    force = generate_force(seed=7, months=6)
+    rows = force.rows[force.rows["Crime type"] == "Anti-social behaviour"]
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(4326, 27700, always_xy=True).transform(
+        rows["Longitude"].to_numpy(), rows["Latitude"].to_numpy()
+    )
+    inc = _pts(np.round(x, 2), np.round(y, 2))
+    result = hotspots(inc, area_m2=force.area_m2)
+    table = result.table
+    assert 10 <= len(table) <= 60
+    assert table["incidents"].sum() < 0.3 * len(inc)  # not every street
+    # the old rule (10 x the whole area's average within 100 m) falls apart here
+    area_average = len(inc) * np.pi * 100**2 / force.area_m2
+    old = find_hotspots(
+        inc, eps=100, min_samples=max(2, int(np.ceil(10 * area_average)))
+    )
+    assert old.max() > 500
+    # every planted hotspot is found, each once, among the top twenty
+    top = table.head(20)
+    for h in force.hotspots.itertuples():
+        hit = top[top.distance(shapely.Point(h.x, h.y)) < 50]
+        assert len(hit) == 1, h.name
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +332,7 @@ def test_real_blackpool_2022_asb_hotspots(real_data):
     result = hotspots(inc, area_m2=wards.union_all().area)
     table = result.table
     assert 5 <= len(table) <= 25  # a readable handful, not 209
+    assert result.parameters.rule == "local"
     # independent check of the counts: label sums equal the table
     counts = result.labels[result.labels > 0].value_counts().sort_index()
     assert counts.tolist() == table["incidents"].tolist()
