@@ -189,42 +189,49 @@ def _overlaps(b: gpd.GeoDataFrame, a: gpd.GeoDataFrame) -> None:
 
 
 def _pair_shifts(b: gpd.GeoDataFrame, a: gpd.GeoDataFrame, max_shift_m: float) -> None:
+    """Pair ceased with emerging hotspots: nearest and most alike in size first.
+
+    Candidate pairs come from a spatial index (within ``max_shift_m``), so the
+    work grows with the pairs that could match, not with every ceased x
+    emerging pair; the greedy choice runs over plain arrays.
+    """
     ceased = np.flatnonzero(b["status"].to_numpy() == "ceased")
     emerging = np.flatnonzero(a["status"].to_numpy() == "emerging")
     if ceased.size == 0 or emerging.size == 0:
         return
     gb = b.geometry.to_numpy()[ceased]
     ga = a.geometry.to_numpy()[emerging]
-    dist = shapely.distance(gb[:, None], ga[None, :])
-    nb = b["before_incidents"].to_numpy()[ceased].astype(float)
-    na = a["after_incidents"].to_numpy()[emerging].astype(float)
-    similar = np.minimum(nb[:, None], na[None, :]) / np.maximum(
-        np.maximum(nb[:, None], na[None, :]), 1
-    )
-    # near, and of a similar size: where the incidents went
-    cost = np.where(dist <= max_shift_m, dist / max_shift_m + (1 - similar), np.inf)
-    taken_b, taken_a = set(), set()
-    for flat in np.argsort(cost, axis=None, kind="stable"):
-        i, j = np.unravel_index(flat, cost.shape)
-        if not np.isfinite(cost[i, j]):
-            break
-        if i in taken_b or j in taken_a:
-            continue
-        taken_b.add(i)
-        taken_a.add(j)
-        rb, ra = b.index[ceased[i]], a.index[emerging[j]]
-        dx = a.loc[ra, "cx"] - b.loc[rb, "cx"]
-        dy = a.loc[ra, "cy"] - b.loc[rb, "cy"]
-        shift = math.hypot(dx, dy)
-        bearing = math.degrees(math.atan2(dx, dy)) % 360
-        for frame, row, other in (
-            (b, rb, a.loc[ra, "hotspot_id"]),
-            (a, ra, b.loc[rb, "hotspot_id"]),
-        ):
-            frame.loc[row, "status"] = "shifted"
-            frame.loc[row, "matched_id"] = other
-            frame.loc[row, "shift_m"] = round(shift, 1)
-            frame.loc[row, "shift_bearing"] = round(bearing, 1)
+    ib, ia = shapely.STRtree(ga).query(gb, predicate="dwithin", distance=max_shift_m)
+    if ib.size == 0:
+        return
+    dist = shapely.distance(gb[ib], ga[ia])
+    nb = b["before_incidents"].to_numpy()[ceased].astype(float)[ib]
+    na = a["after_incidents"].to_numpy()[emerging].astype(float)[ia]
+    similar = np.minimum(nb, na) / np.maximum(np.maximum(nb, na), 1)
+    # near, and of a similar size: where the incidents went; ties by position
+    cost = dist / max_shift_m + (1 - similar)
+    taken_b = np.zeros(ceased.size, bool)
+    taken_a = np.zeros(emerging.size, bool)
+    pick = []
+    for k in np.lexsort((ia, ib, cost)).tolist():
+        i, j = ib[k], ia[k]
+        if not (taken_b[i] or taken_a[j]):
+            taken_b[i] = taken_a[j] = True
+            pick.append(k)
+    rb, ra = ceased[ib[pick]], emerging[ia[pick]]
+    dx = a["cx"].to_numpy()[ra] - b["cx"].to_numpy()[rb]
+    dy = a["cy"].to_numpy()[ra] - b["cy"].to_numpy()[rb]
+    shift = np.round(np.hypot(dx, dy), 1)
+    bearing = np.round(np.degrees(np.arctan2(dx, dy)) % 360, 1)
+    for frame, rows, other in (
+        (b, rb, a["hotspot_id"].to_numpy()[ra]),
+        (a, ra, b["hotspot_id"].to_numpy()[rb]),
+    ):
+        idx = frame.index[rows]
+        frame.loc[idx, "status"] = "shifted"
+        frame.loc[idx, "matched_id"] = other
+        frame.loc[idx, "shift_m"] = shift
+        frame.loc[idx, "shift_bearing"] = bearing
 
 
 @dataclass(frozen=True)
