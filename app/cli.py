@@ -140,6 +140,21 @@ def _add_periods(p: argparse.ArgumentParser) -> None:
     p.add_argument("--after", required=True, help="the later period")
 
 
+def _add_basis(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--per-month",
+        action="store_true",
+        help=(
+            "compare per month of data instead of like-for-like months (by default "
+            "a month missing from either period is left out of both)"
+        ),
+    )
+
+
+def _basis(args: argparse.Namespace) -> str:
+    return "per-month" if args.per_month else "like-for-like"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hotspot-map",
@@ -192,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("wards", help="ward by ward change between two periods")
     _add_input_args(p, wards="required")
     _add_periods(p)
+    _add_basis(p)
     p.add_argument("--population", type=Path, help="CSV of ward_code, population")
     p.add_argument("--out", required=True, type=Path, help="F.csv, one row per ward")
     p.set_defaults(run=_cmd_wards)
@@ -256,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the committee's performance report (HTML)")
     _add_input_args(p, wards="required")
     _add_periods(p)
+    _add_basis(p)
     p.add_argument("--population", type=Path, help="CSV of ward_code, population")
     p.add_argument("--cameras", type=Path, help="camera list for the CCTV lines")
     p.add_argument("--out", required=True, type=Path, help="F.html")
@@ -492,6 +509,7 @@ def _cmd_wards(args: argparse.Namespace) -> None:
         after=after,
         population=population,
         months_with_data=loaded.quality.months_in_data,
+        basis=_basis(args),
     )
     for line in [*result.headlines, *result.caveats]:
         sys.stderr.write(line + "\n")
@@ -624,6 +642,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
         population=population,
         cameras=cams,
         boundary_label=wards.attrs.get("boundary_set") or Path(args.wards).name,
+        basis=_basis(args),
     )
     path = exports.write_atomic(
         args.out, lambda p: p.write_text(html, encoding="utf-8")

@@ -211,7 +211,9 @@ def hdbscan_count(ws, set_name, types, period, min_cluster_size: int) -> int:
 
 
 @st.cache_data(max_entries=16, show_spinner="Comparing wards...")
-def change(ws, set_name, types, before: str, after: str) -> WardChange:
+def change(
+    ws, set_name, types, before: str, after: str, basis: str = "like-for-like"
+) -> WardChange:
     b = select(ws, set_name, types, before)
     a = select(ws, set_name, types, after)
     return ward_change(
@@ -221,6 +223,7 @@ def change(ws, set_name, types, before: str, after: str) -> WardChange:
         after=parse_period(after),
         population=population(ws, set_name),
         months_with_data=catalogue(ws)["months"],
+        basis=basis,
     )
 
 
@@ -312,7 +315,7 @@ def cctv_before_after(ws, set_name, types, range_m, go_live):
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the report...")
-def report_html(ws, set_name, types, before, after):
+def report_html(ws, set_name, types, before, after, basis: str = "like-for-like"):
     from app.report import build_report
 
     b, a = parse_period(before), parse_period(after)
@@ -328,6 +331,7 @@ def report_html(ws, set_name, types, before, after):
         population=population(ws, set_name),
         cameras=cams if not cams.cameras.empty else None,
         boundary_label=set_name,
+        basis=basis,
     )
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from html import escape
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from app import tables
 from app.figures import hotspot_map_png, ward_map_png
 from app.patrol_pack import CSS, html_table
 from geo.cctv import CameraList, coverage
-from geo.change import WardChange, ward_change
+from geo.change import Basis, WardChange, ward_change
 from geo.displacement import displacement
 from geo.evaluate import evaluate_hotspots
 from geo.hotspots import hotspots
@@ -32,6 +34,7 @@ REPORT_CSS = (
 h2{border-bottom:2px solid #0072B2;padding-bottom:2px;margin-top:26px}
 .headline{font-size:15px;margin:4px 0} .caveat{color:#555;font-size:12px}
 .warning{background:#fde2e1;border:1px solid #d55e00;padding:6px 10px}
+.basis{background:#eef4fa;border-left:4px solid #0072B2;padding:4px 8px}
 section{page-break-inside:avoid}
 """
 )
@@ -65,22 +68,24 @@ def build_report(
     population: pd.DataFrame | None = None,
     cameras: CameraList | None = None,
     boundary_label: str = "",
+    basis: Basis = "like-for-like",
 ) -> str:
     """Build the report from loaded, ward-tagged incidents of both periods.
 
     ``types`` are the crime types of the ward and hotspot sections (ASB when
-    present and none are given); the headline table covers every type.
+    present and none are given); the headline table covers every type. Every
+    section compares on one ``basis`` (like-for-like months by default).
     """
     inc = loaded.incidents
     types = types or ([ASB] if (inc["crime_type"] == ASB).any() else [])
     focus = inc[inc["crime_type"].astype(str).isin(types)] if types else inc
     months = loaded.quality.months_in_data
     everything = ward_change(
-        inc, wards, before=before, after=after, months_with_data=months
+        inc, wards, before=before, after=after, months_with_data=months, basis=basis
     )
     chosen = ward_change(
         focus, wards, before=before, after=after, population=population,
-        months_with_data=months,
+        months_with_data=months, basis=basis,
     )  # fmt: skip
     label = " and ".join(types) if types else "all crime"
     parts = [
@@ -105,57 +110,61 @@ def build_report(
     )
 
 
+def _basis_line(change: WardChange) -> str:
+    return (
+        f'<p class="basis"><b>Basis:</b> {escape(change.basis.label)}. Every '
+        "figure in this section counts the same months; change = after - before, "
+        "and % change = change / before.</p>"
+    )
+
+
 def _headline_section(change: WardChange, before: Period, after: Period) -> str:
-    names = {
-        "crime_type": "Crime type",
-        "before": before.label,
-        "after": after.label,
-        "change": "Change (n)",
-        "pct_change": "Change (%)",
-        "sentence": "Summary",
-    }
-    frame = change.by_type.rename(columns=names)
     body = (
         "<p>Recorded crime and anti-social behaviour by police.uk category.</p>"
-        + _table(frame, "by-type")
-        + _list([c for c in change.caveats if not c.startswith("WARNING")], "caveat")
-        + "".join(
-            f'<p class="warning">{escape(c)}</p>'
-            for c in change.caveats
-            if c.startswith("WARNING")
-        )
+        + _basis_line(change)
+        + _table(tables.by_type_table(change), "by-type")
+        + _list(change.caveats, "caveat")
     )
     return _section("Headlines by crime type", body, "headlines")
 
 
 def _focus_section(change: WardChange, label: str) -> str:
-    q = change.quarterly.rename(columns={"position": "Quarter"})
-    m = change.monthly.rename(columns={"position": "Month"})
+    incomplete = not change.quarterly["complete"].all()
     body = (
-        "".join(f'<p class="headline">{escape(h)}</p>' for h in change.headlines[:5])
+        _basis_line(change)
+        + "".join(f'<p class="headline">{escape(h)}</p>' for h in change.headlines)
         + "<h3>Quarter by quarter</h3>"
-        + _table(q, "quarters")
+        + _table(tables.quarters_table(change), "quarters")
+        + (
+            '<p class="caveat">* a month of the quarter has no data in one of the '
+            "periods, so it is left out of both.</p>"
+            if incomplete
+            else ""
+        )
         + "<h3>Month by month</h3>"
-        + _table(m, "months")
+        + _table(tables.months_table(change), "months")
         + _list([c for c in change.caveats if "reports" in c], "caveat")
     )
     return _section(f"{label}: the year in figures", body, "focus")
 
 
 def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> str:
-    table = change.table.drop(columns=["p_value"]).rename(
-        columns={"p_adjusted": "p (FDR)"}
-    )
     png = ward_map_png(
         wards, change.table, column="pct_change", title="Change (%)", diverging=True
     )
+    rates = (
+        " Rates are per 1,000 residents."
+        if change.table["population"].notna().any()
+        else ""
+    )
     body = (
-        f"<p>{escape(label)} by ward, both periods counted on the same boundary set. "
-        "A change is marked significant when an exact test of the two counts, "
-        "corrected for testing every ward (5% false discovery rate), says it is more "
-        "than chance. Rates are per 1,000 residents.</p>"
+        f"<p>{escape(label)} by ward, both periods counted on the same boundary set "
+        "and the same months. A change is marked as more than chance when an exact "
+        "test of the two counts, corrected for testing every ward (5% false "
+        f"discovery rate), says so.{rates}</p>"
+        + _basis_line(change)
         + _img(png, "Map of the change by ward")
-        + _table(table, "ward-table")
+        + _table(tables.ward_table(change), "ward-table")
     )
     return _section("Ward by ward", body, "wards")
 
@@ -225,17 +234,23 @@ def _data_section(loaded, wards, before, after, boundary_label, change) -> str:
         {"reason": list(q.dropped), "rows": list(q.dropped.values())}
     )
     missing = [f"{k}: {', '.join(v)}" for k, v in change.missing.items() if v]
+    compared = (
+        f"Months compared: {change.basis.label}; before "
+        f"{', '.join(change.basis.before_months)}; after "
+        f"{', '.join(change.basis.after_months)}."
+    )
     lines = [
         f"Source: police.uk street-level data, {len(q.files)} file(s), "
         f"{', '.join(q.forces) or 'force not stated'}.",
         f"Periods: before {before.label} ({before.start} to {before.end}); after "
         f"{after.label} ({after.start} to {after.end}).",
-        f"Boundary set: {boundary_label or wards.attrs.get('source', '')} "
+        f"Boundary set: {boundary_label or Path(wards.attrs.get('source', '')).name} "
         f"({len(wards)} wards).",
         f"Rows read {q.read:,}; kept {q.kept:,}; dropped {sum(q.dropped.values()):,}; "
         f"given the nearest ward {q.nearest_ward:,}.",
         "Months missing inside the periods: "
         + ("; ".join(missing) if missing else "none."),
+        compared,
         "police.uk locations are snapped to anonymised map points; dates are months.",
     ]
     body = _list(lines) + (_table(dropped, "quality") if not dropped.empty else "")

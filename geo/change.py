@@ -3,9 +3,15 @@
 Both periods are counted on one boundary set (the incidents carry the ward of the
 set the user chose), so a count on old wards is never compared with one on new.
 
+Every figure of a comparison (ward table, totals, crime types, quarters, months,
+test and sentences) uses one basis (:class:`Comparison`): by default
+like-for-like months, where a month missing from either period is left out of
+both; or, as an option, per month of data. In every table ``change = after -
+before`` and ``pct_change = 100 * change / before``.
+
 The test of each ward's change treats the two counts as Poisson. Given the total
 ``n = before + after``, the after count is Binomial(n, t_a / (t_a + t_b)) when the
-rate did not change (t = months of data in each period): the exact conditional
+rate did not change (t = months counted in each period): the exact conditional
 test, two-sided. p-values are corrected across wards with Benjamini-Hochberg (false
 discovery rate). ``z`` is the variance-stabilised difference
 ``2 (sqrt(a) - sqrt(r b)) / sqrt(1 + r)``, ``r = t_a / t_b``; for equal periods
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -27,8 +34,11 @@ from geo.settings import ASB
 
 __all__ = [
     "WARD_CHANGE_COLUMNS",
+    "Basis",
+    "Comparison",
     "WardChange",
     "change_sentence",
+    "comparison",
     "read_population",
     "ward_change",
 ]
@@ -51,29 +61,159 @@ WARD_CHANGE_COLUMNS = [
 """Columns of :attr:`WardChange.table` (the contract's first ten, then extras)."""
 
 
+Basis = Literal["like-for-like", "per-month"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The months a comparison counts, and how: one basis for every figure.
+
+    Attributes
+    ----------
+    kind : {"like-for-like", "per-month"}
+        Like-for-like (the default): the periods' months are paired by their
+        position (first with first ...) and a pair is left out of both periods
+        when either month has no data, so both sides count the same months.
+        Per month: every month with data counts, and figures are per month.
+    before_months, after_months : tuple of str
+        The months counted in each period.
+    dropped : tuple of (str, str)
+        Like-for-like: the month pairs left out (before month, after month).
+    label : str
+        The basis in words, for headlines ("9 months each: April to March
+        without June, August, September").
+    """
+
+    kind: str
+    before_months: tuple[str, ...]
+    after_months: tuple[str, ...]
+    dropped: tuple[tuple[str, str], ...]
+    label: str
+
+    @property
+    def per_month(self) -> bool:
+        """Whether figures are per month of data."""
+        return self.kind == "per-month"
+
+    def scales(self) -> tuple[int, int]:
+        """Divisors of the before and after counts (1 unless per month)."""
+        if self.per_month:
+            return len(self.before_months), len(self.after_months)
+        return 1, 1
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
+                "August", "September", "October", "November", "December")  # fmt: skip
+
+
+def _month_name(month: str) -> str:
+    return _MONTH_NAMES[int(month[5:7]) - 1]
+
+
+def comparison(
+    before: Period,
+    after: Period,
+    months_with_data: list[str] | pd.Series,
+    *,
+    basis: Basis = "like-for-like",
+) -> Comparison:
+    """Decide which months a before/after comparison counts.
+
+    Examples
+    --------
+    police.uk has no June, August or September 2020 for Lancashire:
+
+    >>> from geo.periods import parse_period
+    >>> have = [m for m in parse_period("2020-04:2022-03").months
+    ...         if m not in ("2020-06", "2020-08", "2020-09")]
+    >>> c = comparison(parse_period("2020/21"), parse_period("2021/22"), have)
+    >>> c.label
+    '9 months each: April to March without June, August, September'
+    >>> c.after_months[:3]
+    ('2021-04', '2021-05', '2021-07')
+    """
+    have = set(months_with_data)
+    if basis not in ("like-for-like", "per-month"):
+        msg = f"`basis` must be 'like-for-like' or 'per-month', got {basis!r}."
+        raise GeoInputError(msg)
+    if basis == "per-month":
+        bm = tuple(m for m in before.months if m in have)
+        am = tuple(m for m in after.months if m in have)
+        for label, months, p in (("before", bm, before), ("after", am, after)):
+            if not months:
+                msg = (
+                    f"the {label} period {p.label} has no data at all; choose another."
+                )
+                raise GeoInputError(msg)
+        text = (
+            f"per month of data: {len(bm)} month(s) of {before.label}, "
+            f"{len(am)} of {after.label}"
+        )
+        return Comparison("per-month", bm, am, (), text)
+    n = min(before.n_months, after.n_months)
+    pairs = list(zip(before.months[:n], after.months[:n], strict=True))
+    for label, months, p in (("before", before.months, before),
+                             ("after", after.months, after)):  # fmt: skip
+        if not any(m in have for m in months):
+            msg = f"the {label} period {p.label} has no data at all; choose another."
+            raise GeoInputError(msg)
+    kept = [(b, a) for b, a in pairs if b in have and a in have]
+    dropped = tuple((b, a) for b, a in pairs if not (b in have and a in have))
+    if not kept:
+        msg = (
+            f"no month has data in both {before.label} and {after.label} at the "
+            "same place in the period; a like-for-like comparison is not possible. "
+            "Compare per month instead."
+        )
+        raise GeoInputError(msg)
+    span = f"{_month_name(pairs[0][0])} to {_month_name(pairs[-1][0])}"
+    text = f"{len(kept)} month{'s' if len(kept) > 1 else ''} each"
+    if before.n_months != after.n_months:
+        text += f": the first {n} months of each period"
+        if dropped:
+            text += f", without {', '.join(_month_name(b) for b, _ in dropped)}"
+    elif dropped:
+        text += f": {span} without {', '.join(_month_name(b) for b, _ in dropped)}"
+    return Comparison(
+        "like-for-like",
+        tuple(b for b, _ in kept),
+        tuple(a for _, a in kept),
+        dropped,
+        text,
+    )
+
+
 @dataclass(frozen=True)
 class WardChange:
     """A two-period comparison: ward table, headline sentences and breakdowns.
+
+    Every figure uses one basis, :attr:`basis` (like-for-like months by
+    default): in every table ``change = after - before`` and ``pct_change =
+    100 * change / before``.
 
     Attributes
     ----------
     table : DataFrame
         One row per ward of the boundary set (zeros where none), in
         :data:`WARD_CHANGE_COLUMNS`. Rates are per 1,000 residents (per month
-        when the periods differ in months of data); empty without population.
+        on the per-month basis); empty without population.
     headlines : list of str
         Sentences in the style of a committee report.
     by_type : DataFrame
         ``crime_type, before, after, change, pct_change, sentence``.
     monthly : DataFrame
-        Month by month, aligned by position: ``position, before_month, before,
-        after_month, after``.
+        Month by month, paired by position: ``position, before_month,
+        after_month, before, after, change, pct_change, compared``.
     quarterly : DataFrame
-        The same by quarter of the period (3-month blocks).
+        The same by quarter of the period: ``quarter, before_months,
+        after_months, months_compared, before, after, change, pct_change,
+        complete``.
     caveats : list of str
-        What the figures need to be read with (missing months, reports).
-    per_month : bool
-        Whether the comparison is per month of data (unequal lengths or gaps).
+        What the figures need to be read with (months left out, reports).
+    basis : Comparison
+        The months counted and how.
+    missing : dict
+        Months of each period with no data.
     """
 
     table: pd.DataFrame
@@ -83,9 +223,14 @@ class WardChange:
     quarterly: pd.DataFrame
     before: Period
     after: Period
+    basis: Comparison
     caveats: list[str] = field(default_factory=list)
-    per_month: bool = False
     missing: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def per_month(self) -> bool:
+        """Whether the comparison is per month of data."""
+        return self.basis.per_month
 
 
 def read_population(path, *, code_col: str | None = None) -> pd.DataFrame:
@@ -140,14 +285,15 @@ def ward_change(
     population: pd.DataFrame | None = None,
     months_with_data: list[str] | None = None,
     alpha: float = 0.05,
+    basis: Basis = "like-for-like",
 ) -> WardChange:
-    """Compare two periods ward by ward on one boundary set.
+    """Compare two periods ward by ward on one boundary set, on one basis.
 
     Parameters
     ----------
     incidents : DataFrame
         Incidents tagged with ``ward_code`` (of ``wards``), with ``month`` and
-        ``crime_type``; any rows outside both periods are ignored.
+        ``crime_type``; rows outside the months compared are ignored.
     wards : GeoDataFrame
         The boundary set the incidents were tagged with (every ward appears).
     before, after : Period
@@ -155,11 +301,13 @@ def ward_change(
     population : DataFrame, optional
         ``ward_code, population`` (see :func:`read_population`).
     months_with_data : list of str, optional
-        Months present in the source data (all types); months of either period
-        missing from it are named and the comparison made per month of data.
-        Defaults to the months of ``incidents``.
+        Months present in the source data (all types); defaults to the months
+        of ``incidents``. A month of either period missing from it is left out
+        of both (like-for-like) or the comparison is per month of data.
     alpha : float
         False discovery rate for ``significant``.
+    basis : {"like-for-like", "per-month"}
+        See :class:`Comparison`. Every table, test and sentence uses it.
 
     Returns
     -------
@@ -173,31 +321,23 @@ def ward_change(
     """
     _check_inputs(incidents, before, after)
     present = months_with_data if months_with_data is not None else incidents["month"]
+    basis_ = comparison(before, after, present, basis=basis)
     missing = {
         "before": missing_months(before, present),
         "after": missing_months(after, present),
     }
-    t_b = before.n_months - len(missing["before"])
-    t_a = after.n_months - len(missing["after"])
-    for label, t, p in (("before", t_b, before), ("after", t_a, after)):
-        if t == 0:
-            msg = f"the {label} period {p.label} has no data at all; choose another."
-            raise GeoInputError(msg)
-    per_month = t_b != t_a or bool(missing["before"] or missing["after"])
-    b_rows = incidents.loc[before.contains(incidents["month"])]
-    a_rows = incidents.loc[after.contains(incidents["month"])]
-    table = _ward_table(b_rows, a_rows, wards, t_b, t_a, alpha)
-    caveats = _caveats(incidents, before, after, missing, per_month, t_b, t_a)
-    table = _add_rates(table, population, per_month, t_b, t_a, caveats)
+    month = incidents["month"]
+    b_rows = incidents.loc[month.isin(basis_.before_months)]
+    a_rows = incidents.loc[month.isin(basis_.after_months)]
+    table = _ward_table(b_rows, a_rows, wards, basis_, alpha)
     unit = _unit(incidents)
-    by_type = _by_type(b_rows, a_rows, t_b, t_a, per_month)
-    monthly = _aligned(b_rows, a_rows, before, after, 1)
-    quarterly = _aligned(b_rows, a_rows, before, after, 3)
-    headlines = _headlines(
-        table, b_rows, a_rows, before, after, unit, monthly, quarterly
-    )
-    if len(by_type) > 1:  # with one type its sentence repeats the first headline
-        headlines += by_type["sentence"].tolist()
+    caveats = _caveats(incidents, before, after, missing, basis_)
+    table = _add_rates(table, population, basis_, caveats)
+    by_type = _by_type(b_rows, a_rows, basis_)
+    monthly = _months_table(b_rows, a_rows, before, after, present)
+    quarterly = _quarters_table(monthly, basis_)
+    headlines = _headlines(table, by_type, monthly, quarterly, before, after,
+                           basis_, unit)  # fmt: skip
     return WardChange(
         table=table,
         headlines=headlines,
@@ -206,8 +346,8 @@ def ward_change(
         quarterly=quarterly,
         before=before,
         after=after,
+        basis=basis_,
         caveats=caveats,
-        per_month=per_month,
         missing=missing,
     )
 
@@ -224,18 +364,36 @@ def _check_inputs(incidents: pd.DataFrame, before: Period, after: Period) -> Non
         raise GeoInputError(msg)
 
 
-def _ward_table(
-    b_rows, a_rows, wards, t_b: int, t_a: int, alpha: float
-) -> pd.DataFrame:
+def _values(b: np.ndarray, a: np.ndarray, basis: Comparison):
+    """Work out the figures of one basis: before, after, change and % change.
+
+    Per month, before and after are rounded to 2 places first and the change
+    is taken from the rounded values, so ``change = after - before`` holds in
+    the table as printed.
+    """
+    s_b, s_a = basis.scales()
+    if basis.per_month:
+        bv = np.round(np.asarray(b, float) / s_b, 2)
+        av = np.round(np.asarray(a, float) / s_a, 2)
+        change = np.round(av - bv, 2)
+    else:
+        bv, av = np.asarray(b), np.asarray(a)
+        change = av - bv
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(
+            bv > 0, np.round(100 * change / np.where(bv > 0, bv, 1), 1), np.nan
+        )
+    return bv, av, change, pct
+
+
+def _ward_table(b_rows, a_rows, wards, basis: Comparison, alpha: float) -> pd.DataFrame:
     codes = wards["ward_code"].to_numpy()
     b = b_rows["ward_code"].value_counts().reindex(codes, fill_value=0).to_numpy()
     a = a_rows["ward_code"].value_counts().reindex(codes, fill_value=0).to_numpy()
+    t_b, t_a = len(basis.before_months), len(basis.after_months)
+    bv, av, change, pct = _values(b, a, basis)
     r = t_a / t_b
-    expected_after = b * r
-    change = a - b if t_a == t_b else np.round(a / t_a - b / t_b, 3)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(b > 0, (a / t_a - b / t_b) / (b / t_b) * 100, np.nan)
-    z = 2 * (np.sqrt(a) - np.sqrt(expected_after)) / math.sqrt(1 + r)
+    z = 2 * (np.sqrt(a) - np.sqrt(b * r)) / math.sqrt(1 + r)
     p = np.array(
         [_exact_p(int(bi), int(ai), t_b, t_a) for bi, ai in zip(b, a, strict=True)]
     )
@@ -246,10 +404,10 @@ def _ward_table(
         {
             "ward_code": codes,
             "ward_name": wards["ward_name"].to_numpy(),
-            "before": b,
-            "after": a,
+            "before": bv,
+            "after": av,
             "change": change,
-            "pct_change": np.round(pct, 1),
+            "pct_change": pct,
             "before_rate": np.nan,
             "after_rate": np.nan,
             "z": np.round(z, 3),
@@ -271,7 +429,7 @@ def _exact_p(b: int, a: int, t_b: int, t_a: int) -> float:
     return float(binomtest(a, n, t_a / (t_a + t_b)).pvalue)
 
 
-def _add_rates(table, population, per_month, t_b, t_a, caveats) -> pd.DataFrame:
+def _add_rates(table, population, basis: Comparison, caveats) -> pd.DataFrame:
     if population is None:
         return table
     pop = population.groupby("ward_code")["population"].sum()
@@ -285,15 +443,9 @@ def _add_rates(table, population, per_month, t_b, t_a, caveats) -> pd.DataFrame:
         raise GeoInputError(msg)
     table = table.copy()
     table["population"] = table["ward_code"].map(pop)
-    scale_b = t_b if per_month else 1
-    scale_a = t_a if per_month else 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["before_rate"] = (
-            table["before"] / scale_b / table["population"] * 1000
-        ).round(2)
-        table["after_rate"] = (
-            table["after"] / scale_a / table["population"] * 1000
-        ).round(2)
+        for side in ("before", "after"):
+            table[f"{side}_rate"] = (table[side] / table["population"] * 1000).round(2)
     lacking = table.loc[~known, "ward_name"].tolist()
     if lacking:
         caveats.append(f"No population for: {', '.join(lacking)} (rates left empty).")
@@ -303,7 +455,7 @@ def _add_rates(table, population, per_month, t_b, t_a, caveats) -> pd.DataFrame:
             f"{len(extra)} population code(s) are not wards of this boundary set "
             f"and were ignored (e.g. {extra[0]})."
         )
-    unit = "per 1,000 residents per month" if per_month else "per 1,000 residents"
+    unit = "per 1,000 residents per month" if basis.per_month else "per 1,000 residents"
     caveats.append(f"Rates are {unit}.")
     return table
 
@@ -315,25 +467,33 @@ def _unit(incidents: pd.DataFrame) -> str:
     return "incidents" if ASB in types else "offences"
 
 
-def _caveats(incidents, before, after, missing, per_month, t_b, t_a) -> list[str]:
+def _caveats(incidents, before, after, missing, basis: Comparison) -> list[str]:
     out = []
     if ASB in set(incidents["crime_type"].astype(str).unique()):
         out.append(
             "ASB figures count reports, not incidents: one incident can be reported "
             "many times, and reporting rises and falls with publicity and confidence."
         )
-    for label, months in missing.items():
-        if months:
-            period = before if label == "before" else after
-            out.append(
-                f"WARNING: the {label} period {period.label} has no data for "
-                f"{', '.join(months)}; figures are compared per month of data, not "
-                "like for like."
-            )
-    if per_month and not (missing["before"] or missing["after"]):
+    gaps = [f"{', '.join(m)} ({lab} period)" for lab, m in missing.items() if m]
+    if basis.per_month:
         out.append(
-            f"The periods differ in length ({t_b} and {t_a} months): changes are "
-            "per month."
+            "Figures are per month of data: each period's count divided by its "
+            f"months with data ({basis.label})."
+        )
+        if gaps:
+            out.append(f"police.uk has no data for {'; '.join(gaps)}.")
+    elif basis.dropped:
+        pairs = ", ".join(f"{b} and {a}" for b, a in basis.dropped)
+        out.append(
+            f"Like for like: {len(basis.dropped)} month(s) left out of both periods "
+            f"because one side has no data ({pairs}); police.uk has no data for "
+            f"{'; '.join(gaps)}."
+        )
+    if before.n_months != after.n_months and not basis.per_month:
+        out.append(
+            f"The periods differ in length ({before.n_months} and {after.n_months} "
+            f"months): the first {min(before.n_months, after.n_months)} months of "
+            "each are compared."
         )
     return out
 
@@ -359,79 +519,139 @@ def change_sentence(label: str, before: float, after: float, unit: str) -> str:
     return f"{label}: {word} of {pct:.1f}% ({n} {unit})"
 
 
-def _by_type(b_rows, a_rows, t_b, t_a, per_month) -> pd.DataFrame:
+def _by_type(b_rows, a_rows, basis: Comparison) -> pd.DataFrame:
     b = b_rows["crime_type"].astype(str).value_counts()
     a = a_rows["crime_type"].astype(str).value_counts()
     types = sorted(set(b.index) | set(a.index))
-    rows = []
-    for t in types:
-        bn, an = int(b.get(t, 0)), int(a.get(t, 0))
-        unit = "reports" if t == ASB else "offences"
-        bv, av = (bn / t_b, an / t_a) if per_month else (bn, an)
-        label = t if not per_month else f"{t} (per month)"
-        rows.append(
-            {
-                "crime_type": t,
-                "before": bn,
-                "after": an,
-                "change": an - bn,
-                "pct_change": round((av - bv) / bv * 100, 1) if bv else np.nan,
-                "sentence": change_sentence(label, bv, av, unit),
-            }
-        )
+    counts_b = np.array([int(b.get(t, 0)) for t in types])
+    counts_a = np.array([int(a.get(t, 0)) for t in types])
+    bv, av, change, pct = _values(counts_b, counts_a, basis)
+    per = " a month" if basis.per_month else ""
+    sentences = [
+        change_sentence(t, x, y, ("reports" if t == ASB else "offences") + per)
+        for t, x, y in zip(types, bv, av, strict=True)
+    ]
     return pd.DataFrame(
-        rows,
+        {
+            "crime_type": types,
+            "before": bv,
+            "after": av,
+            "change": change,
+            "pct_change": pct,
+            "sentence": sentences,
+        },
         columns=["crime_type", "before", "after", "change", "pct_change", "sentence"],
     )
 
 
-def _aligned(b_rows, a_rows, before: Period, after: Period, step: int) -> pd.DataFrame:
-    """Count per month (step 1) or quarter (step 3), aligned by position."""
-    n = min(before.n_months, after.n_months) // step
-    bm, am = before.months, after.months
-    bc = b_rows["month"].value_counts()
-    ac = a_rows["month"].value_counts()
+def _months_table(b_rows, a_rows, before, after, present) -> pd.DataFrame:
+    """Count month by month, the months paired by position.
+
+    A pair is compared when both months have data; the counts of pairs not
+    compared are left empty.
+    """
+    have = set(present)
+    n = min(before.n_months, after.n_months)
+    bc = b_rows["month"].value_counts() if len(b_rows) else pd.Series(dtype=int)
+    ac = a_rows["month"].value_counts() if len(a_rows) else pd.Series(dtype=int)
     rows = []
-    for i in range(n):
-        b_months = bm[i * step : (i + 1) * step]
-        a_months = am[i * step : (i + 1) * step]
+    for i, (bm, am) in enumerate(zip(before.months[:n], after.months[:n], strict=True)):
+        compared = bm in have and am in have
+        b = int(bc.get(bm, 0)) if compared else np.nan
+        a = int(ac.get(am, 0)) if compared else np.nan
+        rows.append({"position": i + 1, "before_month": bm, "after_month": am,
+                     "before": b, "after": a, "compared": compared})  # fmt: skip
+    frame = pd.DataFrame(
+        rows,
+        columns=["position", "before_month", "after_month", "before", "after",
+                 "compared"],
+    )  # fmt: skip
+    frame["change"] = frame["after"] - frame["before"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["pct_change"] = np.where(
+            frame["before"] > 0,
+            (100 * frame["change"] / frame["before"]).round(1),
+            np.nan,
+        )
+    return frame[["position", "before_month", "after_month", "before", "after",
+                  "change", "pct_change", "compared"]]  # fmt: skip
+
+
+def _quarters_table(monthly: pd.DataFrame, basis: Comparison) -> pd.DataFrame:
+    """Quarters (3-month blocks of the period) from the compared months.
+
+    On the per-month basis, each quarter's figures are per month of its
+    compared months.
+    """
+    rows = []
+    for q in range(len(monthly) // 3):
+        block = monthly.iloc[3 * q : 3 * q + 3]
+        done = block.loc[block["compared"]]
+        k = len(done)
+        b = float(done["before"].sum()) if k else np.nan
+        a = float(done["after"].sum()) if k else np.nan
+        if basis.per_month and k:
+            b, a = round(b / k, 2), round(a / k, 2)
         rows.append(
             {
-                "position": i + 1,
-                "before_month": b_months[0]
-                if step == 1
-                else f"{b_months[0]}:{b_months[-1]}",
-                "before": int(sum(bc.get(m, 0) for m in b_months)),
-                "after_month": a_months[0]
-                if step == 1
-                else f"{a_months[0]}:{a_months[-1]}",
-                "after": int(sum(ac.get(m, 0) for m in a_months)),
+                "quarter": q + 1,
+                "before_months": f"{block['before_month'].iloc[0]}:"
+                f"{block['before_month'].iloc[-1]}",
+                "after_months": f"{block['after_month'].iloc[0]}:"
+                f"{block['after_month'].iloc[-1]}",
+                "months_compared": k,
+                "before": b,
+                "after": a,
+                "complete": k == 3,
             }
         )
-    return pd.DataFrame(
-        rows, columns=["position", "before_month", "before", "after_month", "after"]
-    )
+    frame = pd.DataFrame(
+        rows,
+        columns=["quarter", "before_months", "after_months", "months_compared",
+                 "before", "after", "complete"],
+    )  # fmt: skip
+    frame["change"] = (frame["after"] - frame["before"]).round(2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["pct_change"] = np.where(
+            frame["before"] > 0,
+            (100 * frame["change"] / frame["before"]).round(1),
+            np.nan,
+        )
+    return frame[["quarter", "before_months", "after_months", "months_compared",
+                  "before", "after", "change", "pct_change", "complete"]]  # fmt: skip
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight",
+          "nine", "ten", "eleven", "twelve")  # fmt: skip
+
+
+def _count_word(n: int) -> str:
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
+def _signed(value: float) -> str:
+    return f"{value:+,.0f}" if float(value).is_integer() else f"{value:+,.2f}"
 
 
 def _headlines(
-    table, b_rows, a_rows, before, after, unit, monthly, quarterly
+    table, by_type, monthly, quarterly, before, after, basis: Comparison, unit
 ) -> list[str]:
-    what = (
-        "ASB"
-        if unit == "reports"
-        else "Recorded crime"
-        if unit == "offences"
-        else "Incidents"
-    )
+    what = {"reports": "ASB", "offences": "Recorded crime"}.get(unit, "Incidents")
+    per = " a month" if basis.per_month else ""
+    total_b = float(by_type["before"].sum())
+    total_a = float(by_type["after"].sum())
     out = [
         change_sentence(
-            f"{what}, {before.label} to {after.label}", len(b_rows), len(a_rows), unit
+            f"{what}, {before.label} to {after.label} ({basis.label})",
+            total_b,
+            total_a,
+            unit + per,
         )
     ]
-    fell = int((table["after"] < table["before"]).sum())
-    rose = int((table["after"] > table["before"]).sum())
-    sig_fell = int((table["significant"] & (table["z"] < 0)).sum())
-    sig_rose = int((table["significant"] & (table["z"] > 0)).sum())
+    fell = int((table["change"] < 0).sum())
+    rose = int((table["change"] > 0).sum())
+    sig_fell = int((table["significant"] & (table["change"] < 0)).sum())
+    sig_rose = int((table["significant"] & (table["change"] > 0)).sum())
     if sig_fell or sig_rose:
         noise = (
             f"the change is more than chance (5% false discovery rate) in {sig_fell} "
@@ -442,15 +662,35 @@ def _headlines(
     out.append(
         f"{what} fell in {fell} of {len(table)} wards and rose in {rose}; {noise}."
     )
-    for frame, name in ((quarterly, "quarters"), (monthly, "months")):
-        if len(frame):
-            down = int((frame["after"] < frame["before"]).sum())
-            out.append(
-                f"{down} of {len(frame)} {name} fell compared with the same "
-                f"{name[:-1]} of {before.label}."
-            )
+    quarters = [
+        f"Quarter {int(q.quarter)}{'' if q.complete else '*'} "
+        f"{q.pct_change:+.1f}% ({_signed(q.change)})"
+        for q in quarterly.itertuples()
+        if q.months_compared and not np.isnan(q.pct_change)
+    ]
+    if quarters:
+        note = (
+            " (* some months of the quarter not compared: no data)"
+            if not quarterly["complete"].all()
+            else ""
+        )
+        out.append("By quarter: " + ", ".join(quarters) + note + ".")
+    done = monthly.loc[monthly["compared"]]
+    if len(done) > 1:
+        down = int((done["after"] < done["before"]).sum())
+        out.append(
+            f"{_count_word(down).capitalize()} of the {_count_word(len(done))} "
+            f"month{'s' if len(done) != 1 else ''} compared showed comparative "
+            "reductions."
+        )
+    days_b = sum(pd.Period(m, freq="M").days_in_month for m in basis.before_months)
+    days_a = sum(pd.Period(m, freq="M").days_in_month for m in basis.after_months)
+    counts_b = total_b * (len(basis.before_months) if basis.per_month else 1)
+    counts_a = total_a * (len(basis.after_months) if basis.per_month else 1)
     out.append(
-        f"Average per day: {len(b_rows) / before.n_days:.1f} {unit} in {before.label}, "
-        f"{len(a_rows) / after.n_days:.1f} in {after.label}."
+        f"Average per day: {counts_b / days_b:.1f} {unit} in {before.label}, "
+        f"{counts_a / days_a:.1f} in {after.label} (months compared)."
     )
+    if len(by_type) > 1:  # with one type its sentence repeats the first headline
+        out += by_type["sentence"].tolist()
     return out

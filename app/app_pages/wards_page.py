@@ -4,23 +4,39 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import data, maps, ui
+from app import data, maps, tables, ui
 from geo.errors import GeoInputError
 
 c = ui.controls()
 ui.periods_or_stop(c)
 st.title("Ward changes")
 ui.synthetic_banner(c)
+BASES = {"Like-for-like months": "like-for-like", "Per month of data": "per-month"}
+basis = BASES[
+    st.radio(
+        "Compare",
+        list(BASES),
+        horizontal=True,
+        help="Like for like: a month missing from either period (police.uk has "
+        "gaps) is left out of both, so both count the same months. Per month: "
+        "each period's count divided by its months with data.",
+    )
+]
 try:
-    result = data.change(*c.key, c.before, c.after)
+    result = data.change(*c.key, c.before, c.after, basis)
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()
 
+st.info(
+    f"**Basis:** {result.basis.label}. Every figure on this page counts the same "
+    "months; change = after - before, % change = change / before.",
+    icon=":material/rule:",
+)
 for line in result.headlines:
     st.markdown(f"- {line}")
 for caveat in result.caveats:
-    (st.warning if caveat.startswith("WARNING") else st.caption)(caveat)
+    (st.warning if caveat.startswith("Like for like") else st.caption)(caveat)
 
 measures = {
     "Change (%)": ("pct_change", True),
@@ -46,13 +62,10 @@ with col_map:
         m, returned_objects=[], height=520, use_container_width=True, key="ward_map"
     )
 with col_table:
-    table = result.table.drop(columns=["p_value"]).rename(
-        columns={"p_adjusted": "p (FDR)"}
-    )
-    st.dataframe(table, hide_index=True, height=420)
+    st.dataframe(tables.ward_table(result), hide_index=True, height=420)
     ui.download(
         "Committee report (HTML)",
-        lambda: data.report_html(*c.key, c.before, c.after),
+        lambda: data.report_html(*c.key, c.before, c.after, basis),
         "committee_report.html",
         "text/html",
     )
@@ -63,6 +76,10 @@ with col_table:
         "text/csv",
     )
 
+st.subheader("Quarter by quarter")
+st.dataframe(tables.quarters_table(result), hide_index=True)
+if not result.quarterly["complete"].all():
+    st.caption("* a month of the quarter has no data in one period: left out of both.")
 st.subheader("Month by month")
 monthly = result.monthly
 if not monthly.empty:
@@ -74,4 +91,6 @@ if not monthly.empty:
         index=pd.Index(monthly["position"].to_numpy(), name="month of the period"),
     )
     st.line_chart(chart, x_label="Month of the period", y_label=c.unit.capitalize())
-st.dataframe(result.by_type, hide_index=True)
+st.dataframe(tables.months_table(result), hide_index=True)
+st.subheader("By crime type")
+st.dataframe(tables.by_type_table(result), hide_index=True)

@@ -257,9 +257,9 @@ def test_report_figures_equal_the_commands(demo, tmp_path):
     soup = BeautifulSoup(report.read_text(), "html.parser")
     ward_rows = _cells(soup.find("table", id="ward-table"))
     expected = pd.read_csv(wards_csv, dtype=str)
-    assert ward_rows["ward_code"].tolist() == expected["ward_code"].tolist()
-    for col in ("before", "after"):
-        got = ward_rows[col].str.replace(",", "").astype(int).tolist()
+    assert ward_rows["Ward code"].tolist() == expected["ward_code"].tolist()
+    for col, heading in (("before", "2022/23"), ("after", "2023/24")):
+        got = ward_rows[heading].str.replace(",", "").astype(int).tolist()
         assert got == expected[col].astype(int).tolist()
     got_hs = _cells(soup.find("table", id="hotspots"))
     want_hs = gpd.read_file(hs)
@@ -293,8 +293,8 @@ def test_report_on_real_blackpool_matches_wards_command(real_data, tmp_path):
     soup = BeautifulSoup(report.read_text(), "html.parser")
     got = _cells(soup.find("table", id="ward-table"))
     want = pd.read_csv(wards_csv, dtype=str)
-    assert got["ward_code"].tolist() == want["ward_code"].tolist()
-    assert got["after"].str.replace(",", "").astype(int).tolist() == (
+    assert got["Ward code"].tolist() == want["ward_code"].tolist()
+    assert got["2022-01:2022-10"].str.replace(",", "").astype(int).tolist() == (
         want["after"].astype(int).tolist()
     )
     text = soup.get_text()

@@ -78,21 +78,24 @@ def test_headlines_in_committee_style(three_wards):
     out = ward_change(
         inc, three_wards, before=parse_period("2021-01"), after=parse_period("2022-01")
     )
-    assert (
-        out.headlines[0] == "ASB, 2021-01 to 2022-01: reduction of 35.0% (-35 reports)"
+    assert out.headlines[0] == (
+        "ASB, 2021-01 to 2022-01 (1 month each): reduction of 35.0% (-35 reports)"
     )
     # A: 100 -> 60 is significant (p < 0.001); B: 0 -> 5 is not (p = 0.0625)
     assert out.headlines[1] == (
         "ASB fell in 1 of 3 wards and rose in 1; the change is more than chance "
         "(5% false discovery rate) in 1 that fell and 0 that rose."
     )
-    assert "Average per day: 3.2 reports in 2021-01, 2.1 in 2022-01." in out.headlines
+    assert (
+        "Average per day: 3.2 reports in 2021-01, 2.1 in 2022-01 (months compared)."
+        in out.headlines
+    )
     assert any("reports, not incidents" in c for c in out.caveats)
     # one crime type: no per-type sentence repeating the first headline
     assert not any(h.startswith("Anti-social behaviour:") for h in out.headlines)
 
 
-def test_unequal_periods_compare_per_month(wards):
+def test_unequal_periods_per_month_or_like_for_like(wards):
     inc = _incidents(
         [
             ("A", "2021-01", "Burglary", 30),
@@ -100,15 +103,14 @@ def test_unequal_periods_compare_per_month(wards):
             ("A", "2022-02", "Burglary", 20),
         ]
     )
-    out = ward_change(
-        inc,
-        wards,
-        before=parse_period("2021-01"),
-        after=parse_period("2022-01:2022-02"),
-    )
+    periods = {
+        "before": parse_period("2021-01"),
+        "after": parse_period("2022-01:2022-02"),
+    }
+    out = ward_change(inc, wards, basis="per-month", **periods)
     a = out.table.set_index("ward_code").loc["A"]
     assert out.per_month
-    assert a["change"] == -10.0  # 20 a month against 30
+    assert a[["before", "after", "change"]].tolist() == [30.0, 20.0, -10.0]  # a month
     assert a["pct_change"] == pytest.approx(-33.3, abs=0.05)
     # r = 2: z = 2 (sqrt(40) - sqrt(60)) / sqrt(3)
     assert a["z"] == pytest.approx(
@@ -118,7 +120,11 @@ def test_unequal_periods_compare_per_month(wards):
     pmf = binom.pmf(np.arange(71), 70, 2 / 3)
     expected = pmf[pmf <= pmf[40] * (1 + 1e-7)].sum()
     assert a["p_value"] == pytest.approx(expected, rel=1e-6)
-    assert any("differ in length" in c for c in out.caveats)
+    assert any("per month of data" in c for c in out.caveats)
+    assert "offences a month" in out.headlines[0]
+    # like for like (the default): the first month of each
+    lfl = ward_change(inc, wards, **periods).table.set_index("ward_code").loc["A"]
+    assert lfl[["before", "after", "change"]].tolist() == [30, 20, -10]
 
 
 def test_several_types_get_a_sentence_each(wards):
@@ -142,7 +148,7 @@ def test_several_types_get_a_sentence_each(wards):
     assert "Robbery: increase of 50.0% (+2 offences)" in out.headlines
 
 
-def test_missing_months_are_named_and_flagged(wards):
+def test_missing_months_are_left_out_of_both_periods(wards):
     inc = _incidents(
         [
             ("A", "2021-01", ASB, 10),
@@ -152,12 +158,106 @@ def test_missing_months_are_named_and_flagged(wards):
             ("A", "2022-03", ASB, 10),
         ]
     )
-    out = ward_change(
-        inc, wards, before=parse_period("2021-Q1"), after=parse_period("2022-Q1")
-    )
+    periods = {"before": parse_period("2021-Q1"), "after": parse_period("2022-Q1")}
+    out = ward_change(inc, wards, **periods)
     assert out.missing == {"before": ["2021-02"], "after": []}
-    assert out.per_month
-    assert any(c.startswith("WARNING") and "2021-02" in c for c in out.caveats)
+    assert not out.per_month
+    assert out.basis.dropped == (("2021-02", "2022-02"),)
+    assert out.basis.label == "2 months each: January to March without February"
+    a = out.table.set_index("ward_code").loc["A"]
+    assert a[["before", "after", "change", "pct_change"]].tolist() == [20, 20, 0, 0.0]
+    assert any(c.startswith("Like for like") and "2021-02" in c for c in out.caveats)
+    q = out.quarterly.iloc[0]
+    assert (q["months_compared"], bool(q["complete"])) == (2, False)
+    assert not out.monthly.set_index("position").loc[2, "compared"]
+    # per month: 20 over 2 months of data against 30 over 3
+    pm = ward_change(inc, wards, basis="per-month", **periods)
+    assert pm.table.set_index("ward_code").loc["A", ["before", "after"]].tolist() == [
+        10.0,
+        10.0,
+    ]
+
+
+def _gappy_years():
+    """2020/21 lacks June, August and September 2020; 2021/22 lacks January 2022.
+    Ward A: 10 ASB a month before, 8 after; B: 5 before, 6 after; C: none.
+    Burglary in A: 2 a month in both."""
+    before, after = parse_period("2020/21"), parse_period("2021/22")
+    gone = {"2020-06", "2020-08", "2020-09", "2022-01"}
+    have = [m for m in before.months + after.months if m not in gone]
+    spec = []
+    for m in have:
+        late = m >= after.start
+        spec += [("A", m, ASB, 8 if late else 10), ("B", m, ASB, 6 if late else 5),
+                 ("A", m, "Burglary", 2)]  # fmt: skip
+    return _incidents(spec), before, after, have
+
+
+def test_one_basis_for_every_figure_with_gaps_on_either_side(three_wards):
+    inc, before, after, have = _gappy_years()
+    asb = inc[inc["crime_type"] == ASB]
+    out = ward_change(asb, three_wards, before=before, after=after,
+                      months_with_data=have)  # fmt: skip
+    # 8 pairs compared: Apr, May, Jul, Oct, Nov, Dec, Feb, Mar
+    assert out.basis.label == (
+        "8 months each: April to March without June, August, September, January"
+    )
+    t = out.table.set_index("ward_code")
+    assert t.loc["A", ["before", "after", "change", "pct_change"]].tolist() == [
+        80, 64, -16, -20.0]  # fmt: skip
+    assert t.loc["B", ["before", "after", "change", "pct_change"]].tolist() == [
+        40, 48, 8, 20.0]  # fmt: skip
+    assert out.headlines[0] == (
+        "ASB, 2020/21 to 2021/22 (8 months each: April to March without June, "
+        "August, September, January): reduction of 6.7% (-8 reports)"
+    )
+    assert out.headlines[1] == (
+        "ASB fell in 1 of 3 wards and rose in 1; in no ward is the change more "
+        "than chance (5% false discovery rate)."
+    )
+    assert out.headlines[2] == (
+        "By quarter: Quarter 1* -6.7% (-2), Quarter 2* -6.7% (-1), Quarter 3 "
+        "-6.7% (-3), Quarter 4* -6.7% (-2) (* some months of the quarter not "
+        "compared: no data)."
+    )
+    assert out.headlines[3] == (
+        "Eight of the eight months compared showed comparative reductions."
+    )
+    q = out.quarterly
+    assert q["months_compared"].tolist() == [2, 1, 3, 2]
+    assert q["before"].tolist() == [30, 15, 45, 30]
+    assert q["after"].tolist() == [28, 14, 42, 28]
+    # one basis: ward table, totals, quarters and months add up to each other
+    totals = out.by_type.set_index("crime_type").loc[ASB]
+    assert (totals["before"], totals["after"]) == (120, 112)
+    assert t["before"].sum() == q["before"].sum() == totals["before"]
+    compared = out.monthly[out.monthly["compared"]]
+    assert compared["after"].sum() == t["after"].sum() == totals["after"]
+    for frame in (out.table, out.by_type, q, compared):
+        assert (frame["change"] == frame["after"] - frame["before"]).all()
+        pct = (100 * frame["change"] / frame["before"]).round(1)
+        assert np.allclose(frame["pct_change"], pct, equal_nan=True)
+        assert (
+            np.sign(frame["pct_change"].fillna(0)) == np.sign(frame["change"])
+        ).all()
+
+
+def test_per_month_basis_says_per_month_everywhere(three_wards):
+    inc, before, after, have = _gappy_years()
+    out = ward_change(inc, three_wards, before=before, after=after,
+                      months_with_data=have, basis="per-month")  # fmt: skip
+    t = out.table.set_index("ward_code")
+    # A: 90 + 18 over 9 months before; 88 + 22 over 11 after (ASB and burglary)
+    assert t.loc["A", ["before", "after", "change"]].tolist() == [12.0, 10.0, -2.0]
+    assert "per month of data: 9 month(s) of 2020/21, 11 of 2021/22" in out.headlines[0]
+    assert "incidents a month" in out.headlines[0]
+    # ASB: 15 a month (10 + 5) before, 14 (8 + 6) after
+    assert "Anti-social behaviour: reduction of 6.7% (-1 reports a month)" in (
+        out.headlines
+    )
+    assert (
+        out.table["change"] - (out.table["after"] - out.table["before"])
+    ).abs().max() < 1e-9
 
 
 def test_by_type_sentences():

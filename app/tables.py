@@ -1,0 +1,88 @@
+"""Tables as people read them: plain column names, the basis said, no empty columns.
+
+Shared by the committee report and the app, so both show the same figures under
+the same headings. The figures themselves come from ``geo`` untouched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.change import WardChange
+
+__all__ = ["by_type_table", "months_table", "quarters_table", "ward_table"]
+
+
+def _per(change: WardChange) -> str:
+    return " (per month)" if change.per_month else ""
+
+
+def _sides(change: WardChange) -> dict[str, str]:
+    per = _per(change)
+    return {
+        "before": f"{change.before.label}{per}",
+        "after": f"{change.after.label}{per}",
+        "change": f"Change{per}",
+        "pct_change": "Change (%)",
+    }
+
+
+def by_type_table(change: WardChange) -> pd.DataFrame:
+    """Each crime type: both periods, the change and its percentage."""
+    return change.by_type.rename(
+        columns={"crime_type": "Crime type", "sentence": "Summary", **_sides(change)}
+    )
+
+
+def ward_table(change: WardChange) -> pd.DataFrame:
+    """Each ward: counts, change, rates (when a population was given) and the test."""
+    frame = change.table.drop(columns=["p_value"])
+    if frame["population"].isna().all():
+        frame = frame.drop(columns=["before_rate", "after_rate", "population"])
+    per = _per(change)
+    names = {
+        "ward_code": "Ward code",
+        "ward_name": "Ward",
+        **_sides(change),
+        "before_rate": f"Rate per 1,000 {change.before.label}{per}",
+        "after_rate": f"Rate per 1,000 {change.after.label}{per}",
+        "z": "z",
+        "significant": "More than chance",
+        "p_adjusted": "p (FDR)",
+        "population": "Population",
+    }
+    return frame.rename(columns=names)
+
+
+def quarters_table(change: WardChange) -> pd.DataFrame:
+    """Quarter by quarter; a quarter with a month not compared is marked *."""
+    q = change.quarterly
+    mark = np.where(q["complete"], "", "*")
+    out = pd.DataFrame(
+        {
+            "Quarter": [f"Q{n}{m}" for n, m in zip(q["quarter"], mark, strict=True)],
+            f"Months ({change.before.label})": q["before_months"],
+            f"Months ({change.after.label})": q["after_months"],
+            "Months compared": [f"{k} of 3" for k in q["months_compared"]],
+        }
+    )
+    for col, name in _sides(change).items():
+        out[name] = q[col].to_numpy()
+    return out
+
+
+def months_table(change: WardChange) -> pd.DataFrame:
+    """Month by month, paired by position; months not compared say so."""
+    m = change.monthly
+    out = pd.DataFrame(
+        {
+            f"Month ({change.before.label})": m["before_month"],
+            f"Month ({change.after.label})": m["after_month"],
+        }
+    )
+    for col, name in _sides(change).items():
+        if col in m.columns:
+            out[name] = m[col].to_numpy()
+    out["Compared"] = np.where(m["compared"], "yes", "no: no data")
+    return out
