@@ -24,12 +24,20 @@ img{max-width:100%;height:auto;border:1px solid #ddd}
 """
 
 
+def number_text(value: float) -> str:
+    """A number as a reader wants it: 3,273 not 3,273.00; -26.8 not -26.80."""
+    if pd.isna(value):
+        return ""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def _cell(value) -> str:
     if isinstance(value, bool):
         return f"<td>{'yes' if value else 'no'}</td>"
     if isinstance(value, float):
-        text = "" if pd.isna(value) else f"{value:,.2f}"
-        return f'<td class="num">{text}</td>'
+        return f'<td class="num">{number_text(value)}</td>'
     if isinstance(value, int):
         return f'<td class="num">{value:,}</td>'
     return f"<td>{escape(str(value))}</td>"

@@ -40,6 +40,12 @@ section{page-break-inside:avoid}
 )
 
 
+def _unit(incidents: pd.DataFrame) -> str:
+    return (
+        "reports" if set(incidents["crime_type"].astype(str)) == {ASB} else "incidents"
+    )
+
+
 def _img(png: bytes, alt: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
@@ -175,7 +181,12 @@ def _hotspot_section(focus, wards, before: Period, after: Period, cameras) -> st
     a = focus[after.contains(focus["month"])]
     found = hotspots(a, area_m2=area)
     table = found.table
-    lines = [found.parameters.reason]
+    lines = [
+        f"Hotspots use every month of {after.label} with data "
+        f"({a['month'].nunique()} months, {len(a):,} {_unit(a)}), not only the "
+        "months compared above: where to patrol, not a before/after figure.",
+        found.parameters.reason,
+    ]
     moved = None
     if not b.empty and not a.empty:
         moved = displacement(b, a, area_m2=area, history=focus)

@@ -11,7 +11,18 @@ import pandas as pd
 
 from geo.change import WardChange
 
-__all__ = ["by_type_table", "months_table", "quarters_table", "ward_table"]
+__all__ = [
+    "by_type_table",
+    "months_table",
+    "p_text",
+    "quarters_table",
+    "ward_table",
+]
+
+
+def p_text(p: float) -> str:
+    """A p-value as a committee reads it: 0.032, or <0.001."""
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _per(change: WardChange) -> str:
@@ -38,6 +49,7 @@ def by_type_table(change: WardChange) -> pd.DataFrame:
 def ward_table(change: WardChange) -> pd.DataFrame:
     """Each ward: counts, change, rates (when a population was given) and the test."""
     frame = change.table.drop(columns=["p_value"])
+    frame["p_adjusted"] = [p_text(p) for p in frame["p_adjusted"]]
     if frame["population"].isna().all():
         frame = frame.drop(columns=["before_rate", "after_rate", "population"])
     per = _per(change)
@@ -45,8 +57,8 @@ def ward_table(change: WardChange) -> pd.DataFrame:
         "ward_code": "Ward code",
         "ward_name": "Ward",
         **_sides(change),
-        "before_rate": f"Rate per 1,000 {change.before.label}{per}",
-        "after_rate": f"Rate per 1,000 {change.after.label}{per}",
+        "before_rate": f"Rate per 1,000 ({change.before.label}){per}",
+        "after_rate": f"Rate per 1,000 ({change.after.label}){per}",
         "z": "z",
         "significant": "More than chance",
         "p_adjusted": "p (FDR)",
