@@ -212,6 +212,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="F.csv, one row per ward")
     p.set_defaults(run=_cmd_wards)
 
+    p = sub.add_parser(
+        "years",
+        help="ward by ward across several years, with a trend test",
+        description=(
+            "Counts per ward and year (financial years by default) on like-for-like "
+            "months across all the years, a trend test per ward (Poisson regression "
+            "on year, over-dispersion estimated across wards, Benjamini-Hochberg "
+            "across wards) and committee sentences on stderr."
+        ),
+    )
+    _add_input_args(p, wards="required")
+    p.add_argument(
+        "--from", dest="first", required=True, help="first year, e.g. 2019/20"
+    )
+    p.add_argument("--to", dest="last", required=True, help="last year, e.g. 2022/23")
+    p.add_argument(
+        "--calendar",
+        action="store_true",
+        help="calendar years (2019, 2020 ...) instead of financial years",
+    )
+    p.add_argument("--population", type=Path, help="CSV of ward_code, population")
+    p.add_argument("--out", required=True, type=Path, help="F.csv, one row per ward")
+    p.set_defaults(run=_cmd_years)
+
     p = sub.add_parser("displacement", help="hotspots of two periods, matched")
     _add_input_args(p, wards="required")
     _add_periods(p)
@@ -513,6 +537,25 @@ def _cmd_wards(args: argparse.Namespace) -> None:
     )
     for line in [*result.headlines, *result.caveats]:
         sys.stderr.write(line + "\n")
+    path = exports.write_table(result.table, args.out)
+    sys.stderr.write(f"wrote {len(result.table)} wards to {path}\n")
+
+
+def _cmd_years(args: argparse.Namespace) -> None:
+    from geo.years import year_periods, years_change
+
+    years = year_periods(args.first, args.last, calendar=args.calendar)
+    ws, wards = _data(args)
+    population = _population(args, ws, wards)
+    loaded = load_from_args(args, years, wards=wards, workspace=ws)
+    result = years_change(
+        loaded.incidents,
+        wards,
+        years,
+        months_with_data=loaded.quality.months_in_data,
+        population=population,
+    )
+    _say([*result.headlines, *result.caveats])
     path = exports.write_table(result.table, args.out)
     sys.stderr.write(f"wrote {len(result.table)} wards to {path}\n")
 

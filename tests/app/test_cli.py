@@ -374,3 +374,24 @@ def test_inputs_and_workspace_together_are_refused(write_police, tmp_path, capsy
                "--out", str(tmp_path / "x.csv")])  # fmt: skip
     assert rc == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_years_command_writes_the_contract_columns(demo, tmp_path, capsys):
+    out = tmp_path / "years.csv"
+    args = ["years", str(demo["incidents"]), "--wards", str(demo["wards_before"]),
+            "--type", "ASB", "--from", "2021/22", "--to", "2023/24",
+            "--population", str(demo["population"]), "--out", str(out)]  # fmt: skip
+    assert main(args) == 0
+    table = pd.read_csv(out)
+    assert list(table.columns[:8]) == [
+        "ward_code", "ward_name", "2021/22", "2022/23", "2023/24", "trend",
+        "p_value", "p_adjusted",
+    ]  # fmt: skip
+    assert set(table["trend"]) <= {"rising", "falling", "no clear trend"}
+    err = capsys.readouterr().err
+    total = table[["2022/23", "2023/24"]].sum()
+    word = "fell" if total["2023/24"] < total["2022/23"] else "rose"
+    assert f"ASB {word} by" in err and "in 2023/24 on 2022/23" in err
+    rc = main([*args[:-2], "--to", "2023", "--out", str(out)])
+    assert rc == 2
+    assert "is a calendar year; add --calendar" in capsys.readouterr().err

@@ -1,0 +1,375 @@
+"""Ward by ward across several years: counts, a trend test, committee sentences.
+
+Years are financial (April to March) by default, or calendar years. Every year
+counts the same calendar months: a month with no data in any of the years is
+left out of all of them (like-for-like across years), and the months counted are
+named.
+
+**Trend test.** For each ward, the yearly counts y_t (t = 0 .. T-1) are taken
+as Poisson with a log-linear trend, log E[y_t] = a + b t (Poisson regression on
+year). The test of b = 0 is the score test: U = sum (t - t_mean) y_t, with
+Var U = phi * y_mean * sum (t - t_mean)^2 under no trend. Year-to-year counts of
+crime vary more than Poisson, so phi, the over-dispersion, is estimated across
+the wards (quasi-Poisson: the pooled Pearson chi-square of the wards' fitted
+log-linear trends over their residual degrees of freedom, at least 1; with two
+years there are none and phi = 1). p-values are two-sided and corrected across
+wards with Benjamini-Hochberg; a ward's trend is ``rising`` or ``falling`` when
+its corrected p is under 5%, else ``no clear trend``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.errors import GeoInputError
+from geo.periods import Period, parse_period
+from geo.settings import ASB
+
+__all__ = ["Years", "year_periods", "years_change"]
+
+
+@dataclass(frozen=True)
+class Years:
+    """Counts per ward and year on one basis, trends, and sentences.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``ward_code, ward_name``, one count column per year (named as the year
+        is written: ``2019/20`` or ``2019``), ``trend``, ``p_value``,
+        ``p_adjusted``; with a population, ``rate <year>`` columns (per 1,000
+        residents) follow.
+    totals : DataFrame
+        ``year, count, change, pct_change`` for all wards together; change
+        against the year before.
+    years : list of Period
+    months : list of str
+        The months of the year counted (calendar positions with data in every
+        year), as ``MM``.
+    headlines : list of str
+    caveats : list of str
+    dispersion : float
+        The over-dispersion used by the trend test.
+    """
+
+    table: pd.DataFrame
+    totals: pd.DataFrame
+    years: list[Period]
+    months: list[str]
+    headlines: list[str]
+    caveats: list[str] = field(default_factory=list)
+    dispersion: float = 1.0
+
+    @property
+    def labels(self) -> list[str]:
+        """The years as written (the count columns)."""
+        return [y.label for y in self.years]
+
+
+def year_periods(first: str, last: str, *, calendar: bool = False) -> list[Period]:
+    """List the years from ``first`` to ``last``, both included.
+
+    Examples
+    --------
+    >>> [p.label for p in year_periods("2019/20", "2021/22")]
+    ['2019/20', '2020/21', '2021/22']
+    >>> [p.label for p in year_periods("2020", "2022", calendar=True)]
+    ['2020', '2021', '2022']
+    """
+    kind = "calendar" if calendar else "financial"
+    start, end = _year_of(first, calendar), _year_of(last, calendar)
+    if end < start:
+        msg = f"--to {last!r} is before --from {first!r}; give the earlier year first."
+        raise GeoInputError(msg)
+    if end - start > 19:
+        msg = f"{end - start + 1} {kind} years is more than 20; choose a shorter span."
+        raise GeoInputError(msg)
+    return [parse_period(_label(y, calendar)) for y in range(start, end + 1)]
+
+
+def _label(year: int, calendar: bool) -> str:
+    return str(year) if calendar else f"{year}/{(year + 1) % 100:02d}"
+
+
+def _year_of(text: str, calendar: bool) -> int:
+    text = str(text).strip()
+    if calendar:
+        if text.isdigit() and len(text) == 4:
+            return int(text)
+        msg = (
+            f"{text!r} is not a calendar year; with --calendar write years as "
+            "2019, 2020 ..."
+        )
+        raise GeoInputError(msg)
+    if text.isdigit() and len(text) == 4:
+        msg = (
+            f"{text!r} is a calendar year; add --calendar, or write the financial "
+            f"year as {text}/{(int(text) + 1) % 100:02d}."
+        )
+        raise GeoInputError(msg)
+    period = parse_period(text)
+    if not (period.start.endswith("-04") and period.n_months == 12):
+        msg = f"{text!r} is not a financial year; write it as 2019/20."
+        raise GeoInputError(msg)
+    return int(period.start[:4])
+
+
+def years_change(
+    incidents: pd.DataFrame,
+    wards: gpd.GeoDataFrame,
+    years: list[Period],
+    *,
+    months_with_data: list[str] | pd.Series | None = None,
+    population: pd.DataFrame | None = None,
+    alpha: float = 0.05,
+) -> Years:
+    """Count each ward's incidents per year on like-for-like months, and test trends.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Incidents tagged with ``ward_code`` (of ``wards``), with ``month`` and
+        ``crime_type``.
+    wards : GeoDataFrame
+        The boundary set (every ward appears, zeros where none).
+    years : list of Period
+        Whole years of 12 months (:func:`year_periods`), at least two.
+    months_with_data : list of str, optional
+        Months present in the source data (all types); defaults to the months
+        of ``incidents``.
+    population : DataFrame, optional
+        ``ward_code, population``: adds rates per 1,000 residents.
+    alpha : float
+        False discovery rate for a trend.
+
+    Returns
+    -------
+    Years
+
+    Raises
+    ------
+    GeoInputError
+        Fewer than two years, a year with no data, no calendar month held in
+        every year, or incidents not tagged with wards.
+    """
+    if len(years) < 2:
+        msg = "a comparison across years needs at least two years; widen --from/--to."
+        raise GeoInputError(msg)
+    if "ward_code" not in incidents.columns:
+        msg = "`incidents` carry no ward_code; load them with a boundary file."
+        raise GeoInputError(msg)
+    have = set(months_with_data if months_with_data is not None else incidents["month"])
+    for y in years:
+        if not any(m in have for m in y.months):
+            msg = (
+                f"the year {y.label} has no data at all; choose years the data covers."
+            )
+            raise GeoInputError(msg)
+    positions = [i for i in range(12) if all(y.months[i] in have for y in years)]
+    if not positions:
+        msg = (
+            "no calendar month has data in every one of the years "
+            f"{years[0].label} to {years[-1].label}; choose fewer years."
+        )
+        raise GeoInputError(msg)
+    counts = _counts(incidents, wards, years, positions)
+    dispersion = _dispersion(counts)
+    z = _score_z(counts, dispersion)
+    p = np.array([math.erfc(abs(v) / math.sqrt(2)) for v in z])
+    from scipy.stats import false_discovery_control
+
+    p_adj = false_discovery_control(p) if p.size else p
+    trend = np.where(
+        p_adj < alpha, np.where(z > 0, "rising", "falling"), "no clear trend"
+    )
+    labels = [y.label for y in years]
+    table = pd.DataFrame(
+        {
+            "ward_code": wards["ward_code"].to_numpy(),
+            "ward_name": wards["ward_name"].to_numpy(),
+        }
+    )
+    for k, label in enumerate(labels):
+        table[label] = counts[:, k]
+    table["trend"] = trend
+    table["p_value"] = p
+    table["p_adjusted"] = p_adj
+    caveats = _caveats(incidents, years, positions, have, dispersion)
+    if population is not None:
+        table = _rates(table, population, labels, caveats)
+    totals = _totals(counts.sum(axis=0), labels)
+    unit = _unit(incidents)
+    headlines = _headlines(table, totals, years, positions, unit)
+    return Years(
+        table=table,
+        totals=totals,
+        years=list(years),
+        months=[years[0].months[i][5:] for i in positions],
+        headlines=headlines,
+        caveats=caveats,
+        dispersion=dispersion,
+    )
+
+
+def _counts(incidents, wards, years, positions) -> np.ndarray:
+    codes = wards["ward_code"].to_numpy()
+    out = np.zeros((codes.size, len(years)), dtype=np.int64)
+    for k, y in enumerate(years):
+        months = [y.months[i] for i in positions]
+        rows = incidents.loc[incidents["month"].isin(months)]
+        out[:, k] = rows["ward_code"].value_counts().reindex(codes, fill_value=0)
+    return out
+
+
+def _centred(t: int) -> np.ndarray:
+    c = np.arange(t, dtype=float)
+    return c - c.mean()
+
+
+def _dispersion(counts: np.ndarray) -> float:
+    """Estimate the over-dispersion of yearly counts, at least 1.
+
+    The pooled Pearson chi-square of the wards' log-linear trend fits over their
+    degrees of freedom (wards with a zero year are left out: no finite fit).
+    """
+    t = counts.shape[1]
+    if t < 3:
+        return 1.0
+    y = counts[(counts > 0).all(axis=1)].astype(float)
+    if y.size == 0:
+        return 1.0
+    c = _centred(t)
+    a = np.log(y.mean(axis=1))
+    b = np.zeros(len(y))
+    for _ in range(50):  # Newton's method on the Poisson log-likelihood
+        mu = np.exp(a[:, None] + b[:, None] * c[None, :])
+        g0, g1 = (y - mu).sum(1), ((y - mu) * c).sum(1)
+        h00, h01, h11 = mu.sum(1), (mu * c).sum(1), (mu * c * c).sum(1)
+        det = h00 * h11 - h01**2
+        a += (h11 * g0 - h01 * g1) / det
+        b += (h00 * g1 - h01 * g0) / det
+    mu = np.exp(a[:, None] + b[:, None] * c[None, :])
+    chi2 = float((((y - mu) ** 2) / mu).sum())
+    return max(1.0, chi2 / (len(y) * (t - 2)))
+
+
+def _score_z(counts: np.ndarray, dispersion: float) -> np.ndarray:
+    """Score statistic of a log-linear trend, standardised (0 for an empty ward)."""
+    c = _centred(counts.shape[1])
+    mean = counts.mean(axis=1)
+    u = (counts * c).sum(axis=1)
+    var = dispersion * mean * (c**2).sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(mean > 0, u / np.sqrt(var), 0.0)
+
+
+def _rates(table, population, labels, caveats) -> pd.DataFrame:
+    pop = population.groupby("ward_code")["population"].sum()
+    if not table["ward_code"].isin(pop.index).any():
+        msg = (
+            "none of the population file's ward codes match the boundary set's; "
+            "the file may be for another boundary vintage."
+        )
+        raise GeoInputError(msg)
+    residents = table["ward_code"].map(pop)
+    for label in labels:
+        table[f"rate {label}"] = (table[label] / residents * 1000).round(2)
+    caveats.append(
+        "Rates are per 1,000 residents, every year on the same population figures."
+    )
+    return table
+
+
+def _totals(total: np.ndarray, labels: list[str]) -> pd.DataFrame:
+    change = np.r_[np.nan, np.diff(total)]
+    prev = np.r_[np.nan, total[:-1]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(prev > 0, np.round(100 * change / prev, 1), np.nan)
+    return pd.DataFrame(
+        {"year": labels, "count": total, "change": change, "pct_change": pct}
+    )
+
+
+def _unit(incidents: pd.DataFrame) -> str:
+    types = set(incidents["crime_type"].astype(str).unique())
+    if types == {ASB}:
+        return "reports"
+    return "incidents" if ASB in types else "offences"
+
+
+def _caveats(incidents, years, positions, have, dispersion) -> list[str]:
+    out = []
+    if ASB in set(incidents["crime_type"].astype(str).unique()):
+        out.append(
+            "ASB figures count reports, not incidents: one incident can be "
+            "reported many times."
+        )
+    left = [i for i in range(12) if i not in positions]
+    if left:
+        gaps = sorted(m for y in years for m in y.months if m not in have)
+        names = ", ".join(_MONTHS[int(years[0].months[i][5:]) - 1] for i in left)
+        out.append(
+            f"Like for like across years: {names} left out of every year because "
+            f"police.uk has no data for {', '.join(gaps)}."
+        )
+    if len(years) < 3:
+        out.append(
+            "With two years the trend test cannot estimate how much counts vary "
+            "from year to year beyond chance; it assumes Poisson variation."
+        )
+    elif dispersion > 1:
+        out.append(
+            f"Counts vary {dispersion:.1f} times more from year to year than "
+            "chance alone would make them; the trend test allows for it."
+        )
+    return out
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+def _basis(years: list[Period], positions: list[int]) -> str:
+    if len(positions) == 12:
+        return "12 months each"
+    left = [_MONTHS[int(years[0].months[i][5:]) - 1]
+            for i in range(12) if i not in positions]  # fmt: skip
+    return f"{len(positions)} months each, without {', '.join(left)}"
+
+
+def _moved(before: float, after: float, unit: str = "") -> str:
+    """'fell by 3.3% (-434 reports)', 'rose by ...', or 'was unchanged'."""
+    diff = after - before
+    if diff == 0 or before == 0:
+        return "was unchanged" if diff == 0 else f"rose from none to {after:,.0f}"
+    word = "fell" if diff < 0 else "rose"
+    n = f"{diff:+,.0f}" + (f" {unit}" if unit else "")
+    return f"{word} by {abs(diff) / before * 100:.1f}% ({n})"
+
+
+def _headlines(table, totals, years, positions, unit) -> list[str]:
+    what = {"reports": "ASB", "offences": "Recorded crime"}.get(unit, "Incidents")
+    counts = totals["count"].to_numpy()
+    sentence = (
+        f"{what} {_moved(counts[-2], counts[-1], unit)} in {years[-1].label} on "
+        f"{years[-2].label}"
+    )
+    if len(years) >= 3:
+        sentence += (
+            f", and {_moved(counts[-3], counts[-1])} over "
+            f"the last two years (on {years[-3].label})"
+        )
+    out = [f"{sentence}; {_basis(years, positions)}."]
+    rising = int((table["trend"] == "rising").sum())
+    falling = int((table["trend"] == "falling").sum())
+    out.append(
+        f"From {years[0].label} to {years[-1].label}: a trend more than chance in "
+        f"{falling + rising} of {len(table)} wards ({falling} falling, {rising} "
+        "rising); elsewhere no clear trend."
+    )
+    return out

@@ -1,0 +1,153 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.errors import GeoInputError
+from geo.periods import parse_period
+from geo.years import year_periods, years_change
+
+ASB = "Anti-social behaviour"
+
+
+def _incidents(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
+    """counts: (ward_code, month) -> n incidents."""
+    rows = [(w, m) for (w, m), n in counts.items() for _ in range(n)]
+    frame = pd.DataFrame(rows, columns=["ward_code", "month"])
+    return frame.assign(crime_type=ASB)
+
+
+@pytest.fixture
+def four_wards(wards):
+    extra = pd.concat(
+        [
+            wards.iloc[[0]].assign(ward_code="C", ward_name="Ward C"),
+            wards.iloc[[0]].assign(ward_code="D", ward_name="Ward D"),
+        ]
+    )
+    return pd.concat([wards, extra], ignore_index=True)
+
+
+def _planted(seed: int):
+    """Five financial years; per month: A rises 30% a year, B falls 25% a year,
+    C stays at 40, D is empty. Poisson noise, seeded."""
+    rng = np.random.default_rng(seed)
+    years = year_periods("2018/19", "2022/23")
+    counts = {}
+    for k, y in enumerate(years):
+        for m in y.months:
+            counts[("A", m)] = rng.poisson(20 * 1.3**k)
+            counts[("B", m)] = rng.poisson(60 * 0.75**k)
+            counts[("C", m)] = rng.poisson(40)
+    return _incidents(counts), years
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_planted_rising_falling_and_flat_wards_are_recovered(four_wards, seed):
+    inc, years = _planted(seed)
+    out = years_change(inc, four_wards, years)
+    t = out.table.set_index("ward_code")
+    assert t.loc["A", "trend"] == "rising"
+    assert t.loc["B", "trend"] == "falling"
+    assert t.loc["C", "trend"] == "no clear trend"
+    assert t.loc["D", "trend"] == "no clear trend"
+    assert t.loc["D", "p_value"] == 1.0
+    assert list(out.table.columns) == [
+        "ward_code", "ward_name", "2018/19", "2019/20", "2020/21", "2021/22",
+        "2022/23", "trend", "p_value", "p_adjusted",
+    ]  # fmt: skip
+
+
+def test_score_statistic_by_hand(wards):
+    """Three calendar years, ward A: 10, 20, 30 in January (the only month)."""
+    spec = {("A", "2020-01"): 10, ("A", "2021-01"): 20, ("A", "2022-01"): 30}
+    years = year_periods("2020", "2022", calendar=True)
+    have = ["2020-01", "2021-01", "2022-01"]
+    out = years_change(_incidents(spec), wards, years, months_with_data=have)
+    # centred years -1, 0, 1: U = 30 - 10 = 20; mean 20; Var U = phi * 20 * 2.
+    # phi: Pearson chi-square of the log-linear fit to 10, 20, 30 over 3 - 2 df,
+    # fitted here independently by maximum likelihood
+    from scipy.optimize import minimize
+
+    y, c = np.array([10.0, 20.0, 30.0]), np.array([-1.0, 0.0, 1.0])
+
+    def nll(ab):
+        eta = ab[0] + ab[1] * c
+        return np.sum(np.exp(eta) - y * eta)
+
+    opts = {"xatol": 1e-10, "fatol": 1e-12, "maxiter": 10_000}
+    fit = minimize(nll, x0=[3.0, 0.0], method="Nelder-Mead", options=opts)
+    mu = np.exp(fit.x[0] + fit.x[1] * c)
+    phi = max(1.0, float(((y - mu) ** 2 / mu).sum()))
+    assert out.dispersion == pytest.approx(phi, rel=1e-5)
+    z = 20 / math.sqrt(phi * 20 * 2)
+    a = out.table.set_index("ward_code").loc["A"]
+    assert a["p_value"] == pytest.approx(math.erfc(z / math.sqrt(2)), rel=1e-9)
+    assert out.months == ["01"]  # only January has data in all three years
+    assert a[["2020", "2021", "2022"]].tolist() == [10, 20, 30]
+
+
+def test_months_missing_in_any_year_are_left_out_of_all(wards):
+    years = year_periods("2020", "2021", calendar=True)
+    have = [m for y in years for m in y.months if m != "2020-06"]
+    spec = {("A", m): 5 for m in have}
+    out = years_change(_incidents(spec), wards, years, months_with_data=have)
+    t = out.table.set_index("ward_code")
+    assert t.loc["A", ["2020", "2021"]].tolist() == [55, 55]  # 11 months each
+    assert "06" not in out.months
+    assert any("June left out of every year" in c for c in out.caveats)
+    assert out.headlines[0] == (
+        "ASB was unchanged in 2021 on 2020; 11 months each, without June."
+    )
+
+
+def test_committee_sentences_and_totals(wards):
+    years = year_periods("2019/20", "2021/22")
+    spec = {}
+    for y, n in zip(years, (130, 124, 120), strict=True):
+        spec[("A", y.months[0])] = n
+    out = years_change(_incidents(spec), wards, years, months_with_data=[
+        m for y in years for m in y.months])  # fmt: skip
+    assert out.totals["count"].tolist() == [130, 124, 120]
+    assert out.totals["change"].tolist()[1:] == [-6, -4]
+    assert out.totals["pct_change"].tolist()[1:] == [-4.6, -3.2]
+    assert out.headlines[0] == (
+        "ASB fell by 3.2% (-4 reports) in 2021/22 on 2020/21, and fell by 7.7% "
+        "(-10) over the last two years (on 2019/20); 12 months each."
+    )
+
+
+def test_rates_per_resident(wards):
+    years = year_periods("2020", "2021", calendar=True)
+    spec = {("A", "2020-03"): 4, ("A", "2021-03"): 8}
+    pop = pd.DataFrame({"ward_code": ["A", "B"], "population": [2000, 100]})
+    have = [m for y in years for m in y.months]
+    out = years_change(
+        _incidents(spec), wards, years, population=pop, months_with_data=have
+    )
+    a = out.table.set_index("ward_code").loc["A"]
+    assert (a["rate 2020"], a["rate 2021"]) == (2.0, 4.0)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "calendar", "match"),
+    [
+        ("2020", "2022", False, "is a calendar year; add --calendar"),
+        ("2020/21", "2022", True, "not a calendar year"),
+        ("2022/23", "2020/21", False, "before --from"),
+        ("2020-Q1", "2021/22", False, "not a financial year"),
+    ],
+)
+def test_bad_year_spans(first, last, calendar, match):
+    with pytest.raises(GeoInputError, match=match):
+        year_periods(first, last, calendar=calendar)
+
+
+def test_one_year_or_a_year_without_data_is_refused(wards):
+    inc = _incidents({("A", "2020-01"): 3})
+    with pytest.raises(GeoInputError, match="at least two years"):
+        years_change(inc, wards, year_periods("2020", "2020", calendar=True))
+    with pytest.raises(GeoInputError, match="2021 has no data"):
+        years_change(inc, wards, year_periods("2020", "2021", calendar=True))
+    assert parse_period("2020").n_months == 12
