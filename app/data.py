@@ -227,6 +227,35 @@ def change(
     )
 
 
+@st.cache_data(max_entries=16, show_spinner="Counting the years...")
+def years_result(ws, set_name, types, first: str, last: str, calendar: bool):
+    from geo.years import year_periods, years_change
+
+    years = year_periods(first, last, calendar=calendar)
+    span = f"{years[0].start}:{years[-1].end}"
+    return years_change(
+        select(ws, set_name, types, span),
+        wards(ws, set_name),
+        years,
+        months_with_data=catalogue(ws)["months"],
+        population=population(ws, set_name),
+    )
+
+
+def whole_years(months: list[str], *, calendar: bool) -> list[str]:
+    """Labels of the whole years (financial or calendar) inside the data."""
+    if calendar:
+        if not months:
+            return []
+        first, last = min(months), max(months)
+        return [
+            str(y)
+            for y in range(int(first[:4]), int(last[:4]) + 1)
+            if f"{y}-01" >= first and f"{y}-12" <= last
+        ]
+    return [p.label for p in financial_years(months)]
+
+
 def financial_years(months: list[str]) -> list[Period]:
     """Financial years (April-March) that lie within the data's first and last month."""
     if not months:

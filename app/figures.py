@@ -109,3 +109,36 @@ def ward_map_png(
     ax.set_axis_off()
     ax.set_aspect("equal")
     return _png(fig)
+
+
+def years_small_multiples_png(table, labels: list[str], *, unit: str = "") -> bytes:
+    """One small chart per ward: its count each year, on one common scale.
+
+    Wards with a trend more than chance are drawn in colour (falling blue,
+    rising vermillion), the rest grey; each panel is titled with the ward.
+    """
+    n = len(table)
+    cols = 4 if n > 8 else max(n, 1)
+    rows = max(1, -(-n // cols))
+    fig = Figure(figsize=(2.1 * cols, 1.25 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False, sharey=True)
+    top = float(table[labels].to_numpy().max()) if n else 1.0
+    colour = {"falling": COOL, "rising": HOT}
+    counts = table[labels].to_numpy()
+    names, trends = table["ward_name"].astype(str), table["trend"]
+    for ax, values, name, trend in zip(
+        axes.ravel(), counts, names, trends, strict=False
+    ):
+        ax.plot(range(len(labels)), values, color=colour.get(trend, GREY), lw=2)
+        ax.set_title(name, fontsize=7, loc="left")
+        ax.set_ylim(0, top * 1.1 or 1)
+        ax.set_xticks([0, len(labels) - 1], [labels[0], labels[-1]], fontsize=6)
+        ax.tick_params(axis="y", labelsize=6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    if unit:
+        fig.supylabel(unit, fontsize=7)
+    fig.tight_layout()
+    return _png(fig)

@@ -98,6 +98,7 @@ def build_report(
         _headline_section(everything, before, after),
         _focus_section(chosen, label),
         _ward_section(chosen, wards, label),
+        _years_section(focus, wards, after, months, population, label),
         _hotspot_section(focus, wards, before, after, cameras),
         _data_section(loaded, wards, before, after, boundary_label, chosen),
     ]
@@ -173,6 +174,64 @@ def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> st
         + _table(tables.ward_table(change), "ward-table")
     )
     return _section("Ward by ward", body, "wards")
+
+
+def report_years(after: Period, months: list[str], *, most: int = 5) -> list[Period]:
+    """List the whole years to show across, at most ``most``.
+
+    Of the after period's kind (calendar years when it is one, else
+    financial), inside the data, ending with the year of the after period's
+    last month.
+    """
+    from geo.years import year_periods
+
+    calendar = after.start.endswith("-01") and after.n_months == 12
+    last_year = int(after.end[:4])  # the year holding the after period's end
+    if not calendar and after.end[5:] < "04":
+        last_year -= 1  # January to March belong to the year begun last April
+    first, last = min(months), max(months)
+    out = []
+    for year in range(last_year - most + 1, last_year + 1):
+        label = str(year) if calendar else f"{year}/{(year + 1) % 100:02d}"
+        p = year_periods(label, label, calendar=calendar)[0]
+        if p.start >= first and p.end <= last:
+            out.append(p)
+    return out
+
+
+def _years_section(focus, wards, after: Period, months, population, label) -> str:
+    from app.figures import years_small_multiples_png
+    from geo.years import years_change
+
+    years = report_years(after, months)
+    if len(years) < 2:
+        body = (
+            "<p>The data holds fewer than two whole years up to "
+            f"{escape(after.label)}, so there is no comparison across years.</p>"
+        )
+        return _section(f"{label} across years", body, "years")
+    result = years_change(
+        focus, wards, years, months_with_data=months, population=population
+    )
+    unit = "reports" if label == ASB else "incidents"
+    png = years_small_multiples_png(result.table, result.labels, unit=unit)
+    body = (
+        "".join(f'<p class="headline">{escape(h)}</p>' for h in result.headlines)
+        + _table(tables.years_totals_table(result), "years-totals")
+        + _img(png, "Each ward's count each year")
+        + _table(tables.years_table(result), "years")
+        + _list(
+            [
+                "Trend: Poisson regression of each ward's yearly count on the year, "
+                "allowing for counts varying more than chance from year to year "
+                "(estimated across the wards), corrected for testing every ward "
+                "(5% false discovery rate).",
+                *result.caveats,
+            ],
+            "caveat",
+        )
+    )
+    return _section(f"{label} across years", body, "years")
 
 
 def _hotspot_section(focus, wards, before: Period, after: Period, cameras) -> str:

@@ -26,6 +26,9 @@ PAGES = [
     ),
     st.Page("app_pages/wards_page.py", title="Ward changes", icon=":material/map:"),
     st.Page(
+        "app_pages/years_page.py", title="Across years", icon=":material/timeline:"
+    ),
+    st.Page(
         "app_pages/displacement_page.py",
         title="Displacement",
         icon=":material/moving:",

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geo.change import WardChange
+from geo.years import Years
 
 __all__ = [
     "by_type_table",
@@ -17,6 +18,8 @@ __all__ = [
     "p_text",
     "quarters_table",
     "ward_table",
+    "years_table",
+    "years_totals_table",
 ]
 
 
@@ -98,3 +101,31 @@ def months_table(change: WardChange) -> pd.DataFrame:
             out[name] = m[col].to_numpy()
     out["Compared"] = np.where(m["compared"], "yes", "no: no data")
     return out
+
+
+def years_table(result: Years) -> pd.DataFrame:
+    """Each ward: its count each year, the trend and its corrected p-value."""
+    frame = pd.DataFrame(
+        {"Ward code": result.table["ward_code"], "Ward": result.table["ward_name"]}
+    )
+    for label in result.labels:
+        frame[label] = result.table[label].to_numpy()
+    frame["Trend"] = result.table["trend"].to_numpy()
+    frame["p (FDR)"] = [p_text(p) for p in result.table["p_adjusted"]]
+    rates = [c for c in result.table.columns if c.startswith("rate ")]
+    for col in rates:
+        frame[f"Rate per 1,000 ({col[5:]})"] = result.table[col].to_numpy()
+    return frame
+
+
+def years_totals_table(result: Years) -> pd.DataFrame:
+    """All wards together: each year, and its change on the year before."""
+    t = result.totals
+    return pd.DataFrame(
+        {
+            "Year": t["year"],
+            "Count": t["count"],
+            "Change on the year before": t["change"],
+            "Change (%)": t["pct_change"],
+        }
+    )

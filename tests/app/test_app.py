@@ -12,6 +12,7 @@ APP = str(ROOT / "app" / "streamlit_app.py")
 PAGES = [
     "app_pages/hotspots_page.py",
     "app_pages/wards_page.py",
+    "app_pages/years_page.py",
     "app_pages/displacement_page.py",
     "app_pages/cctv_page.py",
     "app_pages/data_page.py",
@@ -70,6 +71,22 @@ def test_ward_page_periods_change_the_headlines():
     assert "2021/22" in changed
     assert changed != headline
     assert not at.exception
+
+
+def test_years_page_counts_agree_with_the_years_command():
+    at = _app()
+    at.switch_page("app_pages/years_page.py").run()
+    assert not at.exception, at.exception
+    headline = next(m.value for m in at.markdown if "ASB" in m.value)
+    totals = at.dataframe[0].value
+    # the sentence is the totals table's last change, in words
+    last, prev = totals["Count"].iloc[-1], totals["Count"].iloc[-2]
+    word = "fell" if last < prev else "rose"
+    assert f"{word} by {abs(last - prev) / prev * 100:.1f}%" in headline
+    at.radio[0].set_value("Calendar").run()
+    assert not at.exception
+    years = at.dataframe[1].value
+    assert "2021" in years.columns and "2023" in years.columns
 
 
 def test_displacement_page_buffer_changes_the_wdq_counts():

@@ -1,0 +1,63 @@
+"""Years: each ward's count year by year, its trend, and the committee sentences."""
+
+import streamlit as st
+
+from app import data, tables, ui
+from geo.errors import GeoInputError
+
+c = ui.controls()
+if not c.types:
+    st.info("Choose at least one crime type in the sidebar.")
+    st.stop()
+st.title("Across years")
+ui.synthetic_banner(c)
+kind = st.radio("Years", ["Financial (April to March)", "Calendar"], horizontal=True)
+calendar = kind == "Calendar"
+choices = data.whole_years(list(c.months), calendar=calendar)
+if len(choices) < 2:
+    st.info(
+        f"The data holds {len(choices)} whole {kind.split()[0].lower()} year(s); a "
+        "comparison across years needs two or more. Import more months on the "
+        "Data page (the workspace keeps every month it is given)."
+    )
+    st.stop()
+col1, col2 = st.columns(2)
+first = col1.selectbox("From", choices, index=max(0, len(choices) - 5))
+last = col2.selectbox("To", choices, index=len(choices) - 1)
+try:
+    result = data.years_result(*c.key, first, last, calendar)
+except GeoInputError as err:
+    ui.show_error(err)
+    st.stop()
+
+for line in result.headlines:
+    st.markdown(f"- {line}")
+for caveat in result.caveats:
+    st.caption(caveat)
+st.dataframe(tables.years_totals_table(result), hide_index=True)
+
+shown = tables.years_table(result)
+shown.insert(2, "Year by year", result.table[result.labels].to_numpy().tolist())
+top = float(result.table[result.labels].to_numpy().max() or 1)
+st.dataframe(
+    shown,
+    hide_index=True,
+    height=min(40 + 35 * len(shown), 640),
+    column_config={
+        "Year by year": st.column_config.LineChartColumn(
+            f"{result.labels[0]} to {result.labels[-1]}", y_min=0, y_max=top
+        )
+    },
+)
+st.caption(
+    "Trend: Poisson regression of each ward's yearly count on the year, allowing "
+    "for counts varying more than chance from year to year (estimated across the "
+    "wards), corrected for testing every ward (5% false discovery rate). Every "
+    f"year counts the same months ({len(result.months)} of 12)."
+)
+ui.download(
+    "Years table (CSV)",
+    result.table.to_csv(index=False).encode("utf-8-sig"),
+    f"years_{first}_{last}.csv".replace("/", "-"),
+    "text/csv",
+)
