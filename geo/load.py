@@ -91,7 +91,9 @@ def load_incidents(
     )
     for reason, n in dropped.items():
         quality.drop(reason, n)
-    quality.missing_months = missing_in_periods(periods, quality.months_in_data)
+    quality.missing_months = missing_in_periods(
+        periods, quality.months_in_data, allow_empty=allow_empty
+    )
     if wards is not None:
         incidents = tag_wards(incidents, wards, tolerance_m, quality)
     quality.kept = len(incidents)
@@ -190,10 +192,37 @@ def select_rows(
     return keep, {k: v for k, v in dropped.items() if v}
 
 
-def missing_in_periods(periods: Sequence[Period], months: Sequence[str]) -> list[str]:
-    """Months of any of ``periods`` with no data, in order, each once."""
+def missing_in_periods(
+    periods: Sequence[Period],
+    months: Sequence[str],
+    *,
+    allow_empty: Sequence[Period] = (),
+) -> list[str]:
+    """Months with no data: of the periods asked for, in order, each once.
+
+    Periods in ``allow_empty`` (used only when there is data, e.g. the period
+    after the one analysed) are not reported. With no period, the gaps between
+    the data's first and last month are.
+
+    Examples
+    --------
+    >>> from geo.periods import parse_period
+    >>> missing_in_periods([], ["2020-05", "2020-07", "2020-10"])
+    ['2020-06', '2020-08', '2020-09']
+    >>> p, nxt = parse_period("2020-Q2"), parse_period("2020-Q3")
+    >>> missing_in_periods([p, nxt], ["2020-04", "2020-05"], allow_empty=[nxt])
+    ['2020-06']
+    """
+    if not periods:
+        if not months:
+            return []
+        span = pd.period_range(min(months), max(months), freq="M").astype(str)
+        have = set(months)
+        return [m for m in span if m not in have]
     out: list[str] = []
     for period in periods:
+        if period in allow_empty:
+            continue
         out += [m for m in missing_months(period, months) if m not in out]
     return out
 

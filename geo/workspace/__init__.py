@@ -612,7 +612,9 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
     )
     for reason, n in dropped.items():
         quality.drop(reason, n)
-    quality.missing_months = missing_in_periods(periods, quality.months_in_data)
+    quality.missing_months = missing_in_periods(
+        periods, quality.months_in_data, allow_empty=allow_empty
+    )
     rows = _fetch(con, wards if stored else None, chosen, periods)
     incidents = incidents_frame(rows)
     if stored:

@@ -395,3 +395,23 @@ def test_years_command_writes_the_contract_columns(demo, tmp_path, capsys):
     rc = main([*args[:-2], "--to", "2023", "--out", str(out)])
     assert rc == 2
     assert "is a calendar year; add --calendar" in capsys.readouterr().err
+
+
+def test_small_points_tab_files_gaps_and_the_evaluation_period(
+    write_police, ward_file, tmp_path, capsys
+):
+    rows = [police_row(50, 50, month=m) for m in ("2022-01", "2022-02", "2022-04")]
+    csv = write_police(rows)
+    tab = tmp_path / "extract.tab"  # tab-separated, as data repositories publish
+    pd.read_csv(csv).to_csv(tab, sep="\t", index=False)
+    out = tmp_path / "o.csv"
+    assert main(["load", str(tab), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "rows kept: 3" in err
+    assert "months with no data: 2022-03" in err  # no --period: the gaps named
+    assert main(["hotspots", str(csv), "--wards", str(ward_file), "--period",
+                 "2022-Q1", "--min-samples", "1", "--out",
+                 str(tmp_path / "h.csv")]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "months with no data: 2022-03" in err
+    assert "2022-05" not in err.split("months with no data")[1].splitlines()[0]
