@@ -10,6 +10,7 @@ counts as covered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +30,13 @@ __all__ = [
     "BeforeAfter",
     "CameraList",
     "Coverage",
+    "Impact",
+    "assessed_cameras",
     "before_after",
     "camera_views",
     "coverage",
     "covered_by",
+    "impact",
     "read_cameras",
     "suggest_sites",
 ]
@@ -467,7 +471,11 @@ def suggest_sites(
 
 @dataclass(frozen=True)
 class BeforeAfter:
-    """Incidents inside new cameras' coverage before and after they went live."""
+    """Incidents inside new cameras' coverage before and after they went live.
+
+    ``cameras`` are the ids assessed and ``selection`` says how they were
+    chosen.
+    """
 
     go_live: str
     months: int
@@ -478,6 +486,65 @@ class BeforeAfter:
     relative_change: float
     p_value: float
     interpretation: str
+    cameras: tuple[str, ...] = ()
+    selection: str = ""
+
+
+def assessed_cameras(
+    cameras: gpd.GeoDataFrame,
+    *,
+    go_live: str | None = None,
+    camera_ids: Sequence[str] = (),
+) -> tuple[gpd.GeoDataFrame, pd.Period, str]:
+    """Choose the cameras a before/after assesses, and the go-live month.
+
+    ``camera_ids`` when given (new or upgraded cameras); else, with a go-live
+    month, the cameras installed that month, or all of them when none was (a
+    control centre going live upgrades every camera); with neither, the
+    cameras of the earliest install month.
+
+    Returns the cameras, the go-live month and the choice in words.
+
+    Raises
+    ------
+    GeoInputError
+        An unknown camera id, a go-live month that is not ``YYYY-MM``, or no
+        install date to date the cameras by.
+    """
+    start = None
+    if go_live is not None:
+        try:
+            start = pd.Period(str(go_live), freq="M")
+        except ValueError as err:
+            msg = f"go-live month {go_live!r} is not a month; write it as YYYY-MM."
+            raise GeoInputError(msg) from err
+    if camera_ids:
+        ids = [str(i).strip() for i in camera_ids]
+        unknown = sorted(set(ids) - set(cameras["camera_id"].astype(str)))
+        if unknown:
+            msg = (
+                f"camera id(s) {', '.join(unknown)} are not in the camera list; "
+                f"it holds {', '.join(cameras['camera_id'].astype(str).head(10))} ..."
+            )
+            raise GeoInputError(msg)
+        if start is None:
+            msg = "name the go-live month (YYYY-MM) of the cameras given."
+            raise GeoInputError(msg)
+        chosen = cameras.loc[cameras["camera_id"].astype(str).isin(ids)]
+        return chosen, start, f"the {len(chosen)} camera(s) named ({', '.join(ids)})"
+    dated = cameras.loc[cameras["install_date"].notna()]
+    installed = dated["install_date"].dt.to_period("M")
+    if start is None:
+        if dated.empty:
+            msg = "no camera has an install date; give the go-live month (YYYY-MM)."
+            raise GeoInputError(msg)
+        start = installed.min()
+        chosen = dated.loc[installed == start]
+        return chosen, start, f"the {len(chosen)} camera(s) installed in {start}"
+    new = dated.loc[installed == start]
+    if not new.empty:
+        return new, start, f"the {len(new)} camera(s) installed in {start}"
+    return cameras, start, f"all {len(cameras)} cameras (none was installed in {start})"
 
 
 def before_after(
@@ -485,35 +552,25 @@ def before_after(
     cameras: gpd.GeoDataFrame,
     *,
     go_live: str | None = None,
+    camera_ids: Sequence[str] = (),
     months: int = 12,
     min_count: int = 20,
 ) -> BeforeAfter:
     """Compare incidents in new cameras' view before and after they went live.
 
-    The cameras are those with an install date (all on ``go_live`` when given,
-    e.g. a control centre's opening, ``YYYY-MM``). Incidents in the ``months``
-    full months before the go-live month are compared with the ``months`` after
-    it, inside the cameras' coverage against the rest of the area (control):
-    relative change = (covered after / before) / (control after / before), and an
-    exact conditional test of whether the covered share of incidents changed.
+    The cameras are chosen by :func:`assessed_cameras`. Incidents in the
+    ``months`` full months before the go-live month are compared with the
+    ``months`` after it, inside the cameras' coverage against the rest of the
+    area (control): relative change = (covered after / before) / (control
+    after / before), and an exact conditional test of whether the covered
+    share of incidents changed.
     """
     from scipy.stats import binomtest  # scipy.stats is slow to import: only here
 
     require_min_int(months, 1, name="months")
-    if go_live is None:
-        dated = cameras.loc[cameras["install_date"].notna()]
-        if dated.empty:
-            msg = "no camera has an install date; give the go-live month (YYYY-MM)."
-            raise GeoInputError(msg)
-        start = pd.Period(dated["install_date"].min(), freq="M")
-        new = dated.loc[dated["install_date"].dt.to_period("M") == start]
-    else:
-        try:
-            start = pd.Period(go_live, freq="M")
-        except ValueError as err:
-            msg = f"go-live month {go_live!r} is not a month; write it as YYYY-MM."
-            raise GeoInputError(msg) from err
-        new = cameras
+    new, start, selection = assessed_cameras(
+        cameras, go_live=go_live, camera_ids=camera_ids
+    )
     before = (str(start - months), str(start - 1))
     after = (str(start + 1), str(start + months))
     month = incidents["month"]
@@ -551,4 +608,71 @@ def before_after(
             f"(p = {p:.3f}). A before/after comparison cannot rule out other "
             "causes, nor displacement out of view."
         )
-    return BeforeAfter(str(start), months, cb, ca, rb, ra, round(rel, 3), p, text)
+    return BeforeAfter(
+        str(start), months, cb, ca, rb, ra, round(rel, 3), p, text,
+        tuple(new["camera_id"].astype(str)), selection,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Impact:
+    """New cameras before and after go-live: overall and by crime type.
+
+    ``by_type`` has ``crime_type, covered_before, covered_after,
+    control_before, control_after, relative_change, p_value, reading``
+    (``reading``: fell, rose, no clear change, or too few to say).
+    """
+
+    overall: BeforeAfter
+    by_type: pd.DataFrame
+    cameras: gpd.GeoDataFrame
+
+
+def impact(
+    incidents: gpd.GeoDataFrame,
+    cameras: gpd.GeoDataFrame,
+    *,
+    go_live: str,
+    camera_ids: Sequence[str] = (),
+    months: int = 12,
+    min_count: int = 20,
+) -> Impact:
+    """Run the before/after of :func:`before_after`, overall and by crime type.
+
+    The per-type figures are the same test on that type's incidents; a type
+    with fewer than ``min_count`` in view before is counted but not read.
+    """
+    overall = before_after(
+        incidents, cameras, go_live=go_live, camera_ids=camera_ids, months=months,
+        min_count=min_count,
+    )  # fmt: skip
+    rows = []
+    types = incidents["crime_type"].astype(str)
+    for name in sorted(types.unique()):
+        try:
+            r = before_after(
+                incidents.loc[(types == name).to_numpy()], cameras, go_live=go_live,
+                camera_ids=camera_ids, months=months, min_count=min_count,
+            )  # fmt: skip
+        except GeoInputError:
+            continue  # none of the type on one side of go-live
+        if r.covered_before < min_count:
+            reading = "too few to say"
+        elif r.p_value >= 0.05:
+            reading = "no clear change"
+        else:
+            reading = "fell" if r.relative_change < 1 else "rose"
+        rows.append(
+            {
+                "crime_type": name,
+                "covered_before": r.covered_before,
+                "covered_after": r.covered_after,
+                "control_before": r.control_before,
+                "control_after": r.control_after,
+                "relative_change": r.relative_change,
+                "p_value": r.p_value,
+                "reading": reading,
+            }
+        )
+    chosen = cameras.loc[cameras["camera_id"].astype(str).isin(overall.cameras)]
+    return Impact(overall=overall, by_type=pd.DataFrame(rows), cameras=chosen)

@@ -14,16 +14,18 @@ from collections.abc import Iterable, Mapping
 
 import duckdb
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
 
-__all__ = ["REGISTER_FIELDS", "STATUSES", "events", "record", "register_on"]
+__all__ = ["ALWAYS", "REGISTER_FIELDS", "STATUSES", "events", "record", "register_on"]
 
 STATUSES = ("working", "faulty", "proposed", "decommissioned")
 """A camera's status in the register."""
+
+ALWAYS = dt.date(1900, 1, 1)
+"""When a camera added with no install date counts from: there throughout."""
 
 REGISTER_FIELDS = (
     "camera_id",
@@ -67,8 +69,9 @@ def record(
     Each change maps :data:`REGISTER_FIELDS` (and ``action``: ``add``,
     ``update`` or ``delete``; by default ``add`` for a new id and ``update``
     for a known one). A change identical to the camera's current state is not
-    recorded. ``effective`` (default: the camera's install date for an add,
-    today otherwise) dates the change in the street.
+    recorded. ``effective`` dates the change in the street; by default an add
+    takes the camera's install date (with none, :data:`ALWAYS`: a camera of
+    unknown age counts as there throughout), and any other change today.
     """
     current = {row["camera_id"]: row for row in _latest(con, None).to_dict("records")}
     next_id = 1 + int(
@@ -99,8 +102,8 @@ def record(
             if known is not None and action != "add" and _same(known, state):
                 continue
         when = _date(change.get("effective", effective))
-        if when is None:
-            when = _date(state.get("install_date")) if action == "add" else None
+        if when is None and action == "add":
+            when = _date(state.get("install_date")) or ALWAYS
         when = when or now.date()
         rows.append(
             [
@@ -128,7 +131,7 @@ def _value(state: Mapping, key: str):
     value = state.get(key)
     if key in ("install_date", "decommission_date"):
         return _date(value)
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if key in ("x", "y", "bearing", "fov", "range_m"):
         return float(value)
@@ -155,7 +158,7 @@ def _check(state: Mapping) -> None:
     if fov is not None and not 0 < fov <= 360:
         msg = f"camera {cid!r}: field of view {fov:g} must be 1 to 360 degrees."
         raise GeoInputError(msg)
-    status = state.get("status")
+    status = _value(state, "status")
     if status not in (None, "", *STATUSES):
         msg = f"camera {cid!r}: status {status!r} is not one of {', '.join(STATUSES)}."
         raise GeoInputError(msg)
