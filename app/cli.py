@@ -347,6 +347,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="F.gpkg")
     p.set_defaults(run=_cmd_export)
 
+    p = sub.add_parser(
+        "cctv-brief",
+        help="the written CCTV impact brief (HTML) for a go-live month",
+        description=(
+            "Incidents in view of new or upgraded cameras before and after "
+            "go-live, against the rest of the area, overall and by crime type, "
+            "with a map and what the figures can and cannot say. Cameras come "
+            "from the workspace's register as it stood at go-live."
+        ),
+    )
+    _add_input_args(p)
+    p.add_argument("--go-live", required=True, help="the go-live month, YYYY-MM")
+    p.add_argument(
+        "--cameras",
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="ids of the new or upgraded cameras (default: those installed in the "
+        "go-live month, else all: a control centre going live)",
+    )
+    p.add_argument(
+        "--camera-list", type=Path, help="a camera list file instead of the register"
+    )
+    p.add_argument(
+        "--months", type=int, default=12, help="months each side (default 12)"
+    )
+    p.add_argument(
+        "--range-m",
+        type=float,
+        default=DEFAULT_CAMERA_RANGE_M,
+        help="range of cameras that give none (default %(default)s m)",
+    )
+    p.add_argument("--out", required=True, type=Path, help="F.html")
+    p.set_defaults(run=_cmd_cctv_brief)
+
     p = sub.add_parser("demo", help="write the synthetic demo dataset")
     p.add_argument("--out", required=True, type=Path, help="folder for the demo data")
     p.add_argument("--boundaries-out", type=Path, help="folder for the demo wards")
@@ -484,6 +519,37 @@ def _camera_list(
         )
         raise GeoInputError(msg)
     return None
+
+
+def _month_end(month: str):
+    try:
+        return pd.Period(str(month), freq="M").end_time.date()
+    except ValueError as err:
+        msg = f"go-live month {month!r} is not a month; write it as YYYY-MM."
+        raise GeoInputError(msg) from err
+
+
+def _cameras_at_go_live(
+    args, ws: Workspace | None, cams: CameraList | None
+) -> CameraList:
+    """The cameras a before/after assesses from: a file as given, or the
+    workspace register as it stood at the end of the go-live month."""
+    if getattr(args, "camera_list", None) is not None:
+        return read_cameras(args.camera_list, default_range_m=args.range_m)
+    if ws is None or args.go_live is None or getattr(args, "cameras", None):
+        if cams is None:
+            msg = "no cameras: give a camera list or use a workspace holding one."
+            raise GeoInputError(msg)
+        return cams
+    on = _month_end(args.go_live)
+    then = ws.cameras(on, in_service=True)
+    if then.empty:
+        msg = (
+            f"the workspace's camera register holds no camera in service on {on}; "
+            "import the camera list (hotspot-map import --cameras F)."
+        )
+        raise GeoInputError(msg)
+    return CameraList(then, len(then), {}, [f"The register as it stood on {on}."])
 
 
 def _cmd_load(args: argparse.Namespace) -> None:
@@ -654,8 +720,9 @@ def _cmd_coverage(args: argparse.Namespace) -> None:
             f"({row.cumulative_share:.1%} of the period covered)\n"
         )
     try:
+        then = _cameras_at_go_live(args, ws, cams)
         sys.stderr.write(
-            before_after(inc, cams.cameras, go_live=args.go_live).interpretation + "\n"
+            before_after(inc, then.cameras, go_live=args.go_live).interpretation + "\n"
         )
     except GeoInputError as err:
         sys.stderr.write(f"before/after: {err}\n")
@@ -745,6 +812,39 @@ def _cmd_export(args: argparse.Namespace) -> None:
     ws = Workspace(args.workspace or default_workspace())
     layers = ws.export(args.out)
     sys.stderr.write(f"wrote layers {', '.join(layers)} to {args.out}\n")
+
+
+def _cmd_cctv_brief(args: argparse.Namespace) -> None:
+    from app.brief import brief_html
+    from geo.cctv import impact
+
+    if Path(args.out).suffix.lower() not in (".html", ".htm"):
+        msg = f"--out {str(args.out)!r}: the brief is written as .html."
+        raise GeoInputError(msg)
+    ws, wards = _data(args)
+    if ws is None and args.camera_list is None:
+        msg = "give --workspace (its camera register) or --camera-list F."
+        raise GeoInputError(msg)
+    on = pd.Period(_month_end(args.go_live), freq="M")
+    cams = _cameras_at_go_live(args, ws, None)
+    span = parse_period(f"{on - args.months}:{on + args.months}")
+    loaded = load_from_args(args, [span], wards=wards, workspace=ws)
+    if wards is None and ws is not None and ws.boundary_sets():
+        wards = ws.wards(ws.boundary_sets()[0])
+    result = impact(
+        loaded.incidents, cams.cameras, go_live=args.go_live,
+        camera_ids=args.cameras, months=args.months,
+    )  # fmt: skip
+    html = brief_html(
+        result,
+        cams.cameras,
+        wards=wards,
+        synthetic=loaded.quality.synthetic,
+        source=f"cameras: {result.overall.selection}",
+    )
+    _say([*cams.notes, result.overall.interpretation])
+    path = exports.write_atomic(args.out, lambda p: p.write_text(html, "utf-8"))
+    sys.stderr.write(f"wrote the brief to {path}\n")
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:

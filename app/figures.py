@@ -142,3 +142,42 @@ def years_small_multiples_png(table, labels: list[str], *, unit: str = "") -> by
         fig.supylabel(unit, fontsize=7)
     fig.tight_layout()
     return _png(fig)
+
+
+def cameras_map_png(
+    assessed: gpd.GeoDataFrame,
+    others: gpd.GeoDataFrame,
+    *,
+    wards: gpd.GeoDataFrame | None = None,
+    title: str = "",
+) -> bytes:
+    """The assessed cameras' views (vermillion) over the other cameras' (grey).
+
+    Views are the cameras' sectors or circles (``geo.cctv.camera_views``); the
+    map is zoomed to the assessed cameras with a 500 m margin.
+    """
+    from geo.cctv import camera_views
+
+    fig, ax = _axes((6.5, 5))
+    view = _view(assessed, margin_m=250)
+    if wards is not None and not wards.empty:
+        wards.boundary.plot(ax=ax, color=GREY, linewidth=0.7)
+        near = wards[wards.intersects(shapely.box(*view))] if view else wards
+        _ward_labels(ax, near, fontsize=7)
+    if not others.empty:
+        camera_views(others).plot(ax=ax, color=GREY, alpha=0.35, linewidth=0)
+    if not assessed.empty:
+        camera_views(assessed).plot(
+            ax=ax, color=HOT, alpha=0.5, edgecolor="#8B2E00", linewidth=0.8
+        )
+        for cid, p in zip(assessed["camera_id"].astype(str), assessed.geometry,
+                          strict=True):  # fmt: skip
+            ax.annotate(cid, (p.x, p.y), fontsize=7, ha="left", va="bottom")
+    if view:
+        ax.set_xlim(view[0], view[2])
+        ax.set_ylim(view[1], view[3])
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return _png(fig)

@@ -46,21 +46,21 @@ def _unit(incidents: pd.DataFrame) -> str:
     )
 
 
-def _img(png: bytes, alt: str) -> str:
+def img_html(png: bytes, alt: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _list(lines: list[str], cls: str = "") -> str:
+def list_html(lines: list[str], cls: str = "") -> str:
     items = "".join(f'<li class="{cls}">{escape(line)}</li>' for line in lines)
     return f"<ul>{items}</ul>"
 
 
-def _section(title: str, body: str, anchor: str) -> str:
+def section_html(title: str, body: str, anchor: str) -> str:
     return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
 
 
-def _table(frame: pd.DataFrame, table_id: str) -> str:
+def table_html(frame: pd.DataFrame, table_id: str) -> str:
     return html_table(frame).replace("<table>", f'<table id="{table_id}">', 1)
 
 
@@ -129,10 +129,10 @@ def _headline_section(change: WardChange, before: Period, after: Period) -> str:
     body = (
         "<p>Recorded crime and anti-social behaviour by police.uk category.</p>"
         + _basis_line(change)
-        + _table(tables.by_type_table(change), "by-type")
-        + _list(change.caveats, "caveat")
+        + table_html(tables.by_type_table(change), "by-type")
+        + list_html(change.caveats, "caveat")
     )
-    return _section("Headlines by crime type", body, "headlines")
+    return section_html("Headlines by crime type", body, "headlines")
 
 
 def _focus_section(change: WardChange, label: str) -> str:
@@ -141,7 +141,7 @@ def _focus_section(change: WardChange, label: str) -> str:
         _basis_line(change)
         + "".join(f'<p class="headline">{escape(h)}</p>' for h in change.headlines)
         + "<h3>Quarter by quarter</h3>"
-        + _table(tables.quarters_table(change), "quarters")
+        + table_html(tables.quarters_table(change), "quarters")
         + (
             '<p class="caveat">* a month of the quarter has no data in one of the '
             "periods, so it is left out of both.</p>"
@@ -149,10 +149,10 @@ def _focus_section(change: WardChange, label: str) -> str:
             else ""
         )
         + "<h3>Month by month</h3>"
-        + _table(tables.months_table(change), "months")
-        + _list([c for c in change.caveats if "reports" in c], "caveat")
+        + table_html(tables.months_table(change), "months")
+        + list_html([c for c in change.caveats if "reports" in c], "caveat")
     )
-    return _section(f"{label}: the year in figures", body, "focus")
+    return section_html(f"{label}: the year in figures", body, "focus")
 
 
 def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> str:
@@ -170,10 +170,10 @@ def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> st
         "test of the two counts, corrected for testing every ward (5% false "
         f"discovery rate), says so.{rates}</p>"
         + _basis_line(change)
-        + _img(png, "Map of the change by ward")
-        + _table(tables.ward_table(change), "ward-table")
+        + img_html(png, "Map of the change by ward")
+        + table_html(tables.ward_table(change), "ward-table")
     )
-    return _section("Ward by ward", body, "wards")
+    return section_html("Ward by ward", body, "wards")
 
 
 def report_years(after: Period, months: list[str], *, most: int = 5) -> list[Period]:
@@ -209,7 +209,7 @@ def _years_section(focus, wards, after: Period, months, population, label) -> st
             "<p>The data holds fewer than two whole years up to "
             f"{escape(after.label)}, so there is no comparison across years.</p>"
         )
-        return _section(f"{label} across years", body, "years")
+        return section_html(f"{label} across years", body, "years")
     result = years_change(
         focus, wards, years, months_with_data=months, population=population
     )
@@ -217,10 +217,10 @@ def _years_section(focus, wards, after: Period, months, population, label) -> st
     png = years_small_multiples_png(result.table, result.labels, unit=unit)
     body = (
         "".join(f'<p class="headline">{escape(h)}</p>' for h in result.headlines)
-        + _table(tables.years_totals_table(result), "years-totals")
-        + _img(png, "Each ward's count each year")
-        + _table(tables.years_table(result), "years")
-        + _list(
+        + table_html(tables.years_totals_table(result), "years-totals")
+        + img_html(png, "Each ward's count each year")
+        + table_html(tables.years_table(result), "years")
+        + list_html(
             [
                 "Trend: Poisson regression of each ward's yearly count on the year, "
                 "allowing for counts varying more than chance from year to year "
@@ -231,7 +231,7 @@ def _years_section(focus, wards, after: Period, months, population, label) -> st
             "caveat",
         )
     )
-    return _section(f"{label} across years", body, "years")
+    return section_html(f"{label} across years", body, "years")
 
 
 def _hotspot_section(focus, wards, before: Period, after: Period, cameras) -> str:
@@ -291,11 +291,11 @@ def _hotspot_section(focus, wards, before: Period, after: Period, cameras) -> st
     ]
     png = hotspot_map_png(table, wards=wards, top=10)
     body = (
-        _img(png, "Map of the top hotspots")
-        + _table(pd.DataFrame(top[cols]), "hotspots")
-        + _list(lines, "caveat")
+        img_html(png, "Map of the top hotspots")
+        + table_html(pd.DataFrame(top[cols]), "hotspots")
+        + list_html(lines, "caveat")
     )
-    return _section(f"Hotspots in {after.label}", body, "hotspots")
+    return section_html(f"Hotspots in {after.label}", body, "hotspots")
 
 
 def _data_section(loaded, wards, before, after, boundary_label, change) -> str:
@@ -323,5 +323,7 @@ def _data_section(loaded, wards, before, after, boundary_label, change) -> str:
         compared,
         "police.uk locations are snapped to anonymised map points; dates are months.",
     ]
-    body = _list(lines) + (_table(dropped, "quality") if not dropped.empty else "")
-    return _section("About the data", body, "data")
+    body = list_html(lines) + (
+        table_html(dropped, "quality") if not dropped.empty else ""
+    )
+    return section_html("About the data", body, "data")

@@ -15,6 +15,7 @@ from geo.years import Years
 __all__ = [
     "by_type_table",
     "months_table",
+    "p_phrase",
     "p_text",
     "quarters_table",
     "ward_table",
@@ -26,6 +27,11 @@ __all__ = [
 def p_text(p: float) -> str:
     """A p-value as a committee reads it: 0.032, or <0.001."""
     return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_phrase(p: float) -> str:
+    """A p-value in a sentence: 'p < 0.001' or 'p = 0.032'."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _per(change: WardChange) -> str:

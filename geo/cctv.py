@@ -604,9 +604,10 @@ def before_after(
         sig = "more than chance" if p < 0.05 else "within what chance would give"
         text = (
             f"{label}: incidents in view {direction} {abs(1 - rel):.0%} relative to "
-            f"the rest of the area ({cb} -> {ca}; elsewhere {rb} -> {ra}); {sig} "
-            f"(p = {p:.3f}). A before/after comparison cannot rule out other "
-            "causes, nor displacement out of view."
+            f"the rest of the area ({cb:,} -> {ca:,}; elsewhere {rb:,} -> {ra:,}); "
+            f"{sig} ({'p < 0.001' if p < 0.001 else f'p = {p:.3f}'}). A "
+            "before/after comparison cannot rule out other causes, nor "
+            "displacement out of view."
         )
     return BeforeAfter(
         str(start), months, cb, ca, rb, ra, round(rel, 3), p, text,
