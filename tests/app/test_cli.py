@@ -431,11 +431,9 @@ def test_cctv_brief_figures_equal_the_coverage_before_after(demo, tmp_path, caps
     # "... (211 -> 120; elsewhere 15,204 -> 15,057) ..."
     import re
 
+    pattern = r"\(([\d,]+) -> ([\d,]+); elsewhere ([\d,]+) -> ([\d,]+)\)"
     cb, ca, rb, ra = (
-        int(v.replace(",", ""))
-        for v in re.search(
-            r"\(([\d,]+) -> ([\d,]+); elsewhere ([\d,]+) -> ([\d,]+)\)", line
-        ).groups()  # fmt: skip
+        int(v.replace(",", "")) for v in re.search(pattern, line).groups()
     )
     soup = BeautifulSoup(brief.read_text(), "html.parser")
     overall = _cells(soup.find("table", id="overall"))
