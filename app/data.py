@@ -73,10 +73,13 @@ def user_dataset() -> Dataset | None:
     path = user_workspace()
     if not path.exists():
         return None
-    state = Workspace(path).state()
+    ws = Workspace(path)
+    state = ws.state()
     if not state or not state[2]:
         return None
-    return Dataset(label=f"Workspace {path.name}", workspace=str(path))
+    return Dataset(
+        label=f"Workspace {path.name}", workspace=str(path), synthetic=ws.synthetic()
+    )
 
 
 def start_dataset() -> Dataset:
@@ -307,9 +310,13 @@ def wdq_result(
 
 
 @st.cache_data(max_entries=8)
-def cameras(ws: WsKey, range_m: float) -> CameraList:
-    """The register's cameras in service today; ``range_m`` for those with none."""
-    cams = _ws(ws).cameras(in_service=True)
+def register(ws: WsKey) -> gpd.GeoDataFrame:
+    """The whole camera register today: working, faulty, proposed, decommissioned."""
+    return _ws(ws).cameras()
+
+
+def _with_range(cams: gpd.GeoDataFrame, range_m: float) -> CameraList:
+    cams = cams.copy()
     default = cams["range_source"] == "default"
     cams.loc[default, "range_m"] = float(range_m)
     notes = []
@@ -321,18 +328,39 @@ def cameras(ws: WsKey, range_m: float) -> CameraList:
     return CameraList(cameras=cams, read=len(cams), dropped={}, notes=notes)
 
 
+@st.cache_data(max_entries=8)
+def cameras(ws: WsKey, range_m: float, *, proposed: bool = False) -> CameraList:
+    """The working cameras today (with ``proposed``, the proposed sites too);
+    ``range_m`` for those with no range. Faulty cameras watch nothing."""
+    reg = register(ws)
+    wanted = ["working", "proposed"] if proposed else ["working"]
+    live = _ws(ws).cameras(in_service=True)
+    ids = set(live["camera_id"]) | set(
+        reg.loc[reg["status"] == "proposed", "camera_id"]
+    )
+    chosen = reg.loc[reg["status"].isin(wanted) & reg["camera_id"].isin(ids)]
+    return _with_range(chosen, range_m)
+
+
 @st.cache_data(max_entries=16, show_spinner="Camera coverage...")
 def cctv_result(ws, set_name, types, period: str, range_m: float, k: int):
     inc = select(ws, set_name, types, period)
-    cams = cameras(ws, range_m)
     found = hotspot_result(ws, set_name, types, period, None, None)
-    cov = coverage(inc, cams.cameras, found.labels)
+    today = cameras(ws, range_m)
+    what_if = cameras(ws, range_m, proposed=True)
+    cov = coverage(inc, today.cameras, found.labels)
+    cov_if = coverage(inc, what_if.cameras, found.labels)
     return {
         "coverage": cov,
+        "with_proposed": cov_if,
         "hotspots": found.table,
-        "views": camera_views(cams.cameras),
-        "sites": suggest_sites(inc, cams.cameras, found.labels, k=k, range_m=range_m),
-        "notes": cams.notes,
+        "views": camera_views(what_if.cameras),
+        "sites": suggest_sites(
+            inc, what_if.cameras, found.labels, k=k, range_m=range_m
+        ),
+        "notes": today.notes,
+        "cameras": len(today.cameras),
+        "proposed": len(what_if.cameras) - len(today.cameras),
     }
 
 
@@ -340,7 +368,29 @@ def cctv_result(ws, set_name, types, period: str, range_m: float, k: int):
 def cctv_before_after(ws, set_name, types, range_m, go_live):
     months = catalogue(ws)["months"]
     inc = select(ws, set_name, types, f"{months[0]}:{months[-1]}")
-    return before_after(inc, cameras(ws, range_m).cameras, go_live=go_live)
+    return before_after(inc, _at_go_live(ws, range_m, go_live), go_live=go_live)
+
+
+def _at_go_live(ws: WsKey, range_m: float, go_live: str | None) -> gpd.GeoDataFrame:
+    """The cameras in service at the end of the go-live month (today if none)."""
+    on = pd.Period(go_live, freq="M").end_time.date() if go_live else None
+    return _with_range(_ws(ws).cameras(on, in_service=True), range_m).cameras
+
+
+@st.cache_data(max_entries=8, show_spinner="Writing the brief...")
+def brief_html(ws, set_name, types, range_m: float, go_live: str) -> str:
+    from app.brief import brief_html as build
+    from geo.cctv import impact
+
+    on = pd.Period(go_live, freq="M")
+    span = f"{on - 12}:{on + 12}"
+    cams = _at_go_live(ws, range_m, go_live)
+    result = impact(select(ws, set_name, types, span), cams, go_live=go_live)
+    return build(result, cams, wards=wards(ws, set_name), synthetic=ws_is_demo(ws))
+
+
+def ws_is_demo(ws: WsKey) -> bool:
+    return Path(ws[0]).resolve() == DEMO_WORKSPACE.resolve()
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the report...")

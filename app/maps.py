@@ -344,14 +344,29 @@ def displacement_map(
     return m
 
 
+CAMERA_STYLES = {
+    "working": {"color": BLUE, "fillColor": BLUE, "fillOpacity": 0.25},
+    "faulty": {"color": GREY, "fillColor": GREY, "fillOpacity": 0.15},
+    "proposed": {"color": PURPLE, "fillColor": PURPLE, "fillOpacity": 0.2,
+                 "dashArray": "5"},
+}  # fmt: skip
+DRAFT = "#E69F00"  # Okabe-Ito orange: the camera being placed or aimed
+
+
 def camera_map(
     views: gpd.GeoDataFrame,
     table: gpd.GeoDataFrame,
     *,
     wards: gpd.GeoDataFrame | None = None,
     sites: gpd.GeoDataFrame | None = None,
+    draft: gpd.GeoDataFrame | None = None,
+    focus: bool = False,
 ) -> folium.Map:
-    """Camera view sectors over hotspots coloured by their coverage."""
+    """Camera views (working, faulty, proposed) over hotspots coloured by coverage.
+
+    ``draft`` is the view of a camera being placed or aimed, drawn on top; with
+    ``focus`` the map opens on it (400 m around), so its sector can be read.
+    """
     m = _base_map(wards if wards is not None else table)
     if wards is not None:
         _wards_layer(wards, m)
@@ -389,19 +404,23 @@ def camera_map(
             )
             if c in views.columns
         ]
+        status = views["status"] if "status" in views.columns else pd.Series("working")
         shown = escape_frame(
-            views[[*fields, "geometry"]], ["camera_id", "location", "install_date"]
+            views[[*fields, "geometry"]].assign(status=status.to_numpy()),
+            ["camera_id", "location", "install_date", "status"],
         )
         folium.GeoJson(
             _display(shown, tolerance_m=1),
             name="Camera views",
-            style_function=lambda _: {
-                "color": BLUE,
+            style_function=lambda f: {
                 "weight": 1,
-                "fillColor": BLUE,
-                "fillOpacity": 0.25,
+                **CAMERA_STYLES.get(
+                    f["properties"].get("status"), CAMERA_STYLES["working"]
+                ),
             },
-            tooltip=folium.GeoJsonTooltip(["camera_id", "location"]),
+            tooltip=folium.GeoJsonTooltip(
+                ["camera_id", "location", "status"], aliases=["Camera", "", "Status"]
+            ),
         ).add_to(m)
     if sites is not None and not sites.empty:
         shown = _display(sites[["order", "gain", "geometry"]], tolerance_m=1)
@@ -419,5 +438,19 @@ def camera_map(
                 ["order", "gain"], aliases=["Pick", "Incidents gained"]
             ),
         ).add_to(m)
+    if draft is not None and not draft.empty:
+        folium.GeoJson(
+            _display(draft[["geometry"]], tolerance_m=0.5),
+            name="Camera being placed",
+            style_function=lambda _: {
+                "color": DRAFT,
+                "weight": 3,
+                "fillColor": DRAFT,
+                "fillOpacity": 0.35,
+            },
+        ).add_to(m)
+        if focus:
+            minx, miny, maxx, maxy = draft.buffer(400).to_crs(DISPLAY_CRS).total_bounds
+            m.fit_bounds([[miny, minx], [maxy, maxx]])
     folium.LayerControl(collapsed=True).add_to(m)
     return m

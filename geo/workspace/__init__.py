@@ -348,6 +348,12 @@ class Workspace:
             ).fetchall()
         return [r[0] for r in types], [r[0] for r in months]
 
+    def synthetic(self) -> bool:
+        """Whether the workspace holds synthetic demo data (its forces say so)."""
+        with self._read() as con:
+            forces = con.execute("SELECT DISTINCT force FROM incidents").fetchall()
+        return any("(synthetic)" in f for (f,) in forces)
+
     def state(self) -> tuple:
         """Return a token that changes whenever the content does (for caches)."""
         if not self.path.exists():

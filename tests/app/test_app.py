@@ -1,5 +1,6 @@
 """Page logic with Streamlit's AppTest, on the synthetic demo data."""
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -109,7 +110,91 @@ def test_cctv_page_more_sites_gain_more():
     more = int(_metric(at, "Gain from suggested sites").lstrip("+").replace(",", ""))
     assert not at.exception
     assert more > gain > 0
-    assert len(at.dataframe[1].value) == 6  # the suggested sites table
+    assert sum(b.label == "Add as proposed" for b in at.button) == 6
+
+
+def _widget(elements, label):
+    return next(w for w in elements if w.label == label)
+
+
+def _share(at) -> float:
+    return float(_metric(at, "Reports in camera view (2023/24)").rstrip("%"))
+
+
+@pytest.fixture
+def demo_copy(own_workspace):
+    """The demo workspace copied as the analysts' own: edits leave the demo be."""
+    import shutil
+
+    from app.data import DEMO_WORKSPACE, demo_dataset
+
+    demo_dataset()  # written on first use
+    shutil.copyfile(DEMO_WORKSPACE, own_workspace)
+    return own_workspace
+
+
+def _uncovered_place(path):
+    """A point in the busiest hotspot of 2023/24 ASB with no camera near it."""
+    from geo.cctv import coverage
+    from geo.hotspots import hotspots
+    from geo.periods import parse_period
+
+    ws = Workspace(path)
+    inc = ws.load(periods=[parse_period("2023/24")], types=["ASB"]).incidents
+    found = hotspots(inc)
+    cov = coverage(inc, ws.cameras(in_service=True), found.labels).table
+    worst = cov[(cov["hotspot_id"] != "all") & (cov["covered_share"] == 0)]
+    hid = int(worst.sort_values("incidents").iloc[-1]["hotspot_id"])
+    shape = found.table.set_index("hotspot_id").loc[hid, "geometry"]
+    point = gpd.GeoSeries([shape.representative_point()], crs=27700).to_crs(4326)
+    return point.x.iloc[0], point.y.iloc[0]
+
+
+def test_place_aim_and_delete_a_camera_and_coverage_follows(demo_copy):
+    lon, lat = _uncovered_place(demo_copy)
+    at = _app()
+    at.switch_page("app_pages/cctv_page.py").run()
+    assert not at.exception, at.exception
+    start = _share(at)
+    # place a camera, all round, 150 m, on the uncovered hotspot
+    _widget(at.number_input, "Longitude").set_value(lon)
+    _widget(at.number_input, "Latitude").set_value(lat)
+    _widget(at.slider, "Range (m)").set_value(150)
+    _widget(at.button, "Save camera").click().run()
+    assert not at.exception, at.exception
+    placed = _share(at)
+    assert placed > start
+    assert "CAM013" in set(Workspace(demo_copy).cameras()["camera_id"])
+    # aim it: a 30 degree view looking away (north) sees less than all round
+    _widget(at.selectbox, "Camera").set_value("CAM013").run()
+    _widget(at.slider, "Field of view (degrees; 360 = all round)").set_value(30)
+    _widget(at.slider, "Bearing (degrees from north)").set_value(0)
+    _widget(at.button, "Save camera").click().run()
+    aimed = _share(at)
+    assert start <= aimed < placed
+    cam = Workspace(demo_copy).cameras().set_index("camera_id").loc["CAM013"]
+    assert (cam["bearing"], cam["fov"]) == (0.0, 30.0)
+    # delete it: back to where it started, and the history keeps all three
+    _widget(at.selectbox, "Camera").set_value("CAM013").run()
+    _widget(at.button, "Delete camera").click().run()
+    assert _share(at) == start
+    history = Workspace(demo_copy).camera_history()
+    assert history.loc[history["camera_id"] == "CAM013", "action"].tolist() == [
+        "add", "update", "delete"]  # fmt: skip
+
+
+def test_a_suggested_site_becomes_a_proposed_camera(demo_copy):
+    at = _app()
+    at.switch_page("app_pages/cctv_page.py").run()
+    today = float(_metric(at, "With the proposed cameras").rstrip("%"))
+    assert today == _share(at)
+    _widget(at.button, "Add as proposed").click().run()
+    assert not at.exception, at.exception
+    cams = Workspace(demo_copy).cameras()
+    assert (cams["status"] == "proposed").sum() == 1
+    # the what-if now covers more than today, which has not changed
+    assert float(_metric(at, "With the proposed cameras").rstrip("%")) > today
+    assert _share(at) == today
 
 
 def test_bad_custom_period_shows_an_error():

@@ -99,3 +99,51 @@ def test_committee_report_downloads_from_the_ward_page(server, browser):
     assert html.startswith("<!DOCTYPE html>")
     assert "SYNTHETIC" in html.upper()
     tab.close()
+
+
+def test_place_a_camera_by_clicking_the_map(browser, tmp_path):
+    """On a copy of the demo workspace: click the map, save, see the sector."""
+    import shutil
+
+    from pyproj import Transformer
+
+    from app.data import DEMO_WORKSPACE, demo_dataset
+    from geo.workspace import Workspace
+
+    demo_dataset()
+    own = tmp_path / "hotspots.duckdb"
+    shutil.copyfile(DEMO_WORKSPACE, own)
+    with running(env={"HOTSPOT_WORKSPACE": str(own)}) as url:
+        tab = browser.new_page(viewport={"width": 1400, "height": 1100})
+        tab.goto(f"{url}/cctv_page")
+        frame = tab.frame_locator("iframe").first
+        leaflet = frame.locator(".leaflet-container")
+        leaflet.wait_for(timeout=60_000)
+        layers = ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
+        frame.locator(layers).first.wait_for(timeout=30_000)
+        lon_before = tab.get_by_label("Longitude").input_value()
+        box = leaflet.bounding_box()
+        # a third of the way across and down the map: away from the controls
+        leaflet.click(position={"x": box["width"] * 0.35, "y": box["height"] * 0.4})
+        tab.wait_for_function(
+            "v => document.querySelector('input[aria-label=\"Longitude\"]').value != v",
+            arg=lon_before,
+            timeout=30_000,
+        )
+        tab.get_by_role("button", name="Save camera").click()
+        tab.get_by_text("Camera CAM013 saved").wait_for(timeout=30_000)
+        frame.locator(layers).first.wait_for(timeout=30_000)
+        tab.locator("iframe").first.scroll_into_view_if_needed()
+        tab.wait_for_timeout(1500)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / "cctv_camera_placed.png"))
+        assert tab.locator("[data-testid=stException]").count() == 0
+        tab.close()
+    cams = Workspace(own).cameras().set_index("camera_id")
+    assert "CAM013" in cams.index
+    placed = cams.loc["CAM013"]
+    assert placed["status"] == "working"
+    lon = Transformer.from_crs(27700, 4326, always_xy=True).transform(
+        placed.geometry.x, placed.geometry.y
+    )[0]
+    assert abs(lon - float(lon_before)) > 1e-6  # where clicked, not the default
