@@ -1,16 +1,18 @@
 """App speed: first page, re-render after a control change, and map sizes.
 
 1. Map HTML size of each page's map for one year of data (target: under 2 MB).
-2. Re-render after changing a control (the hotspot page's min_samples) with
-   Streamlit's AppTest, caches warm, on one year of Blackpool data when
-   ../shared/data is present (else the demo): median of 5 (target: under 1 s).
-   Baseline in the same run: the first, cold render.
-3. First page in a real headless Chromium on the demo data, the server started as
-   ``make run`` starts it (five fresh servers): seconds from the request to the
-   page's figures and to the Leaflet map being drawn (target: 3 s). Baseline in
-   the same run: a one-metric Streamlit page, the front end's own floor.
+2. Re-render after changing a control (the hotspot page's min_samples, set by
+   hand) with Streamlit's AppTest, caches warm, on one year of Blackpool data in
+   a workspace when ../shared/data is present (else the demo): median of 5
+   (target: under 1 s). Baseline in the same run: the first, cold render.
+3. First page in a real headless Chromium, the server started as ``make run``
+   starts it (five fresh servers each): seconds from the request to the page's
+   figures and to the Leaflet map being drawn, on the demo workspace and on a
+   workspace holding three years of a synthetic force (about 540,000 rows;
+   target: map drawn within 2 s). Baseline in the same run: a one-metric
+   Streamlit page, the front end's own floor.
 
-Run: ``.venv/bin/python benchmarks/bench_app.py``.
+Run: ``.venv/bin/python benchmarks/bench_app.py [--servers N]``.
 """
 
 from __future__ import annotations
@@ -28,35 +30,54 @@ sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("HOTSPOT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
-def dataset():
+def dataset(tmp: Path):
+    """One year of Blackpool in a workspace (the demo when ../shared is absent)."""
     from app import data
+    from geo.workspace import Workspace
 
     if (SHARED / "police_uk" / "blackpool").is_dir():
-        files = sorted((SHARED / "police_uk" / "blackpool").rglob("2021-*.csv"))
-        wards = SHARED / "boundaries" / "blackpool_wards_2013.geojson"
-        return (
-            data.Dataset(
-                label="Blackpool 2021 (benchmark)",
-                incidents=tuple(str(p) for p in files),
-                wards=(("2013 wards", str(wards)),),
-            ),
-            "2021-01:2021-06",
-            "2021-07:2021-12",
+        ws = Workspace(tmp / "blackpool.duckdb")
+        ws.import_incidents(
+            sorted((SHARED / "police_uk" / "blackpool").rglob("2021-*.csv"))
         )
+        ws.import_boundaries(
+            SHARED / "boundaries" / "blackpool_wards_2013.geojson", name="2013 wards"
+        )
+        ds = data.Dataset(label="Blackpool 2021 (benchmark)", workspace=str(ws.path))
+        return ds, "2021-01:2021-06", "2021-07:2021-12"
     return data.demo_dataset(), "2022/23", "2023/24"
 
 
-def map_sizes() -> None:
+def force_workspace(tmp: Path) -> Path:
+    """Three years of the synthetic force (about 540,000 rows) in a workspace."""
+    from geo.synthetic_force import generate_force
+    from geo.workspace import Workspace
+
+    force = generate_force(months=36, per_month=15_000, first="2020-01")
+    folder = tmp / "force"
+    for month, rows in force.rows.groupby("Month"):
+        (folder / month).mkdir(parents=True, exist_ok=True)
+        rows.to_csv(folder / month / f"{month}-shirefold-street.csv", index=False)
+    wards = tmp / "force_wards.geojson"
+    force.wards.to_crs(4326).to_file(wards)
+    ws = Workspace(tmp / "force.duckdb")
+    ws.import_boundaries(wards, name="force wards")
+    ws.import_incidents(folder)
+    return ws.path
+
+
+def map_sizes(tmp: Path) -> None:
     from app import maps
     from geo.change import ward_change
     from geo.hotspots import hotspots
-    from geo.load import load_incidents
     from geo.periods import parse_period
-    from geo.wards import read_wards
+    from geo.workspace import Workspace
 
-    ds, before, after = dataset()
-    wards = read_wards(dict(ds.wards)[ds.wards[0][0]])
-    inc = load_incidents(list(ds.incidents), wards=wards).incidents
+    ds, before, after = dataset(tmp)
+    ws = Workspace(ds.workspace)
+    name = ws.boundary_sets()[0]
+    wards = ws.wards(name)
+    inc = ws.load(wards=name).incidents
     b, a = parse_period(before), parse_period(after)
     year = inc[b.contains(inc["month"]) | a.contains(inc["month"])]
     table = hotspots(year, area_m2=wards.union_all().area).table
@@ -70,10 +91,10 @@ def map_sizes() -> None:
     )
 
 
-def rerender() -> None:
+def rerender(tmp: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
-    ds, before, after = dataset()
+    ds, before, after = dataset(tmp)
     at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=300)
     at.session_state["dataset"] = ds
     t = time.perf_counter()
@@ -85,6 +106,7 @@ def rerender() -> None:
     at.sidebar.selectbox[2].set_value("Custom...").run()
     at.sidebar.text_input[0].set_value(before).run()
     at.sidebar.text_input[1].set_value(after).run()
+    at.toggle[0].set_value(True).run()  # eps and min_samples set by hand
     ms = at.number_input[1]
     base = int(ms.value)
     times = []
@@ -113,7 +135,9 @@ st.metric("Hotspots", 7)
 """
 
 
-def _visits(browser, command: list[str], n: int, map_drawn: bool) -> list[dict]:
+def _visits(
+    browser, command: list[str], n: int, map_drawn: bool, env: dict | None = None
+) -> list[dict]:
     """Start a server, then open its first page ``n`` times (fresh tabs).
 
     Seconds from the request to: the first figure (a metric) shown, and the
@@ -123,7 +147,7 @@ def _visits(browser, command: list[str], n: int, map_drawn: bool) -> list[dict]:
     from app.serve import running
 
     t = time.perf_counter()
-    with running(command, timeout_s=120) as url:
+    with running(command, timeout_s=300, env=env) as url:
         start = time.perf_counter() - t
         out = []
         for _ in range(n):
@@ -149,8 +173,9 @@ def _median(rows: list[dict], key: str) -> str:
     )
 
 
-def first_page(servers: int = 5) -> None:
-    """The first page on a fresh server, as `make run` starts it, ``servers`` times.
+def first_page(workspaces: dict[str, str | None], servers: int = 5) -> None:
+    """The first page on a fresh server, as `make run` starts it, ``servers`` times
+    for each workspace (None: the demo, as on a new machine).
 
     Baseline in the same run: a one-metric Streamlit page, the floor that
     Streamlit's own front end sets on this machine.
@@ -168,33 +193,52 @@ def first_page(servers: int = 5) -> None:
     baseline_file.write_text(BASELINE_APP)
     ours = [sys.executable, "-m", "app.serve"]  # as `make run` starts it
     floor = [sys.executable, "-m", "streamlit", "run", str(baseline_file)]
-    first, later, base = [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        base = []
         for _ in range(servers):
-            visits = _visits(browser, ours, 2, map_drawn=True)
-            first.append(visits[0])
-            later.append(visits[1])
             base.extend(_visits(browser, floor, 1, map_drawn=False))
+        for label, path in workspaces.items():
+            env = {"HOTSPOT_WORKSPACE": path or str(ROOT / "artifacts" / "none.duckdb")}
+            first, later = [], []
+            for _ in range(servers):
+                visits = _visits(browser, ours, 2, map_drawn=True, env=env)
+                first.append(visits[0])
+                later.append(visits[1])
+            ratio = statistics.median(r["map"] for r in first) / statistics.median(
+                r["figures"] for r in base
+            )
+            print(
+                f"first page ({label}) in headless Chromium, {servers} fresh "
+                f"servers, medians:\n"
+                f"  server start (process to health check) {_median(first, 'start')}\n"
+                f"  first visit: figures shown {_median(first, 'figures')}, "
+                f"map drawn {_median(first, 'map')}\n"
+                f"  second visit: figures shown {_median(later, 'figures')}, "
+                f"map drawn {_median(later, 'map')}\n"
+                f"  ours / baseline (map drawn, first visit) {ratio:.2f}"
+            )
         browser.close()
-    ratio = statistics.median(r["map"] for r in first) / statistics.median(
-        r["figures"] for r in base
-    )
-    print(
-        f"first page (demo data) in headless Chromium, {servers} fresh servers, "
-        f"medians:\n"
-        f"  server start (process to health check) {_median(first, 'start')}\n"
-        f"  first visit: figures shown {_median(first, 'figures')}, "
-        f"map drawn {_median(first, 'map')}\n"
-        f"  second visit: figures shown {_median(later, 'figures')}, "
-        f"map drawn {_median(later, 'map')}\n"
-        f"  baseline, a one-metric Streamlit page: figure shown "
-        f"{_median(base, 'figures')}; ours / baseline (map drawn, first visit) "
-        f"{ratio:.2f}"
-    )
+    floor_text = _median(base, "figures")
+    print(f"baseline, a one-metric Streamlit page: figure shown {floor_text}")
 
 
 if __name__ == "__main__":
-    map_sizes()
-    rerender()
-    first_page()
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--servers", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        map_sizes(tmp)
+        rerender(tmp)
+        force = force_workspace(tmp)
+        first_page(
+            {
+                "demo workspace": None,
+                "three years of a force, ~540,000 rows": str(force),
+            },
+            servers=args.servers,
+        )

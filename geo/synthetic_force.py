@@ -115,18 +115,24 @@ def _map_points(rng: np.random.Generator, towns: tuple[Town, ...]) -> np.ndarray
 
 
 def generate_force(
-    seed: int = 7, *, months: int = 12, per_month: float = 6_500.0
+    seed: int = 7,
+    *,
+    months: int = 12,
+    per_month: float = 6_500.0,
+    first: str = "2022-01",
 ) -> ForceDemo:
-    """Generate the synthetic force's incidents for ``months`` months of 2022.
+    """Generate the synthetic force's incidents for ``months`` months.
 
     Parameters
     ----------
     seed : int
         Random seed.
     months : int
-        Months of data, from 2022-01.
+        Months of data, from ``first``.
     per_month : float
         Mean incidents a month across the force (all types).
+    first : str
+        The first month, ``YYYY-MM``.
 
     Returns
     -------
@@ -138,8 +144,7 @@ def generate_force(
     points = _map_points(rng, towns)
     tree = cKDTree(points)
     parts = []
-    for k in range(months):
-        month = f"2022-{k + 1:02d}"
+    for month in pd.period_range(first, periods=months, freq="M").astype(str):
         n = rng.poisson(per_month)
         n_rural = int(n * 0.04)
         xy = [rng.uniform(0, _SIDE, (n_rural, 2)) + np.array(_ORIGIN)]
