@@ -46,6 +46,27 @@ def _view(shown: gpd.GeoDataFrame, *, margin_m: float) -> tuple | None:
     return (minx - margin_m, miny - margin_m, maxx + margin_m, maxy + margin_m)
 
 
+def _ward_background(ax, wards: gpd.GeoDataFrame | None, view) -> None:
+    """Ward outlines, and the names of the wards in view."""
+    if wards is None or wards.empty:
+        return
+    wards.boundary.plot(ax=ax, color=GREY, linewidth=0.7)
+    near = wards[wards.intersects(shapely.box(*view))] if view else wards
+    _ward_labels(ax, near, fontsize=7)
+
+
+def _finish(fig: Figure, ax, view, title: str) -> bytes:
+    """Zoom to ``view`` (the whole map if None), no axes, the title; PNG bytes."""
+    if view:
+        ax.set_xlim(view[0], view[2])
+        ax.set_ylim(view[1], view[3])
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return _png(fig)
+
+
 def hotspot_map_png(
     table: gpd.GeoDataFrame,
     *,
@@ -61,10 +82,7 @@ def hotspot_map_png(
     fig, ax = _axes((9, 7.5))
     shown = table if top is None else table[table["rank"] <= top]
     view = _view(shown, margin_m=400)
-    if wards is not None and not wards.empty:
-        wards.boundary.plot(ax=ax, color=GREY, linewidth=0.7)
-        near = wards[wards.intersects(shapely.box(*view))] if view else wards
-        _ward_labels(ax, near, fontsize=7)
+    _ward_background(ax, wards, view)
     if not shown.empty:
         shown.plot(ax=ax, color=HOT, alpha=0.55, edgecolor="#8B2E00", linewidth=0.8)
         for _, h in shown.iterrows():
@@ -78,14 +96,7 @@ def hotspot_map_png(
                 va="center",
                 bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": HOT, "lw": 1},
             )
-    if view:
-        ax.set_xlim(view[0], view[2])
-        ax.set_ylim(view[1], view[3])
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return _png(fig)
+    return _finish(fig, ax, view, title)
 
 
 def ward_map_png(
@@ -160,10 +171,7 @@ def cameras_map_png(
 
     fig, ax = _axes((6.5, 5))
     view = _view(assessed, margin_m=250)
-    if wards is not None and not wards.empty:
-        wards.boundary.plot(ax=ax, color=GREY, linewidth=0.7)
-        near = wards[wards.intersects(shapely.box(*view))] if view else wards
-        _ward_labels(ax, near, fontsize=7)
+    _ward_background(ax, wards, view)
     if not others.empty:
         camera_views(others).plot(ax=ax, color=GREY, alpha=0.35, linewidth=0)
     if not assessed.empty:
@@ -173,11 +181,4 @@ def cameras_map_png(
         for cid, p in zip(assessed["camera_id"].astype(str), assessed.geometry,
                           strict=True):  # fmt: skip
             ax.annotate(cid, (p.x, p.y), fontsize=7, ha="left", va="bottom")
-    if view:
-        ax.set_xlim(view[0], view[2])
-        ax.set_ylim(view[1], view[3])
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return _png(fig)
+    return _finish(fig, ax, view, title)

@@ -183,12 +183,31 @@ def hotspot_map(
     return m
 
 
+MAX_HEAT_POINTS = 10_000
+"""The heat layer ships at most this many points (a force has ~40,000 map points;
+merging neighbours within a few pixels does not change the picture)."""
+
+
+def _heat_points(x: np.ndarray, y: np.ndarray, counts: np.ndarray):
+    """Merge points onto the finest grid (10 m, 20 m, 40 m ...) that leaves at
+    most :data:`MAX_HEAT_POINTS`: each cell's incident-weighted centre and total."""
+    cell = 10.0
+    while x.size > MAX_HEAT_POINTS:
+        cell *= 2
+        key = np.floor(x / cell) + 1j * np.floor(y / cell)
+        codes, _ = pd.factorize(key)
+        total = np.bincount(codes, weights=counts)
+        x = np.bincount(codes, weights=x * counts) / total
+        y = np.bincount(codes, weights=y * counts) / total
+        counts = total
+    return x, y, counts
+
+
 def _heat_layer(incidents: gpd.GeoDataFrame, m: folium.Map) -> None:
     where = distinct_points(incidents)
-    pts = gpd.GeoSeries(gpd.points_from_xy(where.x, where.y), crs=incidents.crs).to_crs(
-        DISPLAY_CRS
-    )
-    weight = np.sqrt(where.counts / where.counts.max())  # busy points stand out
+    x, y, counts = _heat_points(where.x, where.y, where.counts.astype(float))
+    pts = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=incidents.crs).to_crs(DISPLAY_CRS)
+    weight = np.sqrt(counts / counts.max())  # busy points stand out
     data = np.column_stack([pts.y.round(5), pts.x.round(5), weight.round(3)]).tolist()
     heat = HeatMap(
         data, name="Incident density", radius=9, blur=12, min_opacity=0.05, max_zoom=13

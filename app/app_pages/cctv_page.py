@@ -258,6 +258,27 @@ with tab_register:
         "application/geo+json",
         where=d2,
     )
+    if editable:
+        upload = st.file_uploader(
+            "Import a camera list (CSV or GeoJSON): new ids are added, changed ones "
+            "updated",
+            type=["csv", "geojson"],
+            key="cctv_upload",
+        )
+        if upload is not None and st.button("Import cameras"):
+            import tempfile
+            from pathlib import Path
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(upload.name).name  # never trust a client path
+                path.write_bytes(upload.getvalue())
+                try:
+                    _, n = Workspace(c.ws[0]).import_cameras(path)
+                except GeoInputError as err:
+                    ui.show_error(err)
+                else:
+                    st.session_state["cctv_done"] = f"{n} camera change(s) imported."
+                    st.rerun()
     with st.expander("History of changes"):
         st.dataframe(Workspace(c.ws[0]).camera_history(), hide_index=True)
 

@@ -8,7 +8,9 @@ import hashlib
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pytest
 from shapely.geometry import box
 
 from app.figures import hotspot_map_png, ward_map_png
@@ -56,3 +58,20 @@ def test_images_are_identical_when_drawn_on_many_threads(wards):
     with ThreadPoolExecutor(max_workers=4) as pool:
         for _ in range(3):
             assert list(pool.map(draw, shifts * 3)) == serial * 3
+
+
+def test_heat_points_merge_only_when_there_are_too_many():
+    from app.maps import MAX_HEAT_POINTS, _heat_points
+
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(0, 5000, 30_000), rng.uniform(0, 5000, 30_000)
+    counts = rng.integers(1, 5, 30_000).astype(float)
+    mx, my, mc = _heat_points(x, y, counts)
+    assert mx.size <= MAX_HEAT_POINTS
+    assert mc.sum() == counts.sum()  # every incident still weighs in
+    # each merged point is its cell's incident-weighted centre: the overall
+    # weighted centre is unchanged
+    assert np.average(mx, weights=mc) == pytest.approx(np.average(x, weights=counts))
+    assert np.average(my, weights=mc) == pytest.approx(np.average(y, weights=counts))
+    few = _heat_points(x[:500], y[:500], counts[:500])
+    assert few[0].tolist() == x[:500].tolist()  # small inputs untouched

@@ -94,3 +94,37 @@ def test_patrol_pack_escapes(hostile):
     _assert_inert(html)
     soup = BeautifulSoup(html, "html.parser")
     assert SCRIPT in soup.get_text()  # shown as text
+
+
+def test_cctv_brief_escapes(hostile):
+    from app.brief import brief_html
+    from geo.cctv import impact
+
+    inc, wards = hostile
+    months = [f"2022-{m:02d}" for m in range(1, 13)] + ["2023-01", "2023-02"]
+    inc = pd.concat([inc.iloc[[0]].assign(month=m) for m in months] * 25,
+                    ignore_index=True)  # fmt: skip
+    cams = gpd.GeoDataFrame(
+        {"camera_id": [SCRIPT], "location": [IMG], "range_m": [80.0],
+         "bearing": [np.nan], "fov": [np.nan],
+         "install_date": pd.to_datetime(["2022-07-01"])},
+        geometry=gpd.points_from_xy([ORIGIN[0] + 50], [ORIGIN[1] + 50]),
+        crs=WORKING_CRS,
+    )  # fmt: skip
+    result = impact(inc, cams, go_live="2022-07", months=6)
+    html = brief_html(result, cams, wards=wards, source=SCRIPT)
+    _assert_inert(html)
+    assert SCRIPT in BeautifulSoup(html, "html.parser").get_text()
+
+
+def test_years_small_multiples_and_tables_take_any_ward_name(hostile):
+    from app import tables
+    from app.figures import years_small_multiples_png
+    from geo.years import year_periods, years_change
+
+    inc, wards = hostile
+    years = year_periods("2022", "2023", calendar=True)
+    result = years_change(inc, wards, years)
+    assert years_small_multiples_png(result.table, result.labels).startswith(b"\x89PNG")
+    html = tables.years_table(result).to_html()  # pandas escapes by default
+    _assert_inert(html)
