@@ -536,7 +536,8 @@ def _cameras_at_go_live(
     workspace register as it stood at the end of the go-live month."""
     if getattr(args, "camera_list", None) is not None:
         return read_cameras(args.camera_list, default_range_m=args.range_m)
-    if ws is None or args.go_live is None or getattr(args, "cameras", None):
+    named_file = isinstance(getattr(args, "cameras", None), Path)  # coverage's file
+    if ws is None or args.go_live is None or named_file:
         if cams is None:
             msg = "no cameras: give a camera list or use a workspace holding one."
             raise GeoInputError(msg)
@@ -826,6 +827,15 @@ def _cmd_cctv_brief(args: argparse.Namespace) -> None:
         msg = "give --workspace (its camera register) or --camera-list F."
         raise GeoInputError(msg)
     on = pd.Period(_month_end(args.go_live), freq="M")
+    if ws is not None:
+        months = ws.catalogue()[1]
+        if not months or not months[0] < str(on) < months[-1]:
+            msg = (
+                f"go-live month {on} needs data before and after it; the workspace "
+                f"holds {months[0] if months else 'nothing'} to "
+                f"{months[-1] if months else ''}."
+            )
+            raise GeoInputError(msg)
     cams = _cameras_at_go_live(args, ws, None)
     span = parse_period(f"{on - args.months}:{on + args.months}")
     loaded = load_from_args(args, [span], wards=wards, workspace=ws)

@@ -454,3 +454,20 @@ def test_cctv_brief_figures_equal_the_coverage_before_after(demo, tmp_path, caps
     assert "SYNTHETIC DEMO DATA" in text
     assert "cannot prove the cameras caused it" in text
     assert not soup.find_all("script")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--go-live", "2030-01"], "needs data before and after it"),
+        (["--go-live", "2022-10", "--cameras", "NOPE"], "NOPE are not in the camera"),
+        (["--go-live", "2022-13"], "is not a month; write it as YYYY-MM"),
+    ],
+)
+def test_cctv_brief_bad_input_exits_2(demo, tmp_path, capsys, extra, message):
+    out = tmp_path / "b.html"
+    rc = main(["cctv-brief", "--workspace", str(demo["workspace"]), *extra,
+               "--out", str(out)])  # fmt: skip
+    assert rc == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
