@@ -18,6 +18,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = {
     "hotspots_page": True,
     "wards_page": True,
+    "years_page": False,
     "displacement_page": True,
     "cctv_page": True,
     "data_page": False,
