@@ -37,7 +37,7 @@ from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
 from geo.wards import WARD_COLUMNS, locate_points, read_wards
 from geo.workspace import _cameras, _imports
 from geo.workspace._imports import ImportResult, MonthChange
-from geo.workspace._store import SCHEMA_VERSION, connect
+from geo.workspace._store import SCHEMA_VERSION, connect, next_id, transaction
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -216,19 +216,13 @@ class Workspace:
         pop = read_population(population) if population is not None else None
         if pop is not None:
             _check_population_codes(pop, wards, population)
-        with self._write() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                replaced = _drop_set(con, name)
-                _store_set(con, name, wards, tolerance_m, path)
-                tags = _tag_points(con, name, wards, tolerance_m, None)
-                if pop is not None:
-                    _store_population(con, name, pop, population)
-                _log_other(con, "boundaries", path, f"boundary set {name!r}")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._write() as con, transaction(con):
+            replaced = _drop_set(con, name)
+            _store_set(con, name, wards, tolerance_m, path)
+            tags = _tag_points(con, name, wards, tolerance_m, None)
+            if pop is not None:
+                _store_population(con, name, pop, population)
+            _log_other(con, "boundaries", path, f"boundary set {name!r}")
         return BoundaryImport(
             name=name,
             wards=len(wards),
@@ -247,12 +241,10 @@ class Workspace:
         pop = read_population(path)
         wards = self.wards(name)
         _check_population_codes(pop, wards, path)
-        with self._write() as con:
-            con.execute("BEGIN TRANSACTION")
+        with self._write() as con, transaction(con):
             con.execute("DELETE FROM populations WHERE set_name = ?", [name])
             _store_population(con, name, pop, path)
             _log_other(con, "population", path, f"population of {name!r}")
-            con.execute("COMMIT")
         return int(pop["ward_code"].nunique())
 
     def import_cameras(
@@ -271,28 +263,15 @@ class Workspace:
         kwargs = {} if default_range_m is None else {"default_range_m": default_range_m}
         cams = read_cameras(path, **kwargs)
         rows = _camera_rows(cams.cameras)
-        with self._write() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                n = _cameras.record(con, rows, source=str(path), effective=effective)
-                _log_other(con, "cameras", path, f"{n} camera change(s)")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._write() as con, transaction(con):
+            n = _cameras.record(con, rows, source=str(path), effective=effective)
+            _log_other(con, "cameras", path, f"{n} camera change(s)")
         return cams, n
 
     def record_cameras(self, changes: Iterable[dict], *, source: str = "app") -> int:
         """Record camera changes (add, update, delete) in the register."""
-        with self._write() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                n = _cameras.record(con, changes, source=source)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        return n
+        with self._write() as con, transaction(con):
+            return _cameras.record(con, changes, source=source)
 
     # -- reads -----------------------------------------------------------
 
@@ -545,12 +524,7 @@ def _store_population(con, name: str, pop: pd.DataFrame, path) -> None:
 
 
 def _log_other(con, kind: str, path, summary: str) -> None:
-    iid = (
-        1
-        + con.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchall()[0][
-            0
-        ]
-    )
+    iid = next_id(con, "imports", "import_id")
     now = dt.datetime.now()
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, NULL)",
@@ -591,7 +565,7 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
         if float(tolerance_m) != _set_tolerance(con, wards):
             stored = False  # another tolerance: work the wards out afresh
             wards = boundaries
-    agg = _aggregate(con, wards if stored else None)
+    agg = _aggregate(con)
     quality = QualityReport()
     _stored_drops(con, quality)
     quality.read += int(agg["n"].sum())
@@ -648,12 +622,11 @@ def _join(set_name: str | None) -> tuple[str, list]:
     )
 
 
-def _aggregate(con, set_name: str | None) -> pd.DataFrame:
-    join, params = _join(set_name)
+def _aggregate(con) -> pd.DataFrame:
+    """Rows held per month and crime type: enough to count what a load leaves out."""
     return con.execute(
-        f"SELECT month, crime_type, count(*) AS n FROM incidents i {join} "
-        "GROUP BY ALL ORDER BY month, crime_type",
-        params,
+        "SELECT month, crime_type, count(*) AS n FROM incidents "
+        "GROUP BY ALL ORDER BY month, crime_type"
     ).df()
 
 

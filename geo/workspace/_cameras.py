@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
+from geo.workspace._store import next_id
 
 __all__ = ["ALWAYS", "REGISTER_FIELDS", "STATUSES", "events", "record", "register_on"]
 
@@ -74,11 +75,7 @@ def record(
     unknown age counts as there throughout), and any other change today.
     """
     current = {row["camera_id"]: row for row in _latest(con, None).to_dict("records")}
-    next_id = 1 + int(
-        con.execute("SELECT coalesce(max(event_id), 0) FROM camera_events").fetchall()[
-            0
-        ][0]
-    )
+    event = next_id(con, "camera_events", "event_id")
     now = dt.datetime.now()
     rows = []
     for change in changes:
@@ -107,7 +104,7 @@ def record(
         when = when or now.date()
         rows.append(
             [
-                next_id,
+                event,
                 cid,
                 action,
                 when,
@@ -116,7 +113,7 @@ def record(
                 source,
             ]
         )
-        next_id += 1
+        event += 1
         current[cid] = {**state, "camera_id": cid, "action": action}
     if rows:
         con.executemany(

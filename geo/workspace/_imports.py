@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from geo.incidents import Columns, FileRead, Progress, read_files
 from geo.quality import QualityReport
+from geo.workspace._store import next_id, transaction
 
 __all__ = ["ALREADY_HELD", "OLDER_RELEASE", "ImportResult", "MonthChange", "run"]
 
@@ -136,8 +137,7 @@ def run(
     """Import incident files on an open write connection, all or nothing."""
     started = dt.datetime.now()
     quality = QualityReport()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         state = _State(con)
         files = read_files(inputs, quality, columns=columns, skip=state.held_rows)
         for read in _read_ahead(files):
@@ -168,10 +168,6 @@ def run(
             changes=changes,
         )
         _log(con, result, inputs, started)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return result
 
 
@@ -226,14 +222,10 @@ class _State:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.import_id = 1 + _count(
-            con, "SELECT coalesce(max(import_id), 0) FROM imports"
-        )
-        self.next_file = 1 + _count(con, "SELECT coalesce(max(file_id), 0) FROM files")
-        self.next_seq = 1 + _count(con, "SELECT coalesce(max(seq), 0) FROM incidents")
-        self.next_loc = 1 + _count(
-            con, "SELECT coalesce(max(loc_id), 0) FROM locations"
-        )
+        self.import_id = next_id(con, "imports", "import_id")
+        self.next_file = next_id(con, "files", "file_id")
+        self.next_seq = next_id(con, "incidents", "seq")
+        self.next_loc = next_id(con, "locations", "loc_id")
         self.held = dict(con.execute("SELECT digest, rows_read FROM files").fetchall())
         self.files_new: list[str] = []
         self.files_known: list[str] = []

@@ -23,7 +23,14 @@ import duckdb
 
 from geo.errors import GeoInputError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "connect", "schema_version"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "connect",
+    "next_id",
+    "schema_version",
+    "transaction",
+]
 
 log = logging.getLogger(__name__)
 
@@ -242,15 +249,32 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, write: bool) ->
         migrate(con, version)
 
 
-def _create(con: duckdb.DuckDBPyConnection) -> None:
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back if it raises."""
     con.execute("BEGIN TRANSACTION")
-    con.execute(_SCHEMA_V1)
-    now = dt.datetime.now().isoformat(timespec="seconds")
-    con.executemany(
-        "INSERT INTO meta VALUES (?, ?)",
-        [["app", _APP], ["schema_version", "1"], ["created", now]],
-    )
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     con.execute("COMMIT")
+
+
+def next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
+    """Return the next number of an id column (1 for an empty table)."""
+    sql = f"SELECT coalesce(max({column}), 0) FROM {table}"
+    return 1 + int(con.execute(sql).fetchall()[0][0])
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    with transaction(con):
+        con.execute(_SCHEMA_V1)
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        con.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [["app", _APP], ["schema_version", "1"], ["created", now]],
+        )
     migrate(con, 1)
 
 
@@ -260,10 +284,10 @@ def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
     One step at a time, each step in its own transaction.
     """
     for step in range(version, SCHEMA_VERSION):
-        con.execute("BEGIN TRANSACTION")
-        MIGRATIONS[step - 1](con)
-        con.execute(
-            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(step + 1)]
-        )
-        con.execute("COMMIT")
+        with transaction(con):
+            MIGRATIONS[step - 1](con)
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                [str(step + 1)],
+            )
         log.info("workspace schema upgraded to version %d", step + 1)
