@@ -378,7 +378,9 @@ def _at_go_live(ws: WsKey, range_m: float, go_live: str | None) -> gpd.GeoDataFr
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the brief...")
-def brief_html(ws, set_name, types, range_m: float, go_live: str) -> str:
+def brief_html(
+    ws, set_name, types, range_m: float, go_live: str, synthetic: bool
+) -> str:
     from app.brief import brief_html as build
     from geo.cctv import impact
 
@@ -386,11 +388,7 @@ def brief_html(ws, set_name, types, range_m: float, go_live: str) -> str:
     span = f"{on - 12}:{on + 12}"
     cams = _at_go_live(ws, range_m, go_live)
     result = impact(select(ws, set_name, types, span), cams, go_live=go_live)
-    return build(result, cams, wards=wards(ws, set_name), synthetic=ws_is_demo(ws))
-
-
-def ws_is_demo(ws: WsKey) -> bool:
-    return Path(ws[0]).resolve() == DEMO_WORKSPACE.resolve()
+    return build(result, cams, wards=wards(ws, set_name), synthetic=synthetic)
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the report...")

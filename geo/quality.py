@@ -6,7 +6,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["QualityReport"]
+__all__ = ["QualityReport", "is_synthetic"]
+
+
+def is_synthetic(forces) -> bool:
+    """Whether data is the synthetic demo: its police force's name says so.
+
+    Examples
+    --------
+    >>> is_synthetic(["Sandbay Constabulary (synthetic)"]), is_synthetic(["Lancashire"])
+    (True, False)
+    """
+    return any("(synthetic)" in str(f) for f in forces)
 
 
 @dataclass
@@ -80,7 +91,7 @@ class QualityReport:
     @property
     def synthetic(self) -> bool:
         """Whether the data is the synthetic demo (its force says so)."""
-        return any("(synthetic)" in f for f in self.forces)
+        return is_synthetic(self.forces)
 
     def summary(self) -> str:
         """Short human-readable lines for a terminal or a page."""

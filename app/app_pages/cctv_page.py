@@ -291,7 +291,9 @@ with tab_impact:
         st.caption(f"Cameras assessed: {ba.selection}.")
         ui.download(
             "Impact brief (HTML)",
-            lambda: data.brief_html(*c.key, float(range_m), ba.go_live),
+            lambda: data.brief_html(
+                *c.key, float(range_m), ba.go_live, c.dataset.synthetic
+            ),
             f"cctv_brief_{ba.go_live}.html",
             "text/html",
         )

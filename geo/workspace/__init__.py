@@ -32,7 +32,7 @@ from geo.errors import GeoInputError
 from geo.incidents import Columns, LoadedIncidents, Progress, incidents_frame
 from geo.load import missing_in_periods, resolve_types, select_rows, tag_wards
 from geo.periods import Period
-from geo.quality import QualityReport
+from geo.quality import QualityReport, is_synthetic
 from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
 from geo.wards import WARD_COLUMNS, locate_points, read_wards
 from geo.workspace import _cameras, _imports
@@ -331,7 +331,7 @@ class Workspace:
         """Whether the workspace holds synthetic demo data (its forces say so)."""
         with self._read() as con:
             forces = con.execute("SELECT DISTINCT force FROM incidents").fetchall()
-        return any("(synthetic)" in f for (f,) in forces)
+        return is_synthetic(f for (f,) in forces)
 
     def state(self) -> tuple:
         """Return a token that changes whenever the content does (for caches)."""
