@@ -30,7 +30,7 @@ from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.gistar import gi_star_grid
 from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots, suggest_parameters
 from geo.incidents import LoadedIncidents
-from geo.periods import Period, parse_period
+from geo.periods import parse_period
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.workspace import ENV_VAR, Workspace
 
@@ -243,33 +243,6 @@ def years_result(ws, set_name, types, first: str, last: str, calendar: bool):
         months_with_data=catalogue(ws)["months"],
         population=population(ws, set_name),
     )
-
-
-def whole_years(months: list[str], *, calendar: bool) -> list[str]:
-    """Labels of the whole years (financial or calendar) inside the data."""
-    if calendar:
-        if not months:
-            return []
-        first, last = min(months), max(months)
-        return [
-            str(y)
-            for y in range(int(first[:4]), int(last[:4]) + 1)
-            if f"{y}-01" >= first and f"{y}-12" <= last
-        ]
-    return [p.label for p in financial_years(months)]
-
-
-def financial_years(months: list[str]) -> list[Period]:
-    """Financial years (April-March) that lie within the data's first and last month."""
-    if not months:
-        return []
-    first, last = min(months), max(months)
-    out = []
-    for year in range(int(first[:4]) - 1, int(last[:4]) + 1):
-        p = parse_period(f"{year}/{(year + 1) % 100:02d}")
-        if p.start >= first and p.end <= last:
-            out.append(p)
-    return out
 
 
 def _span(*periods: str) -> str:

@@ -183,20 +183,15 @@ def report_years(after: Period, months: list[str], *, most: int = 5) -> list[Per
     financial), inside the data, ending with the year of the after period's
     last month.
     """
-    from geo.years import year_periods
+    from geo.years import whole_years
 
     calendar = after.start.endswith("-01") and after.n_months == 12
     last_year = int(after.end[:4])  # the year holding the after period's end
     if not calendar and after.end[5:] < "04":
         last_year -= 1  # January to March belong to the year begun last April
-    first, last = min(months), max(months)
-    out = []
-    for year in range(last_year - most + 1, last_year + 1):
-        label = str(year) if calendar else f"{year}/{(year + 1) % 100:02d}"
-        p = year_periods(label, label, calendar=calendar)[0]
-        if p.start >= first and p.end <= last:
-            out.append(p)
-    return out
+    years = [y for y in whole_years(months, calendar=calendar)
+             if int(y.start[:4]) <= last_year]  # fmt: skip
+    return years[-most:]
 
 
 def _years_section(focus, wards, after: Period, months, population, label) -> str:

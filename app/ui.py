@@ -12,6 +12,7 @@ from app import data
 from geo.errors import GeoInputError
 from geo.periods import parse_period
 from geo.settings import ASB
+from geo.years import whole_years
 
 CUSTOM = "Custom..."
 
@@ -139,7 +140,7 @@ def default_types(types_present: list[str]) -> list[str]:
 
 def period_options(months: list[str]) -> list[str]:
     """The period choices: the data's whole financial years, then Custom."""
-    return [*(p.label for p in data.financial_years(months)), CUSTOM]
+    return [*(p.label for p in whole_years(months)), CUSTOM]
 
 
 def default_periods(options: list[str]) -> tuple[str, str]:

@@ -30,7 +30,7 @@ from geo.errors import GeoInputError
 from geo.periods import Period, parse_period
 from geo.settings import ASB
 
-__all__ = ["Years", "year_periods", "years_change"]
+__all__ = ["Years", "whole_years", "year_periods", "years_change"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,28 @@ def year_periods(first: str, last: str, *, calendar: bool = False) -> list[Perio
         msg = f"{end - start + 1} {kind} years is more than 20; choose a shorter span."
         raise GeoInputError(msg)
     return [parse_period(_label(y, calendar)) for y in range(start, end + 1)]
+
+
+def whole_years(months: list[str], *, calendar: bool = False) -> list[Period]:
+    """List the whole years between the data's first and last month, in order.
+
+    Financial years (April to March) by default, or calendar years.
+
+    Examples
+    --------
+    >>> [p.label for p in whole_years(["2019-12", "2022-10"])]
+    ['2020/21', '2021/22']
+    >>> [p.label for p in whole_years(["2019-12", "2022-10"], calendar=True)]
+    ['2020', '2021']
+    """
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    years = [
+        parse_period(_label(y, calendar))
+        for y in range(int(first[:4]) - 1, int(last[:4]) + 1)
+    ]
+    return [p for p in years if p.start >= first and p.end <= last]
 
 
 def _label(year: int, calendar: bool) -> str:

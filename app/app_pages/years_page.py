@@ -4,6 +4,7 @@ import streamlit as st
 
 from app import data, tables, ui
 from geo.errors import GeoInputError
+from geo.years import whole_years
 
 c = ui.controls()
 if not c.types:
@@ -13,7 +14,7 @@ st.title("Across years")
 ui.synthetic_banner(c)
 kind = st.radio("Years", ["Financial (April to March)", "Calendar"], horizontal=True)
 calendar = kind == "Calendar"
-choices = data.whole_years(list(c.months), calendar=calendar)
+choices = [y.label for y in whole_years(list(c.months), calendar=calendar)]
 if len(choices) < 2:
     st.info(
         f"The data holds {len(choices)} whole {kind.split()[0].lower()} year(s); a "

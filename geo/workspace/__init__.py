@@ -672,11 +672,10 @@ def _summary(con, path: Path, n_imports: int) -> WorkspaceSummary:
         "SELECT r.feed, r.month, r.rows, r.release, i.finished AS imported "
         "FROM releases r LEFT JOIN imports i USING (import_id) ORDER BY feed, month"
     ).df()
-    gaps = {}
-    for feed, group in months.groupby("feed"):
-        have = set(group["month"])
-        span = pd.period_range(min(have), max(have), freq="M").astype(str)
-        gaps[feed] = [m for m in span if m not in have]
+    gaps = {
+        feed: missing_in_periods([], group["month"].tolist())
+        for feed, group in months.groupby("feed")
+    }
     sets = con.execute(
         "SELECT name, wards, source, added, "
         "EXISTS (SELECT 1 FROM populations p WHERE p.set_name = s.name) AS population "
