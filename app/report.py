@@ -19,7 +19,7 @@ from app import tables
 from app.figures import hotspot_map_png, ward_map_png
 from app.patrol_pack import CSS, html_table
 from geo.cctv import CameraList, coverage
-from geo.change import Basis, WardChange, ward_change
+from geo.change import Basis, WardChange, count_unit, ward_change
 from geo.displacement import displacement
 from geo.evaluate import evaluate_hotspots
 from geo.hotspots import hotspots
@@ -38,12 +38,6 @@ h2{border-bottom:2px solid #0072B2;padding-bottom:2px;margin-top:26px}
 section{page-break-inside:avoid}
 """
 )
-
-
-def _unit(incidents: pd.DataFrame) -> str:
-    return (
-        "reports" if set(incidents["crime_type"].astype(str)) == {ASB} else "incidents"
-    )
 
 
 def img_html(png: bytes, alt: str) -> str:
@@ -237,7 +231,7 @@ def _hotspot_section(focus, wards, before: Period, after: Period, cameras) -> st
     table = found.table
     lines = [
         f"Hotspots use every month of {after.label} with data "
-        f"({a['month'].nunique()} months, {len(a):,} {_unit(a)}), not only the "
+        f"({a['month'].nunique()} months, {len(a):,} {count_unit(a)}), not only the "
         "months compared above: where to patrol, not a before/after figure.",
         found.parameters.reason,
     ]

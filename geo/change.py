@@ -29,17 +29,20 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import GeoInputError
-from geo.periods import Period, missing_months
+from geo.periods import Period, missing_months, month_name
 from geo.settings import ASB
 
 __all__ = [
+    "REPORTS_CAVEAT",
     "WARD_CHANGE_COLUMNS",
     "Basis",
     "Comparison",
     "WardChange",
     "change_sentence",
     "comparison",
+    "count_unit",
     "read_population",
+    "subject",
     "ward_change",
 ]
 
@@ -102,12 +105,27 @@ class Comparison:
         return 1, 1
 
 
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
-                "August", "September", "October", "November", "December")  # fmt: skip
+REPORTS_CAVEAT = (
+    "ASB figures count reports, not incidents: one incident can be reported many "
+    "times, and reporting rises and falls with publicity and confidence."
+)
+"""Said wherever ASB counts are shown."""
 
 
-def _month_name(month: str) -> str:
-    return _MONTH_NAMES[int(month[5:7]) - 1]
+def count_unit(incidents: pd.DataFrame) -> str:
+    """Name what the counts are: ``reports``, ``offences`` or ``incidents``.
+
+    ``reports`` for ASB only, ``offences`` without ASB, ``incidents`` for both.
+    """
+    types = set(incidents["crime_type"].astype(str).unique())
+    if types == {ASB}:
+        return "reports"
+    return "incidents" if ASB in types else "offences"
+
+
+def subject(unit: str) -> str:
+    """Name the subject of a headline about ``unit``: ASB, Recorded crime ..."""
+    return {"reports": "ASB", "offences": "Recorded crime"}.get(unit, "Incidents")
 
 
 def comparison(
@@ -166,14 +184,14 @@ def comparison(
             "Compare per month instead."
         )
         raise GeoInputError(msg)
-    span = f"{_month_name(pairs[0][0])} to {_month_name(pairs[-1][0])}"
+    span = f"{month_name(pairs[0][0])} to {month_name(pairs[-1][0])}"
     text = f"{len(kept)} month{'s' if len(kept) > 1 else ''} each"
     if before.n_months != after.n_months:
         text += f": the first {n} months of each period"
         if dropped:
-            text += f", without {', '.join(_month_name(b) for b, _ in dropped)}"
+            text += f", without {', '.join(month_name(b) for b, _ in dropped)}"
     elif dropped:
-        text += f": {span} without {', '.join(_month_name(b) for b, _ in dropped)}"
+        text += f": {span} without {', '.join(month_name(b) for b, _ in dropped)}"
     return Comparison(
         "like-for-like",
         tuple(b for b, _ in kept),
@@ -330,7 +348,7 @@ def ward_change(
     b_rows = incidents.loc[month.isin(basis_.before_months)]
     a_rows = incidents.loc[month.isin(basis_.after_months)]
     table = _ward_table(b_rows, a_rows, wards, basis_, alpha)
-    unit = _unit(incidents)
+    unit = count_unit(incidents)
     caveats = _caveats(incidents, before, after, missing, basis_)
     table = _add_rates(table, population, basis_, caveats)
     by_type = _by_type(b_rows, a_rows, basis_)
@@ -460,20 +478,10 @@ def _add_rates(table, population, basis: Comparison, caveats) -> pd.DataFrame:
     return table
 
 
-def _unit(incidents: pd.DataFrame) -> str:
-    types = set(incidents["crime_type"].astype(str).unique())
-    if types == {ASB}:
-        return "reports"
-    return "incidents" if ASB in types else "offences"
-
-
 def _caveats(incidents, before, after, missing, basis: Comparison) -> list[str]:
     out = []
     if ASB in set(incidents["crime_type"].astype(str).unique()):
-        out.append(
-            "ASB figures count reports, not incidents: one incident can be reported "
-            "many times, and reporting rises and falls with publicity and confidence."
-        )
+        out.append(REPORTS_CAVEAT)
     gaps = [f"{', '.join(m)} ({lab} period)" for lab, m in missing.items() if m]
     if basis.per_month:
         out.append(
@@ -636,7 +644,7 @@ def _signed(value: float) -> str:
 def _headlines(
     table, by_type, monthly, quarterly, before, after, basis: Comparison, unit
 ) -> list[str]:
-    what = {"reports": "ASB", "offences": "Recorded crime"}.get(unit, "Incidents")
+    what = subject(unit)
     per = " a month" if basis.per_month else ""
     total_b = float(by_type["before"].sum())
     total_a = float(by_type["after"].sum())

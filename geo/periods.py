@@ -22,7 +22,7 @@ import pandas as pd
 
 from geo.errors import GeoInputError
 
-__all__ = ["Period", "missing_months", "parse_period"]
+__all__ = ["Period", "missing_months", "month_name", "parse_period"]
 
 _FORMS = "2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03 or 2021-01:2021-10"
 _MONTH = r"(\d{4})-(0[1-9]|1[0-2])"
@@ -162,3 +162,18 @@ def missing_months(period: Period, present: Iterable[str]) -> list[str]:
     """
     have = set(present)
     return [m for m in period.months if m not in have]
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
+                "August", "September", "October", "November", "December")  # fmt: skip
+
+
+def month_name(month: str) -> str:
+    """Return the name of a ``YYYY-MM`` month.
+
+    Examples
+    --------
+    >>> month_name("2020-06")
+    'June'
+    """
+    return _MONTH_NAMES[int(month[5:7]) - 1]

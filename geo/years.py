@@ -26,8 +26,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.change import REPORTS_CAVEAT, count_unit, subject
 from geo.errors import GeoInputError
-from geo.periods import Period, parse_period
+from geo.periods import Period, month_name, parse_period
 from geo.settings import ASB
 
 __all__ = ["Years", "whole_years", "year_periods", "years_change"]
@@ -225,7 +226,7 @@ def years_change(
     if population is not None:
         table = _rates(table, population, labels, caveats)
     totals = _totals(counts.sum(axis=0), labels)
-    unit = _unit(incidents)
+    unit = count_unit(incidents)
     headlines = _headlines(table, totals, years, positions, unit)
     return Years(
         table=table,
@@ -317,24 +318,14 @@ def _totals(total: np.ndarray, labels: list[str]) -> pd.DataFrame:
     )
 
 
-def _unit(incidents: pd.DataFrame) -> str:
-    types = set(incidents["crime_type"].astype(str).unique())
-    if types == {ASB}:
-        return "reports"
-    return "incidents" if ASB in types else "offences"
-
-
 def _caveats(incidents, years, positions, have, dispersion) -> list[str]:
     out = []
     if ASB in set(incidents["crime_type"].astype(str).unique()):
-        out.append(
-            "ASB figures count reports, not incidents: one incident can be "
-            "reported many times."
-        )
+        out.append(REPORTS_CAVEAT)
     left = [i for i in range(12) if i not in positions]
     if left:
         gaps = sorted(m for y in years for m in y.months if m not in have)
-        names = ", ".join(_MONTHS[int(years[0].months[i][5:]) - 1] for i in left)
+        names = ", ".join(month_name(years[0].months[i]) for i in left)
         out.append(
             f"Like for like across years: {names} left out of every year because "
             f"police.uk has no data for {', '.join(gaps)}."
@@ -352,15 +343,10 @@ def _caveats(incidents, years, positions, have, dispersion) -> list[str]:
     return out
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")  # fmt: skip
-
-
 def _basis(years: list[Period], positions: list[int]) -> str:
     if len(positions) == 12:
         return "12 months each"
-    left = [_MONTHS[int(years[0].months[i][5:]) - 1]
-            for i in range(12) if i not in positions]  # fmt: skip
+    left = [month_name(years[0].months[i]) for i in range(12) if i not in positions]
     return f"{len(positions)} months each, without {', '.join(left)}"
 
 
@@ -375,7 +361,7 @@ def _moved(before: float, after: float, unit: str = "") -> str:
 
 
 def _headlines(table, totals, years, positions, unit) -> list[str]:
-    what = {"reports": "ASB", "offences": "Recorded crime"}.get(unit, "Incidents")
+    what = subject(unit)
     counts = totals["count"].to_numpy()
     sentence = (
         f"{what} {_moved(counts[-2], counts[-1], unit)} in {years[-1].label} on "
