@@ -31,7 +31,7 @@ from geo.errors import GeoInputError
 from geo.hotspots import hotspots
 from geo.incidents import Columns, LoadedIncidents
 from geo.load import load_incidents, resolve_types
-from geo.periods import Period, parse_period
+from geo.periods import Period, parse_month, parse_period
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.wards import read_area, read_wards
@@ -522,11 +522,7 @@ def _camera_list(
 
 
 def _month_end(month: str):
-    try:
-        return pd.Period(str(month), freq="M").end_time.date()
-    except ValueError as err:
-        msg = f"go-live month {month!r} is not a month; write it as YYYY-MM."
-        raise GeoInputError(msg) from err
+    return parse_month(month, role="go-live month").end_time.date()
 
 
 def _cameras_at_go_live(

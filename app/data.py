@@ -30,7 +30,7 @@ from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.gistar import gi_star_grid
 from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots, suggest_parameters
 from geo.incidents import LoadedIncidents
-from geo.periods import parse_period
+from geo.periods import parse_month, parse_period
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.workspace import ENV_VAR, Workspace
 
@@ -346,7 +346,7 @@ def cctv_before_after(ws, set_name, types, range_m, go_live):
 
 def _at_go_live(ws: WsKey, range_m: float, go_live: str | None) -> gpd.GeoDataFrame:
     """The cameras in service at the end of the go-live month (today if none)."""
-    on = pd.Period(go_live, freq="M").end_time.date() if go_live else None
+    on = parse_month(go_live, role="go-live month").end_time.date() if go_live else None
     return _with_range(_ws(ws).cameras(on, in_service=True), range_m).cameras
 
 
@@ -357,7 +357,7 @@ def brief_html(
     from app.brief import brief_html as build
     from geo.cctv import impact
 
-    on = pd.Period(go_live, freq="M")
+    on = parse_month(go_live, role="go-live month")
     span = f"{on - 12}:{on + 12}"
     cams = _at_go_live(ws, range_m, go_live)
     result = impact(select(ws, set_name, types, span), cams, go_live=go_live)

@@ -23,6 +23,7 @@ from pyproj import Transformer
 from geo._validate import require_min_int, require_positive, require_projected
 from geo._vector import read_vector
 from geo.errors import GeoInputError
+from geo.periods import parse_month
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
 
 __all__ = [
@@ -511,13 +512,7 @@ def assessed_cameras(
         An unknown camera id, a go-live month that is not ``YYYY-MM``, or no
         install date to date the cameras by.
     """
-    start = None
-    if go_live is not None:
-        try:
-            start = pd.Period(str(go_live), freq="M")
-        except ValueError as err:
-            msg = f"go-live month {go_live!r} is not a month; write it as YYYY-MM."
-            raise GeoInputError(msg) from err
+    start = None if go_live is None else parse_month(go_live, role="go-live month")
     if camera_ids:
         ids = [str(i).strip() for i in camera_ids]
         unknown = sorted(set(ids) - set(cameras["camera_id"].astype(str)))

@@ -22,7 +22,7 @@ import pandas as pd
 
 from geo.errors import GeoInputError
 
-__all__ = ["Period", "missing_months", "month_name", "parse_period"]
+__all__ = ["Period", "missing_months", "month_name", "parse_month", "parse_period"]
 
 _FORMS = "2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03 or 2021-01:2021-10"
 _MONTH = r"(\d{4})-(0[1-9]|1[0-2])"
@@ -177,3 +177,23 @@ def month_name(month: str) -> str:
     'June'
     """
     return _MONTH_NAMES[int(month[5:7]) - 1]
+
+
+def parse_month(text: str, *, role: str = "month") -> pd.Period:
+    """Read one month written ``YYYY-MM`` (e.g. a go-live month).
+
+    Raises
+    ------
+    GeoInputError
+        Naming the ``role`` and the text, for anything else.
+
+    Examples
+    --------
+    >>> parse_month("2022-10").end_time.date().isoformat()
+    '2022-10-31'
+    """
+    text = str(text).strip()
+    if not re.fullmatch(_MONTH, text):
+        msg = f"{role} {text!r} is not a month; write it as YYYY-MM, e.g. 2022-10."
+        raise GeoInputError(msg)
+    return pd.Period(text, freq="M")

@@ -197,6 +197,18 @@ def test_a_suggested_site_becomes_a_proposed_camera(demo_copy):
     assert _share(at) == today
 
 
+def test_a_bad_go_live_month_says_what_to_write():
+    at = _app()
+    at.switch_page("app_pages/cctv_page.py").run()
+    _widget(
+        at.text_input, "Go-live month (YYYY-MM; blank: the earliest install)"
+    ).set_value("October").run()
+    assert not at.exception, at.exception
+    assert any(
+        "'October' is not a month; write it as YYYY-MM" in i.value for i in at.info
+    )
+
+
 def test_bad_custom_period_shows_an_error():
     at = _app()
     assert at.sidebar.selectbox[2].label == "After"
