@@ -23,6 +23,7 @@ from geo.cctv import (
     before_after,
     coverage,
     read_cameras,
+    register_cameras,
     suggest_sites,
 )
 from geo.change import read_population, ward_change
@@ -508,10 +509,9 @@ def _camera_list(
         return read_cameras(args.cameras, **kwargs)
     if ws is not None:
         on = pd.Period(month, freq="M").end_time.date() if month else None
-        cams = ws.cameras(on, in_service=True)
-        if not cams.empty:
-            note = f"Cameras: the workspace's register, {len(cams)} in service"
-            return CameraList(cams, len(cams), {}, [f"{note} on {on or 'today'}."])
+        cams = _register_on(args, ws, on)
+        if not cams.cameras.empty:
+            return cams
     if required:
         msg = (
             "no cameras: give --cameras FILE, or import a camera list into the "
@@ -539,14 +539,25 @@ def _cameras_at_go_live(
             raise GeoInputError(msg)
         return cams
     on = _month_end(args.go_live)
-    then = ws.cameras(on, in_service=True)
-    if then.empty:
+    then = _register_on(args, ws, on)
+    if then.cameras.empty:
         msg = (
             f"the workspace's camera register holds no camera in service on {on}; "
             "import the camera list (hotspot-map import --cameras F)."
         )
         raise GeoInputError(msg)
-    return CameraList(then, len(then), {}, [f"The register as it stood on {on}."])
+    return then
+
+
+def _register_on(args, ws: Workspace, on) -> CameraList:
+    """The register's cameras watching on a date (today if None); ``--range-m``
+    for those that give no range."""
+    cams = ws.cameras(on, in_service=True)
+    note = (
+        f"Cameras: the workspace's register, {len(cams)} watching on {on or 'today'}."
+    )
+    range_m = getattr(args, "range_m", DEFAULT_CAMERA_RANGE_M)
+    return register_cameras(cams, default_range_m=range_m, note=note)
 
 
 def _cmd_load(args: argparse.Namespace) -> None:

@@ -22,6 +22,7 @@ from geo.cctv import (
     before_after,
     camera_views,
     coverage,
+    register_cameras,
     suggest_sites,
 )
 from geo.change import WardChange, ward_change
@@ -288,31 +289,15 @@ def register(ws: WsKey) -> gpd.GeoDataFrame:
     return _ws(ws).cameras()
 
 
-def _with_range(cams: gpd.GeoDataFrame, range_m: float) -> CameraList:
-    cams = cams.copy()
-    default = cams["range_source"] == "default"
-    cams.loc[default, "range_m"] = float(range_m)
-    notes = []
-    if default.any():
-        notes.append(
-            f"{int(default.sum())} camera(s) have no range: a full circle of "
-            f"{range_m:g} m is assumed."
-        )
-    return CameraList(cameras=cams, read=len(cams), dropped={}, notes=notes)
-
-
 @st.cache_data(max_entries=8)
 def cameras(ws: WsKey, range_m: float, *, proposed: bool = False) -> CameraList:
-    """The working cameras today (with ``proposed``, the proposed sites too);
-    ``range_m`` for those with no range. Faulty cameras watch nothing."""
-    reg = register(ws)
-    wanted = ["working", "proposed"] if proposed else ["working"]
-    live = _ws(ws).cameras(in_service=True)
-    ids = set(live["camera_id"]) | set(
-        reg.loc[reg["status"] == "proposed", "camera_id"]
-    )
-    chosen = reg.loc[reg["status"].isin(wanted) & reg["camera_id"].isin(ids)]
-    return _with_range(chosen, range_m)
+    """The cameras watching today (with ``proposed``, the proposed sites too);
+    ``range_m`` for those with no range."""
+    chosen = _ws(ws).cameras(in_service=True)
+    if proposed:
+        reg = register(ws)
+        chosen = pd.concat([chosen, reg.loc[reg["status"] == "proposed"]])
+    return register_cameras(chosen, default_range_m=range_m)
 
 
 @st.cache_data(max_entries=16, show_spinner="Camera coverage...")
@@ -347,7 +332,8 @@ def cctv_before_after(ws, set_name, types, range_m, go_live):
 def _at_go_live(ws: WsKey, range_m: float, go_live: str | None) -> gpd.GeoDataFrame:
     """The cameras in service at the end of the go-live month (today if none)."""
     on = parse_month(go_live, role="go-live month").end_time.date() if go_live else None
-    return _with_range(_ws(ws).cameras(on, in_service=True), range_m).cameras
+    then = _ws(ws).cameras(on, in_service=True)
+    return register_cameras(then, default_range_m=range_m).cameras
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the brief...")

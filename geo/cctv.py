@@ -39,6 +39,7 @@ __all__ = [
     "covered_by",
     "impact",
     "read_cameras",
+    "register_cameras",
     "suggest_sites",
 ]
 
@@ -124,19 +125,12 @@ def read_cameras(
     )
     _check_values(out, path)
     out["range_source"] = np.where(out["range_m"].isna(), "default", "given")
-    out["range_m"] = out["range_m"].fillna(float(default_range_m))
     cams = gpd.GeoDataFrame(
         out.loc[~missing],
         geometry=gpd.points_from_xy(xy[~missing, 0], xy[~missing, 1]),
         crs=WORKING_CRS,
     ).reset_index(drop=True)
-    notes = []
-    if (cams["range_source"] == "default").any():
-        k = int((cams["range_source"] == "default").sum())
-        notes.append(
-            f"{k} camera(s) have no range: a full circle of {default_range_m:g} m "
-            "is assumed."
-        )
+    cams, notes = _default_range(cams, default_range_m)
     dup = cams["camera_id"][cams["camera_id"].duplicated(keep=False)].unique()
     if dup.size:
         notes.append(
@@ -152,6 +146,34 @@ def read_cameras(
         msg = f"camera list {str(path)!r} has no camera with coordinates."
         raise GeoInputError(msg)
     return CameraList(cameras=cams, read=n, dropped=dropped, notes=notes)
+
+
+def register_cameras(
+    cameras: gpd.GeoDataFrame, *, default_range_m: float, note: str = ""
+) -> CameraList:
+    """Make a :class:`CameraList` of cameras from a workspace's register.
+
+    Cameras that gave no range get ``default_range_m``, said in the notes as
+    for a file.
+    """
+    require_positive(default_range_m, name="default_range_m", unit=" metres")
+    cams, notes = _default_range(cameras, default_range_m)
+    return CameraList(cams, len(cams), {}, [note, *notes] if note else notes)
+
+
+def _default_range(
+    cams: gpd.GeoDataFrame, default_range_m: float
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    default = (cams["range_source"] == "default").to_numpy()
+    cams = cams.copy()
+    cams.loc[default, "range_m"] = float(default_range_m)
+    if not default.any():
+        return cams, []
+    note = (
+        f"{int(default.sum())} camera(s) have no range: a full circle of "
+        f"{default_range_m:g} m is assumed."
+    )
+    return cams, [note]
 
 
 def _read(path: Path) -> tuple[pd.DataFrame, np.ndarray | None]:

@@ -185,8 +185,8 @@ def register_on(
 ) -> gpd.GeoDataFrame:
     """Rebuild the register as it stood on a date (today by default), in metres.
 
-    With ``in_service``, only cameras installed by then, not decommissioned, and
-    not merely proposed: the cameras that were actually watching.
+    With ``in_service``, only the cameras that were actually watching: installed
+    by then, not decommissioned, working (not faulty, not merely proposed).
     """
     when = _date(on) or dt.date.today()
     latest = _latest(con, when)
@@ -198,7 +198,7 @@ def register_on(
         gone = latest["decommission_date"].notna() & (
             pd.to_datetime(latest["decommission_date"]) <= day
         )
-        active = ~latest["status"].isin(["proposed", "decommissioned"])
+        active = latest["status"].fillna("working") == "working"
         latest = latest.loc[installed & ~gone & active]
     return _frame(latest)
 

@@ -94,3 +94,15 @@ def test_a_camera_list_imported_twice_adds_nothing(tmp_path):
     assert cams["camera_id"].tolist() == ["A2"]  # A1 was installed later
     cams = ws.cameras(dt.date(2022, 5, 1), in_service=True)
     assert cams["camera_id"].tolist() == ["A1", "A2"]
+
+
+def test_a_faulty_camera_watches_nothing_until_repaired(register):
+    register.record_cameras(
+        [{"camera_id": "C1", "status": "faulty", "effective": "2022-05-01"}]
+    )
+    register.record_cameras(
+        [{"camera_id": "C1", "status": "working", "effective": "2022-08-01"}]
+    )
+    assert "C1" in _state(register, "2022-04-01", in_service=True)
+    assert "C1" not in _state(register, "2022-06-01", in_service=True)
+    assert "C1" in _state(register, "2022-09-01", in_service=True)
