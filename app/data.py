@@ -29,7 +29,7 @@ from geo.change import WardChange, ward_change
 from geo.displacement import Displacement, WDQResult, displacement, wdq
 from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.gistar import gi_star_grid
-from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots, suggest_parameters
+from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots
 from geo.incidents import LoadedIncidents
 from geo.periods import parse_month, parse_period
 from geo.synthetic import DEMO_LABEL, write_demo
@@ -157,12 +157,6 @@ def hotspot_result(
     return hotspots(
         inc, eps=eps, min_samples=min_samples, area_m2=area_m2(ws, set_name)
     )
-
-
-@st.cache_data(max_entries=32)
-def suggested(ws, set_name, types, period):
-    inc = select(ws, set_name, types, period)
-    return suggest_parameters(inc, area_m2=area_m2(ws, set_name))
 
 
 @st.cache_data(max_entries=16, show_spinner="Scoring last period's hotspots...")

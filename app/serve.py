@@ -38,7 +38,6 @@ def warm() -> None:
     c = ui.default_controls(data.start_dataset())
     if not c.types:
         return
-    data.suggested(*c.key, c.after)
     data.hotspot_view(*c.key, c.after, c.before, None, None)
 
 

@@ -20,7 +20,8 @@ period = st.radio(
     help="The after period (the latest) is the one to plan patrols from.",
 )
 try:
-    suggestion = data.suggested(*c.key, period)
+    # the data's own rule: its parameters are the defaults shown and offered
+    suggestion = data.hotspot_result(*c.key, period, None, None).parameters
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()

@@ -340,7 +340,7 @@ def test_server_warm_up_computes_exactly_what_the_first_page_asks_for(monkeypatc
 
         return wrapper
 
-    for name in ("hotspots", "suggest_parameters", "evaluate_hotspots"):
+    for name in ("hotspots", "evaluate_hotspots"):
         monkeypatch.setattr(data, name, counted(name))
     at = _app()
     assert not at.exception, at.exception
