@@ -7,16 +7,13 @@ leaves a half-written output.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from geo._files import write_atomic
 from geo.errors import GeoInputError
 from geo.patrol import PatrolHotspots
 from geo.settings import DISPLAY_CRS
@@ -46,26 +43,6 @@ INCIDENT_EXPORT_COLUMNS = [
 """The contract's columns for cleaned incidents; extras follow them."""
 
 _EXTRA = ["outcome", "ward_match", "source"]
-
-
-def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` then move the result to ``path`` in one step."""
-    path = Path(path)
-    if path.parent and not path.parent.exists():
-        msg = f"output folder {str(path.parent)!r} does not exist; create it first."
-        raise GeoInputError(msg)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix="".join(path.suffixes), dir=path.parent
-    )
-    os.close(fd)
-    os.unlink(tmp)  # some writers (GeoPackage) refuse an existing empty file
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    return path
 
 
 def incidents_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

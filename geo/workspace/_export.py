@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import duckdb
 import geopandas as gpd
 import pyogrio
 
+from geo._files import write_atomic
 from geo.errors import GeoInputError
 from geo.settings import WORKING_CRS
 from geo.workspace import _cameras
@@ -32,35 +30,27 @@ def export_gpkg(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     if path.suffix.lower() != ".gpkg":
         msg = f"--out {str(path)!r}: the workspace is exported as a .gpkg file."
         raise GeoInputError(msg)
-    if not path.parent.exists():
-        msg = f"output folder {str(path.parent)!r} does not exist; create it first."
-        raise GeoInputError(msg)
     sets = [r[0] for r in con.execute(
         "SELECT name FROM boundary_sets ORDER BY added, name").fetchall()]  # fmt: skip
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    layers = []
-    try:
+    layers: list[str] = []
+
+    def write(tmp: Path) -> None:
+        from geo.workspace import _wards_of
+
         incidents = _incidents(con, sets)
         pyogrio.write_dataframe(incidents, tmp, layer="incidents", driver="GPKG")
         layers.append("incidents")
-        from geo.workspace import _wards_of
-
         for name in sets:
             layer = f"wards_{_slug(name)}"
-            wards = _wards_of(con, name)
-            wards = wards.assign(boundary_set=name)
+            wards = _wards_of(con, name).assign(boundary_set=name)
             pyogrio.write_dataframe(wards, tmp, layer=layer, driver="GPKG")
             layers.append(layer)
         cams = _cameras.register_on(con)
         if not cams.empty:
             pyogrio.write_dataframe(cams, tmp, layer="cameras", driver="GPKG")
             layers.append("cameras")
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+
+    write_atomic(path, write)
     return layers
 
 
