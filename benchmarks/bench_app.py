@@ -50,16 +50,11 @@ def dataset(tmp: Path):
 
 def force_workspace(tmp: Path) -> Path:
     """Three years of the synthetic force (about 540,000 rows) in a workspace."""
-    from geo.synthetic_force import generate_force
+    from geo.synthetic_force import generate_force, write_force
     from geo.workspace import Workspace
 
     force = generate_force(months=36, per_month=15_000, first="2020-01")
-    folder = tmp / "force"
-    for month, rows in force.rows.groupby("Month"):
-        (folder / month).mkdir(parents=True, exist_ok=True)
-        rows.to_csv(folder / month / f"{month}-shirefold-street.csv", index=False)
-    wards = tmp / "force_wards.geojson"
-    force.wards.to_crs(4326).to_file(wards)
+    folder, wards = write_force(force, tmp)
     ws = Workspace(tmp / "force.duckdb")
     ws.import_boundaries(wards, name="force wards")
     ws.import_incidents(folder)

@@ -25,21 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.synthetic_force import generate_force
+from geo.synthetic_force import generate_force, write_force
 
 HOTSPOT_MAP = str(Path(sys.executable).with_name("hotspot-map"))
 PERIODS = ["--before", "2022-01:2022-06", "--after", "2022-07:2022-12"]
-
-
-def write_force(folder: Path) -> Path:
-    """The synthetic force as police.uk monthly files; returns the wards file."""
-    force = generate_force(seed=7, months=12)
-    for month, rows in force.rows.groupby("Month"):
-        (folder / month).mkdir(parents=True, exist_ok=True)
-        rows.to_csv(folder / month / f"{month}-shirefold-street.csv", index=False)
-    wards = folder.parent / "force_wards.geojson"
-    force.wards.to_crs(4326).to_file(wards)
-    return wards
 
 
 def timed(*args: str) -> float:
@@ -55,8 +44,7 @@ def median3(*args: str) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        folder = tmp / "force"
-        wards = write_force(folder)
+        folder, wards = write_force(generate_force(seed=7, months=12), tmp)
         ws = str(tmp / "force.duckdb")
         t_import = timed(HOTSPOT_MAP, "import", str(folder), "--workspace", ws)
         timed(HOTSPOT_MAP, "import", "--boundaries", str(wards), "--name", "wards",

@@ -11,6 +11,7 @@ map point, as police.uk does. The same seed gives the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +21,7 @@ from scipy.spatial import cKDTree
 
 from geo.settings import ASB, WORKING_CRS
 
-__all__ = ["FORCE_LABEL", "ForceDemo", "Town", "generate_force"]
+__all__ = ["FORCE_LABEL", "ForceDemo", "Town", "generate_force", "write_force"]
 
 FORCE_LABEL = "Shirefold Constabulary (synthetic)"
 """The synthetic force's name: every row says it is not real."""
@@ -168,6 +169,21 @@ def generate_force(
         hotspots=planted,
         area_m2=_SIDE**2,
     )
+
+
+def write_force(force: ForceDemo, out: Path) -> tuple[Path, Path]:
+    """Write the force as police.uk monthly files and its wards as GeoJSON.
+
+    Returns the folder of ``YYYY-MM/YYYY-MM-shirefold-street.csv`` files and
+    the wards file (``out/force_wards.geojson``).
+    """
+    folder = Path(out) / "police_uk"
+    for month, rows in force.rows.groupby("Month"):
+        (folder / month).mkdir(parents=True, exist_ok=True)
+        rows.to_csv(folder / month / f"{month}-shirefold-street.csv", index=False)
+    wards = Path(out) / "force_wards.geojson"
+    force.wards.to_crs("EPSG:4326").to_file(wards)
+    return folder, wards
 
 
 def _rows(events: pd.DataFrame, points: np.ndarray) -> pd.DataFrame:
