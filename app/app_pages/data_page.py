@@ -63,7 +63,7 @@ if own is not None:
     choices = {f"Your workspace ({own.workspace})": own, **choices}
 if len(choices) > 1:
     names = list(choices)
-    current = next(n for n, d in choices.items() if d == ds)
+    current = next((n for n, d in choices.items() if d == ds), names[0])
     picked = st.radio("Workspace in use", names, index=names.index(current))
     if choices[picked] != ds:
         st.session_state["dataset"] = choices[picked]
