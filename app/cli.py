@@ -29,7 +29,7 @@ from geo.cctv import (
 from geo.change import read_population, ward_change
 from geo.displacement import displacement, wdq
 from geo.errors import GeoInputError
-from geo.hotspots import hotspots
+from geo.hotspots import hotspots, prepare
 from geo.incidents import Columns, LoadedIncidents
 from geo.load import load_incidents, resolve_types
 from geo.periods import Period, parse_month, parse_period
@@ -871,6 +871,9 @@ def _cmd_demo(args: argparse.Namespace) -> None:
         sys.stderr.write(f"  {role}: {path}\n")
 
 
+_CLUSTERING = (_cmd_hotspots, _cmd_displacement, _cmd_coverage, _cmd_report)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
@@ -878,6 +881,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if args.run in _CLUSTERING:
+        prepare()  # load the clustering code while the data is read
     try:
         args.run(args)
     except GeoInputError as err:

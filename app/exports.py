@@ -11,9 +11,11 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo._files import write_atomic
+from geo._points import point_xy
 from geo.errors import GeoInputError
 from geo.patrol import PatrolHotspots
 from geo.settings import DISPLAY_CRS
@@ -57,8 +59,8 @@ def incidents_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "lsoa_code": incidents["lsoa_code"].to_numpy(),
             "ward_code": _col(incidents, "ward_code"),
             "ward_name": _col(incidents, "ward_name"),
-            "easting": incidents.geometry.x.round(2).to_numpy(),
-            "northing": incidents.geometry.y.round(2).to_numpy(),
+            "easting": np.round(point_xy(incidents)[0], 2),
+            "northing": np.round(point_xy(incidents)[1], 2),
             "longitude": lonlat.x.round(6).to_numpy(),
             "latitude": lonlat.y.round(6).to_numpy(),
         }

@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geo._points import point_xy
 from geo._validate import require_min_int, require_positive, require_projected
 from geo._vector import read_vector
 from geo.errors import GeoInputError
@@ -339,10 +340,8 @@ def covered_by(
     pt, cam = tree.query(
         points.geometry.to_numpy(), predicate="dwithin", distance=reach
     )
-    px = points.geometry.x.to_numpy()[pt]
-    py = points.geometry.y.to_numpy()[pt]
-    cx = cameras.geometry.x.to_numpy()[cam]
-    cy = cameras.geometry.y.to_numpy()[cam]
+    px, py = (v[pt] for v in point_xy(points))
+    cx, cy = (v[cam] for v in point_xy(cameras))
     dx, dy = px - cx, py - cy
     within = np.hypot(dx, dy) <= cameras["range_m"].to_numpy()[cam] * (1 + 1e-12)
     bearing = cameras["bearing"].to_numpy(dtype=float)[cam]
@@ -456,7 +455,7 @@ def suggest_sites(
     uncovered = np.ones(len(incidents), bool)
     uncovered[pt] = False
     labels = hotspot_labels.to_numpy()
-    xs, ys = incidents.geometry.x.to_numpy(), incidents.geometry.y.to_numpy()
+    xs, ys = point_xy(incidents)
     cand = pd.DataFrame({"x": xs[labels > 0], "y": ys[labels > 0]}).drop_duplicates()
     if cand.empty:
         return gpd.GeoDataFrame(

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._points import point_xy
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
 from geo.hotspots import hotspots
@@ -149,12 +150,9 @@ def _centres(polys: np.ndarray, incidents: gpd.GeoDataFrame):
         incidents.geometry.to_numpy(), predicate="intersects"
     )
     n = np.bincount(hit, minlength=len(polys))
-    sx = np.bincount(
-        hit, weights=incidents.geometry.x.to_numpy()[pt], minlength=len(polys)
-    )
-    sy = np.bincount(
-        hit, weights=incidents.geometry.y.to_numpy()[pt], minlength=len(polys)
-    )
+    x, y = point_xy(incidents)
+    sx = np.bincount(hit, weights=x[pt], minlength=len(polys))
+    sy = np.bincount(hit, weights=y[pt], minlength=len(polys))
     has = n > 0
     cx[has], cy[has] = sx[has] / n[has], sy[has] / n[has]
     return cx, cy
@@ -445,10 +443,10 @@ def new_location_share(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> flo
     """
     if after.empty:
         return float("nan")
-    bx, by = before.geometry.x.round(1), before.geometry.y.round(1)
-    ax, ay = after.geometry.x.round(1), after.geometry.y.round(1)
-    seen = pd.Index(bx.to_numpy() + 1j * by.to_numpy())
-    now = pd.Index(ax.to_numpy() + 1j * ay.to_numpy())
+    bx, by = (np.round(v, 1) for v in point_xy(before))
+    ax, ay = (np.round(v, 1) for v in point_xy(after))
+    seen = pd.Index(bx + 1j * by)
+    now = pd.Index(ax + 1j * ay)
     return float((~now.isin(seen)).mean())
 
 
@@ -469,10 +467,8 @@ def resnapped_months(incidents: gpd.GeoDataFrame, *, share: float = 0.5) -> list
     >>> resnapped_months(pts)
     ['2022-03']
     """
-    keys = (
-        incidents.geometry.x.round(1).to_numpy()
-        + 1j * incidents.geometry.y.round(1).to_numpy()
-    )
+    x, y = point_xy(incidents)
+    keys = np.round(x, 1) + 1j * np.round(y, 1)
     frame = pd.DataFrame({"month": incidents["month"].to_numpy(), "k": keys})
     first = frame.groupby("k")["month"].transform("min")
     new = (frame["month"] == first).groupby(frame["month"]).mean().sort_index()

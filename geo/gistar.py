@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo._points import point_xy
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
 
@@ -105,8 +106,7 @@ def grid_index(
             "(at most 400,000)."
         )
         raise GeoInputError(msg)
-    x = incidents.geometry.x.to_numpy()
-    y = incidents.geometry.y.to_numpy()
+    x, y = point_xy(incidents)
     ok = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
     col = np.minimum(np.floor((x - minx) / cell_m).astype(int), ncol - 1)
     row = np.minimum(np.floor((y - miny) / cell_m).astype(int), nrow - 1)

@@ -10,6 +10,7 @@ points and clusters in linear memory.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo._points import DistinctPoints, distinct_points
+from geo._points import DistinctPoints, distinct_points, point_xy
 from geo._validate import require_min_int, require_positive, require_projected
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_EPS_M, NOISE
@@ -79,6 +80,28 @@ this many times the larger spacing of the two ..."""
 MAX_JOINED_RADIUS_M = 300.0
 """... as long as the joined hotspot stays within this distance of its centre
 (one place a patrol can cover)."""
+
+
+def prepare() -> threading.Thread:
+    """Start loading the clustering code in the background; returns the thread.
+
+    The compiled grid DBSCAN and the scipy parts take ~0.6 s to load in a
+    fresh process; a command calls this first, so the loading overlaps its
+    reading (DuckDB, pyarrow and GEOS work without holding Python's lock).
+    Nothing depends on it: clustering waits for the loading if it is not done.
+    """
+
+    def load() -> None:
+        import scipy.spatial
+        import scipy.special  # noqa: F401
+
+        from geo._grid_dbscan import warm_up
+
+        warm_up()
+
+    thread = threading.Thread(target=load, name="load-clustering", daemon=True)
+    thread.start()
+    return thread
 
 
 def dbscan_labels(
@@ -240,21 +263,25 @@ def _join_neighbours(
     members = [inside[order[bounds[c] : bounds[c + 1]]] for c in range(k)]
     # a cluster's spacing, from up to 200 of its locations (evenly chosen)
     probes = [m[:: max(1, m.size // 200)] for m in members]
-    tree = cKDTree(xy[_near_clusters(xy, inside, labels)])
+    # (unbalanced trees: built ~2x faster, queried as fast here)
+    tree = cKDTree(xy[_near_clusters(xy, members)], balanced_tree=False)
     spacing = np.array(
         [np.quantile(tree.query(xy[p], k=2)[0][:, 1], SPACING_QUANTILE)
          for p in probes]
     )  # fmt: skip
     reach = SPACING_MARGIN * spacing
-    pairs = cKDTree(xy[inside]).query_pairs(float(reach.max()), output_type="ndarray")
+    pairs = cKDTree(xy[inside], balanced_tree=False).query_pairs(
+        float(reach.max()), output_type="ndarray"
+    )
     if pairs.size == 0:
         return labels
     a, b = lab[pairs[:, 0]], lab[pairs[:, 1]]
     d = np.hypot(*(xy[inside][pairs[:, 0]] - xy[inside][pairs[:, 1]]).T)
     link = (a != b) & (d <= np.maximum(reach[a], reach[b]))
+    a, b, d = a[link], b[link], d[link]
     root = np.arange(k)
-    for i in np.argsort(d[link], kind="stable"):
-        ra, rb = _find(root, a[link][i]), _find(root, b[link][i])
+    for i in np.argsort(d, kind="stable"):
+        ra, rb = _find(root, a[i]), _find(root, b[i])
         if ra == rb:
             continue
         joined = np.concatenate([members[ra], members[rb]])
@@ -276,19 +303,24 @@ def _join_neighbours(
     return out
 
 
-def _near_clusters(xy: np.ndarray, inside: np.ndarray, labels: np.ndarray):
+def _near_clusters(xy: np.ndarray, members: list[np.ndarray]):
     """Map points in any cluster's bounding box grown by the join radius.
 
-    The boxes are marked on a grid of join-radius cells (a point's cell is
-    marked when a grown box touches it), so this is one vectorised pass.
+    ``members`` holds each cluster's locations. The boxes are marked on a grid
+    of join-radius cells (a point's cell is marked when a grown box touches
+    it), so this is one vectorised pass.
     """
     cell = MAX_JOINED_RADIUS_M
-    origin = xy.min(axis=0)
-    g = ((xy - origin) // cell).astype(np.int64)
-    marked = np.zeros(g.max(axis=0) + 1, bool)
-    lab = labels[inside]
-    for c in range(labels.max() + 1):
-        pts = g[inside[lab == c]]
+    x, y = xy[:, 0], xy[:, 1]
+    g = np.column_stack(
+        [
+            ((x - x.min()) // cell).astype(np.int64),
+            ((y - y.min()) // cell).astype(np.int64),
+        ]
+    )
+    marked = np.zeros((g[:, 0].max() + 1, g[:, 1].max() + 1), bool)
+    for m in members:
+        pts = g[m]
         lo = np.maximum(pts.min(axis=0) - 1, 0)
         hi = pts.max(axis=0) + 2
         marked[lo[0] : hi[0], lo[1] : hi[1]] = True
@@ -407,13 +439,13 @@ def _suggest(
     """Apply the local rule to distinct locations."""
     eps = DEFAULT_EPS_M if eps is None else eps
     require_positive(eps, name="eps", unit=" metres")
-    expected, cell = _local_expected(where, eps)
+    at_cell, cell = _local_expected(where, eps)
     # incidents per grid cell share their cell's expectation: weigh cells
-    weight = np.bincount(cell, weights=where.counts)
+    weight = np.bincount(cell, weights=where.counts, minlength=at_cell.size)
     cells = np.flatnonzero(weight)
-    at_cell = np.zeros(weight.size)
-    at_cell[cell] = expected
     typical = _weighted_median(at_cell[cells], weight[cells])
+    limits = np.zeros(at_cell.size)  # each cell's Poisson limit
+    limits[cells] = _poisson_thresholds(at_cell[cells], where.x.size)
     floor = max(2, math.ceil(FLOOR_MULTIPLE * typical))
     n = int(where.counts.sum())
     reason = (
@@ -433,7 +465,7 @@ def _suggest(
         expected_per_circle=typical,
         reason=reason,
         rule="local",
-        local_limits=_poisson_thresholds(expected, where.x.size),
+        local_limits=limits[cell],
     )
 
 
@@ -450,23 +482,31 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
 
 
 def _local_expected(where: DistinctPoints, eps: float) -> tuple[np.ndarray, np.ndarray]:
-    """Work out the incidents expected within ``eps`` of each location.
+    """Work out the incidents expected within ``eps`` of each grid cell's places.
 
     At the density of the square of half-width :data:`LOCAL_WINDOW_M` around
-    it (a box filter on a grid of ``eps``-sized cells; the location's own
-    incidents included). Returns the expectation and each location's cell.
+    the cell (a box sum on a grid of ``eps``-sized cells, from a summed-area
+    table: exact counts; the location's own incidents included). Returns the
+    expectation of every cell of the grid (flat, 0 where no location is) and
+    each location's cell.
     """
-    from scipy.ndimage import uniform_filter
-
     cell = eps
-    k = 2 * math.ceil(LOCAL_WINDOW_M / cell) + 1
+    half = math.ceil(LOCAL_WINDOW_M / cell)
+    k = 2 * half + 1
     ix = ((where.x - where.x.min()) // cell).astype(np.int64)
     iy = ((where.y - where.y.min()) // cell).astype(np.int64)
-    grid = np.zeros((ix.max() + 1, iy.max() + 1))
-    np.add.at(grid, (ix, iy), where.counts)
-    window = uniform_filter(grid, size=k, mode="constant") * k * k
-    density = window[ix, iy] / (k * cell) ** 2
-    return density * math.pi * eps**2, ix * grid.shape[1] + iy
+    shape = (ix.max() + 1, iy.max() + 1)
+    flat = ix * shape[1] + iy
+    grid = np.bincount(flat, weights=where.counts, minlength=shape[0] * shape[1])
+    table = np.zeros((shape[0] + 1, shape[1] + 1))
+    table[1:, 1:] = grid.reshape(shape).cumsum(axis=0).cumsum(axis=1)
+    cx, cy = np.divmod(np.flatnonzero(grid), shape[1])  # cells with locations
+    x0, x1 = np.maximum(cx - half, 0), np.minimum(cx + half + 1, shape[0])
+    y0, y1 = np.maximum(cy - half, 0), np.minimum(cy + half + 1, shape[1])
+    window = table[x1, y1] - table[x0, y1] - table[x1, y0] + table[x0, y0]
+    expected = np.zeros(grid.size)
+    expected[cx * shape[1] + cy] = window / (k * cell) ** 2 * math.pi * eps**2
+    return expected, flat
 
 
 def _poisson_thresholds(expected: np.ndarray, tests: int) -> np.ndarray:
@@ -517,22 +557,27 @@ def hotspot_table(
     if not labels.index.equals(incidents.index):
         msg = "`labels` must be aligned to `incidents` (use find_hotspots' output)."
         raise GeoInputError(msg)
-    inside = labels.to_numpy() != NOISE
-    frame = incidents.loc[inside]
+    inside = np.flatnonzero(labels.to_numpy() != NOISE)
     lab = labels.to_numpy()[inside]
-    if frame.empty:
+    if inside.size == 0:
         return gpd.GeoDataFrame(
             {c: [] for c in HOTSPOT_COLUMNS[:-1]},
             geometry=gpd.GeoSeries([], crs=incidents.crs),
         )
     ids = np.unique(lab)
-    xy = pd.DataFrame(
-        {"x": frame.geometry.x.to_numpy(), "y": frame.geometry.y.to_numpy(), "h": lab}
-    ).drop_duplicates()  # the hull of the distinct locations is the hull of all
+    x, y = (v[inside] for v in point_xy(incidents))
+    # the hull of the distinct locations is the hull of all
+    xy = pd.DataFrame({"x": x, "y": y, "h": lab}).drop_duplicates()
     polygons = _hotspot_polygons(xy, ids, buffer_m)
     counts = pd.Series(lab).value_counts().reindex(ids)
     locations = xy.groupby("h").size().reindex(ids)
     area = shapely.area(polygons)
+
+    def top(column: str, k: int, *, share: bool = False) -> list[str]:
+        if column not in incidents.columns:
+            return [""] * len(ids)
+        return _top_values(incidents[column].take(inside), lab, ids, k=k, share=share)
+
     table = gpd.GeoDataFrame(
         {
             "hotspot_id": ids,
@@ -541,10 +586,10 @@ def hotspot_table(
             "locations": locations.to_numpy(),
             "area_m2": np.round(area, 1),
             "density_per_ha": np.round(counts.to_numpy() / (area / 10_000), 2),
-            "wards": _top_values(frame, "ward_name", lab, ids, k=5, share=False),
-            "top_type": _top_values(frame, "crime_type", lab, ids, k=1, share=False),
-            "top_types": _top_values(frame, "crime_type", lab, ids, k=3, share=True),
-            "streets": _top_values(frame, "location", lab, ids, k=3, share=False),
+            "wards": top("ward_name", 5),
+            "top_type": top("crime_type", 1),
+            "top_types": top("crime_type", 3, share=True),
+            "streets": top("location", 3),
         },
         geometry=polygons,
         crs=incidents.crs,
@@ -553,35 +598,85 @@ def hotspot_table(
 
 
 def _hotspot_polygons(xy: pd.DataFrame, ids: np.ndarray, buffer_m: float) -> np.ndarray:
+    """Buffer the convex hull of each hotspot's locations.
+
+    Locations strictly inside the quadrilateral of their hotspot's westmost,
+    southmost, eastmost and northmost locations cannot be corners of its hull
+    (Akl and Toussaint 1978), so they are left out before the Points are made:
+    the hull is the same, made from a few locations instead of thousands.
+    """
     xy = xy.sort_values("h", kind="stable")
     pos = np.searchsorted(ids, xy["h"].to_numpy())
-    points = shapely.multipoints(xy[["x", "y"]].to_numpy(), indices=pos)
+    x, y = xy["x"].to_numpy(), xy["y"].to_numpy()
+    keep = ~_inside_extremes(x, y, pos, len(ids))
+    points = shapely.multipoints(np.column_stack([x, y])[keep], indices=pos[keep])
     return shapely.buffer(shapely.convex_hull(points), buffer_m, quad_segs=8)
 
 
+def _inside_extremes(x: np.ndarray, y: np.ndarray, group: np.ndarray, n: int):
+    """Mark points strictly inside their group's W-S-E-N quadrilateral.
+
+    ``group`` is sorted (0..n-1). The quadrilateral's corners, taken
+    anticlockwise, are the group's points of least x, least y, greatest x and
+    greatest y; a point is strictly inside when it is strictly left of all
+    four edges (a repeated corner gives an edge no point is strictly left of).
+    """
+    start = np.searchsorted(group, np.arange(n))
+    corners = [
+        _argext(v, group, start, fn)
+        for v, fn in (
+            (x, np.minimum),
+            (y, np.minimum),
+            (x, np.maximum),
+            (y, np.maximum),
+        )
+    ]
+    cx = [x[c][group] for c in corners]
+    cy = [y[c][group] for c in corners]
+    inside = np.ones(x.size, bool)
+    for i in range(4):
+        j = (i + 1) % 4
+        cross = (cx[j] - cx[i]) * (y - cy[i]) - (cy[j] - cy[i]) * (x - cx[i])
+        inside &= cross > 0
+    return inside
+
+
+def _argext(v: np.ndarray, group: np.ndarray, start: np.ndarray, fn) -> np.ndarray:
+    """Index of each group's first least (``np.minimum``) or greatest value."""
+    hit = np.flatnonzero(v == fn.reduceat(v, start)[group])
+    return hit[np.searchsorted(group[hit], np.arange(start.size))]
+
+
 def _top_values(
-    frame: pd.DataFrame,
-    column: str,
+    column: pd.Series,
     lab: np.ndarray,
     ids: np.ndarray,
     *,
     k: int,
     share: bool,
 ) -> list[str]:
-    """List the k commonest values of ``column`` per hotspot: "a (n); b (n)"."""
-    if column not in frame.columns:
-        return [""] * len(ids)
-    codes, values = pd.factorize(frame[column].astype(str), sort=True)
-    values = pd.Series(values)
-    if column == "location":  # strip police.uk's prefix once per distinct value
+    """List the k commonest values of ``column`` per hotspot: "a (n); b (n)".
+
+    Values are counted as text (missing ones as "nan"), empty text left out.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype) and (column.cat.codes >= 0).all():
+        codes = column.cat.codes.to_numpy()
+        values = pd.Series(column.cat.categories.astype(str))
+    else:
+        codes, uniq = pd.factorize(column.astype(str))
+        values = pd.Series(uniq)
+    if column.name == "location":  # strip police.uk's prefix once per value
         values = values.str.replace(r"^On or near\s*", "", regex=True).str.strip()
-    pairs = pd.DataFrame({"h": lab, "v": values.to_numpy()[codes]})
-    counts = (
-        pairs.loc[pairs["v"] != ""]
-        .value_counts()
-        .rename("n")
-        .reset_index()
-        .sort_values(["h", "n", "v"], ascending=[True, False, True], kind="stable")
+    # count by number: one number per distinct (stripped) text
+    text_codes, texts = pd.factorize(values)
+    pairs = pd.DataFrame({"h": lab, "v": text_codes[codes]})
+    empty = np.flatnonzero(np.asarray(texts) == "")
+    if empty.size:
+        pairs = pairs.loc[pairs["v"] != empty[0]]
+    counts = pairs.value_counts().rename("n").reset_index()
+    counts["v"] = np.asarray(texts, dtype=object)[counts["v"].to_numpy()]
+    counts = counts.sort_values(
+        ["h", "n", "v"], ascending=[True, False, True], kind="stable"
     )
     top = counts.groupby("h", sort=False).head(k).copy()
     if share:
@@ -714,7 +809,7 @@ def hdbscan_hotspots(
     require_min_int(min_cluster_size, 2, name="min_cluster_size")
     if len(incidents) < min_cluster_size:
         return pd.Series(NOISE, index=incidents.index, name="hotspot", dtype=np.int64)
-    xy = np.column_stack([incidents.geometry.x, incidents.geometry.y])
+    xy = np.column_stack(point_xy(incidents))
     model = HDBSCAN(
         min_cluster_size=min_cluster_size,
         min_samples=min_samples,

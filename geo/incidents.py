@@ -28,9 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import shapely
 from pyproj import CRS, Transformer
 
+from geo._points import points_by_place
 from geo._sources import Source, as_buffer, expand_sources
 from geo._vector import read_vector
 from geo.errors import GeoInputError
@@ -775,8 +775,10 @@ def incidents_frame(table: pa.Table | None) -> gpd.GeoDataFrame:
     The rows come from :func:`read_files` or a workspace; the frame has
     :data:`INCIDENT_COLUMNS` and point geometry in metres.
 
-    Text columns with few distinct values are categorical; each distinct map
-    point is one shared (immutable) shapely Point.
+    Text columns with few distinct values are categorical. The points are kept
+    by map point (:class:`geo._points.PointsByPlace`: shapely Points are built
+    only if asked for); a ``loc_id`` column, where the table has one, numbers
+    the map points already.
     """
     if table is None or table.num_rows == 0:
         frame = pd.DataFrame({c: pd.Series(dtype=str) for c in INCIDENT_COLUMNS})
@@ -792,7 +794,12 @@ def incidents_frame(table: pa.Table | None) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(data)
     x = table["x"].to_numpy()
     y = table["y"].to_numpy()
-    codes, uniq = pd.factorize(x + 1j * y)
-    points = shapely.points(uniq.real, uniq.imag)[codes]
-    geometry = gpd.GeoSeries(points, crs=WORKING_CRS)
+    if "loc_id" in table.column_names:  # one id per map point: cheaper to hash
+        codes, _ = pd.factorize(table["loc_id"].to_numpy())
+        ux, uy = np.empty(codes.max() + 1), np.empty(codes.max() + 1)
+        ux[codes], uy[codes] = x, y
+    else:
+        codes, uniq = pd.factorize(x + 1j * y)
+        ux, uy = uniq.real, uniq.imag
+    geometry = points_by_place(codes, ux, uy, crs=WORKING_CRS)
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WORKING_CRS)

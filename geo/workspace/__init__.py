@@ -657,7 +657,8 @@ def _fetch(con, set_name: str | None, types: list[str], periods: Sequence[Period
     )
     sql = (
         "SELECT i.incident_id, i.month, i.crime_type, i.location, i.lsoa_code, "
-        f"i.outcome, i.source, i.x, i.y{ward_cols} FROM incident_rows i {join} "
+        "i.outcome, i.source, i.loc_id, i.x, i.y"
+        f"{ward_cols} FROM incident_rows i {join} "
         + (f"WHERE {' AND '.join(where)} " if where else "")
         + "ORDER BY i.seq"
     )
