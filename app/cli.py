@@ -8,6 +8,7 @@ summary to stderr and can write it as JSON with ``--quality``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -423,7 +424,11 @@ def workspace_from_args(args: argparse.Namespace) -> Workspace | None:
             f"--workspace {path}"
         )
         raise GeoInputError(msg)
-    return Workspace(path)
+    ws = Workspace(path)
+    resources = getattr(args, "resources", None)
+    if resources is not None:  # one read connection for the whole command
+        resources.enter_context(ws.reading())
+    return ws
 
 
 def wards_from_args(
@@ -884,7 +889,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.run in _CLUSTERING:
         prepare()  # load the clustering code while the data is read
     try:
-        args.run(args)
+        with contextlib.ExitStack() as args.resources:
+            args.run(args)
     except GeoInputError as err:
         sys.stderr.write(f"hotspot-map: error: {err}\n")
         return EXIT_BAD_INPUT

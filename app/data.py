@@ -196,6 +196,25 @@ def hotspot_view(
     )
 
 
+@st.cache_data(max_entries=16, show_spinner="Drawing the map...")
+def hotspot_map_html(
+    ws, set_name, types, period: str, earlier, eps, min_samples, gi_cell_m
+) -> str:
+    """The hotspot page's map as an HTML page (with Gi* cells of ``gi_cell_m``).
+
+    Cached, so a page shown again (or first, after the server's warm-up) sends
+    the same map without building it.
+    """
+    from app import maps
+
+    view = hotspot_view(ws, set_name, types, period, earlier, eps, min_samples)
+    grid = gi_grid(ws, set_name, types, period, gi_cell_m) if gi_cell_m else None
+    m = maps.hotspot_map(
+        view.found.table, incidents=view.incidents, wards=wards(ws, set_name), grid=grid
+    )
+    return m.get_root().render()
+
+
 @st.cache_data(max_entries=16, show_spinner="Gi* on a grid...")
 def gi_grid(ws, set_name, types, period, cell_m: float) -> gpd.GeoDataFrame:
     inc = select(ws, set_name, types, period)

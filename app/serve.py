@@ -27,8 +27,9 @@ def warm() -> None:
     """Compute what the first page shows by default, into Streamlit's caches.
 
     The data is read (shared resource cache) and the hotspot page's analysis
-    (``data.hotspot_view``, as ``app_pages/hotspots_page.py`` calls it) is run
-    with the sidebar's defaults, so the first visitor gets cache hits. The page
+    (``data.hotspot_view`` and its map, ``data.hotspot_map_html``, as
+    ``app_pages/hotspots_page.py`` calls them) is run with the sidebar's
+    defaults, so the first visitor gets cache hits. The page
     modules' heavy imports are done here too.
     """
     # Not the map component (streamlit_folium): a component imported before the
@@ -39,6 +40,7 @@ def warm() -> None:
     if not c.types:
         return
     data.hotspot_view(*c.key, c.after, c.before, None, None)
+    data.hotspot_map_html(*c.key, c.after, c.before, None, None, None)
 
 
 def main() -> None:

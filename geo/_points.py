@@ -85,7 +85,7 @@ class PointsByPlace(GeometryArray):
     Until something needs shapely geometries (``_data``), coordinates,
     subsets, copies, missing values and bounds come from the places; after,
     it is an ordinary :class:`~geopandas.array.GeometryArray` (edits included).
-    Pickles as an ordinary array.
+    Pickles as place numbers while unbuilt, else as an ordinary array.
     """
 
     def __init__(self, place, x, y, crs=None):
@@ -114,6 +114,8 @@ class PointsByPlace(GeometryArray):
         self._built = value
 
     def __reduce__(self):
+        if self.lazy:  # as place numbers: small, quick, and still unbuilt after
+            return (PointsByPlace, (self.place, self.place_x, self.place_y, self.crs))
         return (from_wkb, (shapely.to_wkb(self._data), self.crs))
 
     def _subset(self, place: np.ndarray) -> PointsByPlace:

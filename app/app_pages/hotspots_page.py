@@ -2,12 +2,14 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit.components.v1 as components
 
-from app import data, exports, maps, ui
+from app import data, exports, ui
 from geo.errors import GeoInputError
 from geo.patrol import PatrolHotspots
 from geo.periods import parse_period
+
+GI_CELL_M = 150.0
 
 c = ui.controls()
 ui.periods_or_stop(c)
@@ -82,18 +84,13 @@ m4.metric(
     "(share of incidents inside) / (share of area). Above 1 beats chance.",
 )
 
-grid = data.gi_grid(*c.key, period, 150.0) if show_gi else None
 col_map, col_table = st.columns([3, 2])
 with col_map:
-    m = maps.hotspot_map(
-        table,
-        incidents=incidents,
-        wards=data.wards(*c.set_key),
-        grid=grid,
+    # a map to look at, not to click: a plain frame (no component to start up)
+    html = data.hotspot_map_html(
+        *c.key, period, earlier, *chosen, GI_CELL_M if show_gi else None
     )
-    st_folium(
-        m, returned_objects=[], height=560, use_container_width=True, key="hotspot_map"
-    )
+    components.html(html, height=560)
 with col_table:
     shown = pd.DataFrame(table.drop(columns="geometry"))[
         ["rank", "incidents", "locations", "streets", "wards", "top_types", "area_m2"]

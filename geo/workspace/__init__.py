@@ -14,10 +14,11 @@ import or after it, never a mix.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,14 +162,35 @@ class Workspace:
     ) -> None:
         self.path = Path(path) if path is not None else default_workspace()
         self.lock_timeout_s = lock_timeout_s
+        self._held = None
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Workspace]:
+        """Hold one read connection for the reads inside, e.g. one command's.
+
+        The reads see one state of the workspace and open the file once
+        (~30 ms each otherwise). Imports by others wait until it closes;
+        writing through this object inside raises. For one thread.
+        """
+        with connect(self.path, write=False, lock_timeout_s=self.lock_timeout_s) as con:
+            self._held = con
+            try:
+                yield self
+            finally:
+                self._held = None
+
     def _read(self):
+        if self._held is not None:
+            return contextlib.nullcontext(self._held)
         return connect(self.path, write=False, lock_timeout_s=self.lock_timeout_s)
 
     def _write(self):
+        if self._held is not None:
+            msg = f"{self!r} is held for reading; write after the reads are done."
+            raise RuntimeError(msg)
         return connect(self.path, write=True, lock_timeout_s=self.lock_timeout_s)
 
     # -- imports ---------------------------------------------------------

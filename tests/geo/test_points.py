@@ -69,9 +69,13 @@ def test_pickles_copies_and_concatenates_as_ordinary_points():
     frame, x, y = _frame()
     copy = frame.copy()
     assert copy.geometry.array.lazy and point_xy(copy)[1].tolist() == y.tolist()
-    back = pickle.loads(pickle.dumps(frame))
-    assert type(back.geometry.array) is gpd.array.GeometryArray
-    assert back.geometry.x.tolist() == x.tolist() and back.crs == WORKING_CRS
+    back = pickle.loads(pickle.dumps(frame))  # unbuilt: as place numbers
+    assert back.geometry.array.lazy and frame.geometry.array.lazy
+    assert point_xy(back)[0].tolist() == x.tolist() and back.crs == WORKING_CRS
+    assert back.geometry.x.tolist() == x.tolist()  # built now
+    again = pickle.loads(pickle.dumps(back))  # built: as an ordinary array
+    assert type(again.geometry.array) is gpd.array.GeometryArray
+    assert again.geometry.y.tolist() == y.tolist() and again.crs == WORKING_CRS
     both = pd.concat([frame, _built(frame)], ignore_index=True)
     assert both.geometry.x.tolist() == x.tolist() * 2
     assert frame.geometry.isna().sum() == 0 and not frame.geometry.is_empty.any()
