@@ -17,8 +17,11 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -362,8 +365,9 @@ def _read_with_arrow(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
         log.debug("%s: pyarrow could not parse it (%s); reading with pandas", name, err)
         return None
-    raw = {c: _trim(table[c].combine_chunks()) for c in wanted}
-    return raw, table.num_rows
+    # column by column in threads: pyarrow's kernels run without Python's lock
+    trimmed = _pool(_threads()).map(lambda c: _trim(table[c].combine_chunks()), wanted)
+    return dict(zip(wanted, trimmed, strict=True)), table.num_rows
 
 
 def _trim(text: pa.Array) -> pa.Array:
@@ -683,8 +687,49 @@ def _project(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Transform coordinates, each distinct point once (police.uk snaps them)."""
     codes, uniq = pd.factorize(a + 1j * b)
-    ux, uy = _transformer(src, dst).transform(uniq.real, uniq.imag)
-    return np.asarray(ux)[codes], np.asarray(uy)[codes]
+    ux, uy = _transform(uniq.real, uniq.imag, src, dst)
+    return ux[codes], uy[codes]
+
+
+_SPLIT_ABOVE = 200_000
+"""Points above which a transform is split across threads (PROJ runs without
+Python's lock: 1,000,000 points take 0.43 s on one core, 0.23 s on two)."""
+
+_WORKERS = threading.local()
+
+
+def _transform(
+    x: np.ndarray, y: np.ndarray, src: str, dst: str
+) -> tuple[np.ndarray, np.ndarray]:
+    threads = _threads()
+    if x.size <= _SPLIT_ABOVE or threads < 2:
+        tx, ty = _transformer(src, dst).transform(x, y)
+        return np.asarray(tx), np.asarray(ty)
+
+    def part(s: slice) -> tuple[np.ndarray, np.ndarray]:
+        own = getattr(_WORKERS, "transformers", None)  # not shared across threads
+        if own is None:
+            own = _WORKERS.transformers = {}
+        if (src, dst) not in own:
+            own[src, dst] = Transformer.from_crs(CRS(src), CRS(dst), always_xy=True)
+        return own[src, dst].transform(x[s], y[s])
+
+    bounds = np.linspace(0, x.size, threads + 1).astype(int)
+    parts = list(_pool(threads).map(part, map(slice, bounds[:-1], bounds[1:])))
+    return (
+        np.concatenate([np.asarray(p[0]) for p in parts]),
+        np.concatenate([np.asarray(p[1]) for p in parts]),
+    )
+
+
+def _threads() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@functools.lru_cache(maxsize=1)
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """Threads for work that runs without Python's lock (PROJ, pyarrow)."""
+    return ThreadPoolExecutor(threads, thread_name_prefix="reader")
 
 
 def _lonlat(x: np.ndarray, y: np.ndarray, src: str) -> tuple[np.ndarray, np.ndarray]:

@@ -114,7 +114,11 @@ def resolve_types(
         Naming the unknown type and listing the types present.
     """
     if isinstance(incidents, pd.DataFrame):
-        incidents = pd.unique(incidents["crime_type"].astype(str))
+        column = incidents["crime_type"]
+        if isinstance(column.dtype, pd.CategoricalDtype):  # by code: no 1M strings
+            incidents = [str(t) for t in column.unique()]
+        else:
+            incidents = pd.unique(column.astype(str))
     present = sorted(str(t) for t in incidents)
     by_lower = {t.lower(): t for t in present}
     chosen = []

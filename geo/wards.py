@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from geo._points import distinct_points
@@ -302,17 +303,20 @@ def locate_points(
     ward_idx, match = _ward_of_points(
         np.asarray(x, float), np.asarray(y, float), wards, tolerance_m
     )
-    found = ward_idx >= 0
-    pos = np.maximum(ward_idx, 0)
-    code = np.where(found, wards["ward_code"].to_numpy()[pos], None)
-    name = np.where(found, wards["ward_name"].to_numpy()[pos], None)
+    # each point's ward text taken by pyarrow (missing where none): no
+    # per-point Python strings
+    take = pa.array(ward_idx, mask=ward_idx < 0)
+
+    def text(column: str) -> pd.Series:
+        values = pa.array(
+            wards[column].to_numpy(dtype=object), pa.large_string(), from_pandas=True
+        )
+        return pd.Series(pd.array(values.take(take), dtype="str"))
+
     return pd.DataFrame(
-        {
-            "ward_code": pd.Series(code, dtype="str").where(found),
-            "ward_name": pd.Series(name, dtype="str").where(found),
-            "ward_match": match,
-        }
-    )
+        {"ward_code": text("ward_code"), "ward_name": text("ward_name"),
+         "ward_match": match}
+    )  # fmt: skip
 
 
 def _ward_of_points(
