@@ -828,15 +828,17 @@ def incidents_frame(table: pa.Table | None) -> gpd.GeoDataFrame:
     if table is None or table.num_rows == 0:
         frame = pd.DataFrame({c: pd.Series(dtype=str) for c in INCIDENT_COLUMNS})
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WORKING_CRS))
-    data = {}
-    for col in INCIDENT_COLUMNS:
+
+    def column(col: str) -> pd.Series:
         arr = table[col]
         if col in _CATEGORICAL:  # categories sorted, as astype("category") has them
             values = arr.dictionary_encode().to_pandas()
-            data[col] = values.cat.set_categories(sorted(values.cat.categories))
-        else:
-            data[col] = arr.to_pandas()
-    frame = pd.DataFrame(data)
+            return values.cat.set_categories(sorted(values.cat.categories))
+        return arr.to_pandas()
+
+    # in threads: pyarrow's encoding runs without Python's lock
+    columns = _pool(_threads()).map(column, INCIDENT_COLUMNS)
+    frame = pd.DataFrame(dict(zip(INCIDENT_COLUMNS, columns, strict=True)))
     x = table["x"].to_numpy()
     y = table["y"].to_numpy()
     if "loc_id" in table.column_names:  # one id per map point: cheaper to hash

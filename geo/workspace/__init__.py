@@ -25,6 +25,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from geo.cctv import CameraList, read_cameras
@@ -617,16 +618,10 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
     quality.missing_months = missing_in_periods(
         periods, quality.months_in_data, allow_empty=allow_empty
     )
-    rows = _fetch(con, wards if stored else None, chosen, periods)
+    rows = _fetch(con, chosen, periods)
     incidents = incidents_frame(rows)
     if stored:
-        tags = pd.DataFrame(
-            {
-                "ward_code": rows["ward_code"].to_pandas(),
-                "ward_name": rows["ward_name"].to_pandas(),
-                "ward_match": rows["ward_match"].to_pandas(),
-            }
-        ).astype({"ward_code": "str", "ward_name": "str"})
+        tags = _stored_tags(con, wards, rows["loc_id"].to_numpy())
         incidents = tag_wards(incidents, boundaries, tolerance_m, quality, tags=tags)
     elif wards is not None:
         incidents = tag_wards(incidents, wards, tolerance_m, quality)
@@ -635,12 +630,31 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
     return LoadedIncidents(incidents=incidents, quality=quality)
 
 
-def _join(set_name: str | None) -> tuple[str, list]:
-    if set_name is None:
-        return "", []
-    return (
-        "LEFT JOIN location_wards w ON w.set_name = ? AND w.loc_id = i.loc_id",
-        [set_name],
+def _stored_tags(con, set_name: str, loc_ids: np.ndarray) -> pd.DataFrame:
+    """Each row's stored ward (``ward_code, ward_name, ward_match``) by map point.
+
+    The set's tags are read once per map point and taken for the rows by
+    pyarrow (quicker than joining them to every row in the query).
+    """
+    held = con.sql(
+        "SELECT loc_id, ward_code, ward_name, match FROM location_wards "
+        "WHERE set_name = ?",
+        params=[set_name],
+    ).to_arrow_table()
+    ids = held["loc_id"].to_numpy()
+    top = max(int(ids.max(initial=-1)), int(loc_ids.max(initial=-1))) + 1
+    lookup = np.full(top, -1, np.int64)
+    lookup[ids] = np.arange(ids.size)
+    pos = lookup[loc_ids]
+    take = pa.array(pos, mask=pos < 0)  # a point without a tag: outside
+    return pd.DataFrame(
+        {
+            "ward_code": pd.array(held["ward_code"].take(take), dtype="str"),
+            "ward_name": pd.array(held["ward_name"].take(take), dtype="str"),
+            "ward_match": pd.array(
+                held["match"].take(take).fill_null("outside"), dtype="str"
+            ),
+        }
     )
 
 
@@ -660,8 +674,7 @@ def _stored_drops(con, quality: QualityReport) -> None:
         quality.drop(reason, int(n))
 
 
-def _fetch(con, set_name: str | None, types: list[str], periods: Sequence[Period]):
-    join, params = _join(set_name)
+def _fetch(con, types: list[str], periods: Sequence[Period]):
     where, args = [], []
     if types:
         where.append(f"i.crime_type IN ({', '.join(['?'] * len(types))})")
@@ -672,19 +685,13 @@ def _fetch(con, set_name: str | None, types: list[str], periods: Sequence[Period
         )
         for p in periods:
             args += [p.start, p.end]
-    ward_cols = (
-        ", w.ward_code, w.ward_name, coalesce(w.match, 'outside') AS ward_match"
-        if set_name
-        else ""
-    )
     sql = (
         "SELECT i.incident_id, i.month, i.crime_type, i.location, i.lsoa_code, "
-        "i.outcome, i.source, i.loc_id, i.x, i.y"
-        f"{ward_cols} FROM incident_rows i {join} "
+        "i.outcome, i.source, i.loc_id, i.x, i.y FROM incident_rows i "
         + (f"WHERE {' AND '.join(where)} " if where else "")
         + "ORDER BY i.seq"
     )
-    return con.sql(sql, params=params + args).to_arrow_table()
+    return con.sql(sql, params=args).to_arrow_table()
 
 
 # -- summary -----------------------------------------------------------------
