@@ -2,7 +2,6 @@
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from app import data, exports, ui
 from geo.errors import GeoInputError
@@ -90,7 +89,7 @@ with col_map:
     html = data.hotspot_map_html(
         *c.key, period, earlier, *chosen, GI_CELL_M if show_gi else None
     )
-    components.html(html, height=560)
+    st.iframe(html, height=560)
 with col_table:
     shown = pd.DataFrame(table.drop(columns="geometry"))[
         ["rank", "incidents", "locations", "streets", "wards", "top_types", "area_m2"]
