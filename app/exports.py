@@ -50,6 +50,7 @@ _EXTRA = ["outcome", "ward_match", "source"]
 def incidents_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Incidents with the contract's columns (metres and degrees), geometry kept."""
     lonlat = incidents.geometry.to_crs(DISPLAY_CRS)
+    x, y = point_xy(incidents)
     out = pd.DataFrame(
         {
             "incident_id": incidents["incident_id"].to_numpy(),
@@ -59,8 +60,8 @@ def incidents_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "lsoa_code": incidents["lsoa_code"].to_numpy(),
             "ward_code": _col(incidents, "ward_code"),
             "ward_name": _col(incidents, "ward_name"),
-            "easting": np.round(point_xy(incidents)[0], 2),
-            "northing": np.round(point_xy(incidents)[1], 2),
+            "easting": np.round(x, 2),
+            "northing": np.round(y, 2),
             "longitude": lonlat.x.round(6).to_numpy(),
             "latitude": lonlat.y.round(6).to_numpy(),
         }
