@@ -93,3 +93,16 @@ def write_police(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def mixed_rows() -> list[dict]:
+    """Six police.uk rows around the ``wards`` fixture: ASB over three months,
+    one burglary, one 30 m outside ward B (nearest), one far outside."""
+    return [
+        police_row(50, 50, month="2022-01"),
+        police_row(150, 50, month="2022-02"),
+        police_row(150, 50, month="2022-02", **{"Crime type": "Burglary"}),
+        police_row(50, 50, month="2022-06"),
+        police_row(150, 130, month="2022-01"),  # 30 m north of B: nearest
+        police_row(900, 50, month="2022-01"),  # far away: outside
+    ]

@@ -4,18 +4,11 @@ from geo.errors import GeoInputError
 from geo.load import load_incidents
 from geo.periods import parse_period
 from geo.wards import read_wards
-from tests.conftest import police_row
+from tests.conftest import mixed_rows, police_row
 
 
 def test_load_filters_and_tags_every_row_counted(write_police, wards):
-    rows = [
-        police_row(50, 50, month="2022-01"),
-        police_row(150, 50, month="2022-02"),
-        police_row(150, 50, month="2022-02", **{"Crime type": "Burglary"}),
-        police_row(50, 50, month="2022-06"),
-        police_row(150, 130, month="2022-01"),  # 30 m north of B: nearest
-        police_row(900, 50, month="2022-01"),  # far away: outside
-    ]
+    rows = mixed_rows()
     loaded = load_incidents(
         write_police(rows),
         wards=wards,

@@ -15,7 +15,7 @@ from geo.errors import GeoInputError
 from geo.load import load_incidents
 from geo.periods import parse_period
 from geo.workspace import Workspace, _store
-from tests.conftest import ROOT, police_row
+from tests.conftest import ROOT, mixed_rows, police_row
 
 
 def _snapshot(path) -> dict[str, pd.DataFrame]:
@@ -120,12 +120,7 @@ def test_a_newer_release_replaces_a_month_and_reports_the_difference(
 
 def test_workspace_read_equals_file_read(write_police, tmp_path, wards):
     rows = [
-        police_row(50, 50, month="2022-01"),
-        police_row(150, 50, month="2022-02"),
-        police_row(150, 50, month="2022-02", **{"Crime type": "Burglary"}),
-        police_row(50, 50, month="2022-06"),
-        police_row(150, 130, month="2022-01"),  # 30 m north of B: nearest
-        police_row(900, 50, month="2022-01"),  # outside
+        *mixed_rows(),
         police_row(None, None),  # no coordinates: dropped at import
         police_row(5, 5, month="2022-13"),  # bad month: dropped at import
     ]
