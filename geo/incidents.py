@@ -13,6 +13,7 @@ points, so coordinates are projected once per distinct point.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import hashlib
@@ -246,11 +247,11 @@ def read_files(
     columns = columns or Columns()
     sources = expand_sources(inputs, quality.skipped_files)
     seen = _SeenKeys()
-    for i, source in enumerate(sources, start=1):
-        read = _read_source(source, columns, quality, seen, skip)
+    for i, parsed in enumerate(_parse_ahead(sources, columns, skip), start=1):
+        read = _read_source(parsed, columns, quality, seen)
         yield dataclasses.replace(read, position=(i, len(sources)))
         if progress is not None:
-            progress(i, len(sources), source.name)
+            progress(i, len(sources), parsed.source.name)
 
 
 class _SeenKeys:
@@ -261,18 +262,74 @@ class _SeenKeys:
         self.force_months: dict[tuple[str, str], str] = {}
 
 
-def _read_source(
-    source: Source,
-    columns: Columns,
-    quality: QualityReport,
-    seen: _SeenKeys,
-    skip: Callable[[str], int | None] | None,
-) -> FileRead:
+@dataclass(frozen=True)
+class _Parsed:
+    """A file hashed and parsed: the part of a read that needs no other file.
+
+    Files are parsed ahead, in threads (see :func:`_parse_ahead`).
+    """
+
+    source: Source
+    digest: str
+    held: int | None  # rows, when ``skip`` says the file is held elsewhere
+    table: tuple[dict[str, pa.Array], int] | None  # columns as text, rows
+    error: GeoInputError | None = None
+
+
+def _parse(
+    source: Source, columns: Columns, skip: Callable[[str], int | None] | None
+) -> _Parsed:
     data = source.read_bytes() if source.kind == "table" else source.path.read_bytes()
     digest = hashlib.sha1(data).hexdigest()
     held = skip(digest) if skip is not None else None
-    if held is not None:
-        return FileRead(source.name, digest, held, None, _no_drops(), "known")
+    if held is not None or source.kind != "table":
+        return _Parsed(source, digest, held, None)  # vector files: read in turn
+    try:
+        return _Parsed(source, digest, None, _read_table(data, source.name, columns))
+    except GeoInputError as err:  # raised when the file's turn comes
+        return _Parsed(source, digest, None, None, err)
+
+
+def _parse_ahead(
+    sources: list[Source],
+    columns: Columns,
+    skip: Callable[[str], int | None] | None,
+) -> Iterator[_Parsed]:
+    """Parse the next files in threads while the caller checks this one.
+
+    Hashing and parsing (hashlib, pyarrow) run without Python's lock; the rules
+    that depend on the files before (duplicates) are applied in file order by
+    the caller. At most ``_threads()`` files are parsed ahead.
+    """
+    if len(sources) < 2:
+        yield from (_parse(s, columns, skip) for s in sources)
+        return
+    ahead = _threads()
+    with ThreadPoolExecutor(ahead, thread_name_prefix="parser") as pool:
+        pending = collections.deque(
+            pool.submit(_parse, s, columns, skip) for s in sources[:ahead]
+        )
+        rest = iter(sources[ahead:])
+        try:
+            while pending:
+                parsed = pending.popleft().result()
+                if (nxt := next(rest, None)) is not None:
+                    pending.append(pool.submit(_parse, nxt, columns, skip))
+                yield parsed
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _read_source(
+    parsed: _Parsed,
+    columns: Columns,
+    quality: QualityReport,
+    seen: _SeenKeys,
+) -> FileRead:
+    source, digest = parsed.source, parsed.digest
+    if parsed.held is not None:
+        return FileRead(source.name, digest, parsed.held, None, _no_drops(), "known")
     quality.files.append(source.name)
     if digest in seen.digests:
         first, n = seen.digests[digest]
@@ -283,12 +340,13 @@ def _read_source(
             _no_drops() if not n else _drop_frame("duplicate file (loaded twice)", n)
         )
         return FileRead(source.name, digest, n, None, drops, "duplicate")
+    if parsed.error is not None:
+        raise parsed.error
     if source.kind == "vector":
         raw, n, xy = _read_vector(source)
     else:
-        raw, n = _read_table(data, source.name, columns)
+        raw, n = parsed.table
         xy = None
-    del data
     seen.digests[digest] = (source.name, n)
     quality.read += n
     if n == 0:

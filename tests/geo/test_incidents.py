@@ -7,7 +7,8 @@ import pytest
 from shapely.geometry import Point
 
 from geo.errors import GeoInputError
-from geo.incidents import INCIDENT_COLUMNS, Columns, read_incidents
+from geo.incidents import INCIDENT_COLUMNS, Columns, read_files, read_incidents
+from geo.quality import QualityReport
 from geo.settings import WORKING_CRS
 from tests.conftest import ORIGIN, POLICE_COLUMNS, lonlat, police_row
 
@@ -72,6 +73,31 @@ def test_the_same_file_twice_counts_once(write_police):
     q = read_incidents([path, path]).quality
     assert (q.read, q.kept) == (8, 4)
     assert q.dropped == {"duplicate file (loaded twice)": 4}
+
+
+def test_files_parsed_ahead_keep_file_order(write_police, tmp_path):
+    # files are parsed ahead in threads; the rules still follow file order:
+    # the first file of a force-month wins, and a bad file stops the read at
+    # its own turn, after the files before it
+    paths = [
+        write_police(
+            [police_row(k, k, month=f"2022-0{k}")] * (k + 1),
+            f"f/2022-0{k}-test-street.csv",
+        )
+        for k in range(1, 6)
+    ]
+    copy = write_police(
+        [police_row(9, 9, month="2022-03")] * 7, "f/2022-03-test-street-copy.csv"
+    )
+    q = read_incidents([*paths, copy]).quality
+    assert (q.read, q.kept) == (2 + 3 + 4 + 5 + 6 + 7, 2 + 3 + 4 + 5 + 6)
+    assert q.dropped == {"duplicate force-month (loaded twice)": 7}
+    bad = tmp_path / "f" / "2022-09-bad.csv"
+    bad.write_bytes(b"\x00\x01binary")
+    files = read_files([paths[0], paths[1], bad, paths[2]], QualityReport())
+    assert [next(files).read, next(files).read] == [2, 3]
+    with pytest.raises(GeoInputError, match=r"2022-09-bad\.csv"):
+        next(files)
 
 
 def test_folder_zip_and_gzip_inputs(write_police, tmp_path):
