@@ -9,6 +9,7 @@ mutated); analysis results are cached per parameters (``cache_data``).
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,12 +75,11 @@ def user_dataset() -> Dataset | None:
     path = user_workspace()
     if not path.exists():
         return None
-    ws = Workspace(path)
-    state = ws.state()
+    state, synthetic = _facts(str(path), _stamp(str(path)))
     if not state or not state[2]:
         return None
     return Dataset(
-        label=f"Workspace {path.name}", workspace=str(path), synthetic=ws.synthetic()
+        label=f"Workspace {path.name}", workspace=str(path), synthetic=synthetic
     )
 
 
@@ -96,7 +96,37 @@ def current_dataset() -> Dataset:
 
 def ws_key(ds: Dataset) -> WsKey:
     """The dataset's workspace with its current state (read once per page run)."""
-    return ds.workspace, Workspace(ds.workspace).state()
+    return ds.workspace, _facts(ds.workspace, _stamp(ds.workspace))[0]
+
+
+def _stamp(path: str) -> tuple:
+    """The workspace file and its write-ahead log as the file system has them.
+
+    Every committed change writes one of the two, so an unchanged stamp means
+    the state read before still holds: a page run then opens no connection
+    (30-70 ms each). Writes are at least a connection's opening apart, longer
+    than the file system's clock tick, so two of them cannot share a stamp.
+    """
+    out = []
+    for p in (path, path + ".wal"):
+        try:
+            s = os.stat(p)
+        except FileNotFoundError:
+            out.append(None)
+        else:
+            out.append((s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=16)
+def _facts(path: str, stamp: tuple) -> tuple[tuple, bool]:
+    """The state token and whether the data is synthetic, read at one stamp."""
+    ws = Workspace(path)
+    if not stamp[0]:
+        return ws.state(), False
+    with ws.reading():
+        state = ws.state()
+        return state, bool(state and state[2]) and ws.synthetic()
 
 
 def _ws(ws: WsKey) -> Workspace:

@@ -1,5 +1,7 @@
 """Patrol hotspots: ranked DBSCAN hotspots over a heat layer, with their PAI."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -104,18 +106,23 @@ with col_table:
     result = PatrolHotspots(
         found, parse_period(period), None, None, n, [found.parameters.reason]
     )
-    export = exports.hotspot_export_table(result)
+    # built when a file is asked for (once), not on every run of the page
+    export = functools.cache(lambda: exports.hotspot_export_table(result))
     stem = f"hotspots_{period}".replace("/", "-")
     ward_shapes = data.wards(*c.set_key)
     d1, d2, d3 = st.columns(3)
     # files are built when clicked (callables), not on every rerun
     ui.download(
-        "GeoJSON", export.to_json, f"{stem}.geojson", "application/geo+json", where=d1
+        "GeoJSON",
+        lambda: export().to_json(),
+        f"{stem}.geojson",
+        "application/geo+json",
+        where=d1,
     )
     ui.download(
         "CSV",
         lambda: (
-            pd.DataFrame(export.drop(columns="geometry"))
+            pd.DataFrame(export().drop(columns="geometry"))
             .to_csv(index=False)
             .encode("utf-8-sig")
         ),

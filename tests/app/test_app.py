@@ -352,3 +352,32 @@ def test_server_warm_up_computes_exactly_what_the_first_page_asks_for(monkeypatc
     calls.clear()
     at.number_input[1].set_value(int(at.number_input[1].value) + 7).run()
     assert sorted(calls) == ["evaluate_hotspots", "hotspots", "hotspots"]
+
+
+def test_workspace_state_read_again_only_when_the_file_changes(
+    own_workspace, write_police, monkeypatch
+):
+    from app import data
+
+    ws = Workspace(own_workspace)
+    ws.import_incidents(write_police([police_row(50, 50)], "2022-01-a-street.csv"))
+    ds = data.Dataset(label="own", workspace=str(own_workspace))
+    first = data.ws_key(ds)
+    assert first[1][2] == 1  # the incident count of the state token
+    reads = []
+    real = Workspace.state
+
+    def counted(self):
+        reads.append(self.path)
+        return real(self)
+
+    monkeypatch.setattr(Workspace, "state", counted)
+    assert data.ws_key(ds) == first  # unchanged file: no connection opened
+    assert reads == []
+    rows = [police_row(5, 5, month="2022-02")] * 2
+    ws.import_incidents(write_police(rows, "2022-02-a-street.csv"))
+    second = data.ws_key(ds)
+    assert reads == [own_workspace]
+    assert second != first
+    assert second[1][2] == 3
+    assert data.user_dataset().workspace == str(own_workspace)
