@@ -674,24 +674,44 @@ def _stored_drops(con, quality: QualityReport) -> None:
         quality.drop(reason, int(n))
 
 
-def _fetch(con, types: list[str], periods: Sequence[Period]):
-    where, args = [], []
+def _fetch(con, types: list[str], periods: Sequence[Period]) -> pa.Table:
+    """Read the chosen rows as ``incident_rows`` has them, in the order read.
+
+    From the table itself, not the view: each row's file name (and made-up id,
+    ``file.csv:line``) is looked up in a list of the few files, so DuckDB
+    neither joins nor sorts, and rows come back in stored order, which is
+    ``seq`` order (checked; sorted if ever not).
+    """
+    files = con.execute("SELECT file_id, name, base FROM files").fetchall()
+    names: list[str | None] = [None] * max((f[0] for f in files), default=0)
+    bases = list(names)
+    for file_id, name, base in files:
+        names[file_id - 1], bases[file_id - 1] = name, base  # lists count from 1
+    where, params = [], {"names": names, "bases": bases}
     if types:
-        where.append(f"i.crime_type IN ({', '.join(['?'] * len(types))})")
-        args += list(types)
+        where.append(
+            f"crime_type IN ({', '.join(f'$t{k}' for k in range(len(types)))})"
+        )
+        params.update({f"t{k}": t for k, t in enumerate(types)})
     if periods:
         where.append(
-            "(" + " OR ".join("i.month BETWEEN ? AND ?" for _ in periods) + ")"
+            "("
+            + " OR ".join(f"month BETWEEN $a{k} AND $b{k}" for k in range(len(periods)))
+            + ")"
         )
-        for p in periods:
-            args += [p.start, p.end]
+        for k, p in enumerate(periods):
+            params.update({f"a{k}": p.start, f"b{k}": p.end})
     sql = (
-        "SELECT i.incident_id, i.month, i.crime_type, i.location, i.lsoa_code, "
-        "i.outcome, i.source, i.loc_id, i.x, i.y FROM incident_rows i "
-        + (f"WHERE {' AND '.join(where)} " if where else "")
-        + "ORDER BY i.seq"
+        "SELECT seq, coalesce(incident_id, $bases[file_id] || ':' || line) AS "
+        "incident_id, month, crime_type, location, lsoa_code, outcome, "
+        "$names[file_id] AS source, loc_id, x, y FROM incidents "
+        + (f"WHERE {' AND '.join(where)}" if where else "")
     )
-    return con.sql(sql, params=args).to_arrow_table()
+    rows = con.sql(sql, params=params).to_arrow_table()
+    seq = rows["seq"].to_numpy()
+    if seq.size > 1 and not (seq[1:] > seq[:-1]).all():
+        rows = rows.take(pa.array(np.argsort(seq, kind="stable")))
+    return rows.drop_columns("seq")
 
 
 # -- summary -----------------------------------------------------------------

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from geo.errors import GeoInputError
+from geo.incidents import INCIDENT_COLUMNS
 from geo.load import load_incidents
 from geo.periods import parse_period
 from geo.workspace import Workspace, _store
@@ -125,18 +126,32 @@ def test_workspace_read_equals_file_read(write_police, tmp_path, wards):
         police_row(5, 5, month="2022-13"),  # bad month: dropped at import
     ]
     path = write_police(rows)
+    # a second import, of an earlier month, from a file that gives crime ids
+    other = write_police(
+        [
+            police_row(60, 60, month="2021-12", **{"Crime ID": f"c{k}"})
+            for k in range(3)
+        ],
+        "2021-12-other-street.csv",
+    )
     ws = Workspace(tmp_path / "ws.duckdb")
     ws.import_incidents(path)
-    kwargs = {"periods": [parse_period("2022-Q1")], "types": ["asb"], "tolerance_m": 50}
-    from_files = load_incidents(path, wards=wards, **kwargs)
+    ws.import_incidents(other)
+    kwargs = {
+        "periods": [parse_period("2021-12:2022-03")],
+        "types": ["asb"],
+        "tolerance_m": 50,
+    }
+    from_files = load_incidents([path, other], wards=wards, **kwargs)
     from_ws = ws.load(wards=wards, **kwargs)
     a, b = from_files.quality.to_dict(), from_ws.quality.to_dict()
     for key in ("read", "kept", "dropped", "months", "missing_months", "forces"):
         assert a[key] == b[key], key
-    cols = ["incident_id", "month", "crime_type", "ward_code", "ward_match"]
+    assert from_ws.incidents["incident_id"].str.startswith("c").sum() == 3
+    cols = [*INCIDENT_COLUMNS, "ward_code", "ward_match"]
     pd.testing.assert_frame_equal(
         from_files.incidents[cols].reset_index(drop=True).astype(str),
-        from_ws.incidents[cols].astype(str),
+        from_ws.incidents[cols].reset_index(drop=True).astype(str),
     )
 
 
@@ -316,3 +331,14 @@ def test_real_blackpool_workspace_results_equal_file_results(real_data, tmp_path
     assert summary.gaps == {
         "Lancashire Constabulary": ["2020-06", "2020-08", "2020-09"]
     }
+
+
+def test_rows_load_in_the_order_read_even_if_stored_otherwise(write_police, tmp_path):
+    ids = [{"Crime ID": k} for k in "ABC"]
+    path = write_police([police_row(k * 10, 10, **i) for k, i in enumerate(ids)])
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.import_incidents(path)
+    assert ws.load().incidents["incident_id"].tolist() == ["A", "B", "C"]
+    with _store.connect(ws.path, write=True) as con:  # stored order != seq order
+        con.execute("UPDATE incidents SET seq = 100 - seq")
+    assert ws.load().incidents["incident_id"].tolist() == ["C", "B", "A"]
