@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def user_dataset() -> Dataset | None:
     path = user_workspace()
     if not path.exists():
         return None
-    state, synthetic = _facts(str(path), _stamp(str(path)))
+    state, synthetic = _facts_now(str(path))
     if not state or not state[2]:
         return None
     return Dataset(
@@ -96,16 +97,34 @@ def current_dataset() -> Dataset:
 
 def ws_key(ds: Dataset) -> WsKey:
     """The dataset's workspace with its current state (read once per page run)."""
-    return ds.workspace, _facts(ds.workspace, _stamp(ds.workspace))[0]
+    return ds.workspace, _facts_now(ds.workspace)[0]
+
+
+_SETTLE_S = 2.0
+"""Seconds a workspace file must have been left alone before its file-system
+stamp is trusted to change with its next write (the coarsest common clock: FAT
+and SMB keep modification times to 2 s)."""
+
+
+def _facts_now(path: str) -> tuple[tuple, bool]:
+    """The state token and whether the data is synthetic, as of now.
+
+    Read once per state of the file: an unchanged stamp means the state read
+    before still holds, so a page run opens no connection (30-70 ms each). A
+    file written in the last ``_SETTLE_S`` is read afresh each time, as a
+    second write within the file system's clock tick could keep its stamp.
+    """
+    stamp = _stamp(path)
+    now = time.time_ns()
+    if any(s is not None and now - s[2] < _SETTLE_S * 1e9 for s in stamp):
+        return _facts.__wrapped__(path, stamp)
+    return _facts(path, stamp)
 
 
 def _stamp(path: str) -> tuple:
     """The workspace file and its write-ahead log as the file system has them.
 
-    Every committed change writes one of the two, so an unchanged stamp means
-    the state read before still holds: a page run then opens no connection
-    (30-70 ms each). Writes are at least a connection's opening apart, longer
-    than the file system's clock tick, so two of them cannot share a stamp.
+    Every committed change writes one of the two.
     """
     out = []
     for p in (path, path + ".wal"):
@@ -120,7 +139,7 @@ def _stamp(path: str) -> tuple:
 
 @functools.lru_cache(maxsize=16)
 def _facts(path: str, stamp: tuple) -> tuple[tuple, bool]:
-    """The state token and whether the data is synthetic, read at one stamp."""
+    """Read the state token and whether the data is synthetic (see _facts_now)."""
     ws = Workspace(path)
     if not stamp[0]:
         return ws.state(), False

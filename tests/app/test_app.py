@@ -372,8 +372,18 @@ def test_workspace_state_read_again_only_when_the_file_changes(
         return real(self)
 
     monkeypatch.setattr(Workspace, "state", counted)
-    assert data.ws_key(ds) == first  # unchanged file: no connection opened
-    assert reads == []
+    # a file written within the file system's clock tick: read every time
+    monkeypatch.setattr(data, "_SETTLE_S", 3600.0)
+    assert data.ws_key(ds) == first
+    assert len(reads) == 1
+    # a settled file: its state read once, then no connection while unchanged
+    monkeypatch.setattr(data, "_SETTLE_S", 0.0)
+    data._facts.cache_clear()
+    reads.clear()
+    assert data.ws_key(ds) == first
+    assert data.ws_key(ds) == first
+    assert reads == [own_workspace]
+    reads.clear()
     rows = [police_row(5, 5, month="2022-02")] * 2
     ws.import_incidents(write_police(rows, "2022-02-a-street.csv"))
     second = data.ws_key(ds)
