@@ -299,11 +299,10 @@ def _parse_ahead(
 
     Hashing and parsing (hashlib, pyarrow) run without Python's lock; the rules
     that depend on the files before (duplicates) are applied in file order by
-    the caller. At most ``_threads()`` files are parsed ahead.
+    the caller. At most ``_threads()`` files are parsed ahead, in a pool of
+    their own: parsing submits work to the shared ``_pool``, and a task waiting
+    on tasks queued behind it in the same pool could wait for ever.
     """
-    if len(sources) < 2:
-        yield from (_parse(s, columns, skip) for s in sources)
-        return
     ahead = _threads()
     with ThreadPoolExecutor(ahead, thread_name_prefix="parser") as pool:
         pending = collections.deque(
