@@ -26,6 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geo.cctv import CameraList, read_cameras
@@ -39,7 +40,14 @@ from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
 from geo.wards import WARD_COLUMNS, locate_points, read_wards
 from geo.workspace import _cameras, _imports
 from geo.workspace._imports import ImportResult, MonthChange
-from geo.workspace._store import SCHEMA_VERSION, connect, next_id, transaction
+from geo.workspace._store import (
+    LABELLED,
+    SCHEMA_VERSION,
+    connect,
+    held_labels,
+    next_id,
+    transaction,
+)
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -342,19 +350,12 @@ class Workspace:
     def catalogue(self) -> tuple[list[str], list[str]]:
         """Return the crime types and the months held (any type), each sorted."""
         with self._read() as con:
-            types = con.execute(
-                "SELECT DISTINCT crime_type FROM incidents ORDER BY 1"
-            ).fetchall()
-            months = con.execute(
-                "SELECT DISTINCT month FROM incidents ORDER BY 1"
-            ).fetchall()
-        return [r[0] for r in types], [r[0] for r in months]
+            return held_labels(con, "crime_type"), held_labels(con, "month")
 
     def synthetic(self) -> bool:
         """Whether the workspace holds synthetic demo data (its forces say so)."""
         with self._read() as con:
-            forces = con.execute("SELECT DISTINCT force FROM incidents").fetchall()
-        return is_synthetic(f for (f,) in forces)
+            return is_synthetic(held_labels(con, "force"))
 
     def state(self) -> tuple:
         """Return a token that changes whenever the content does (for caches)."""
@@ -364,7 +365,7 @@ class Workspace:
             return con.execute(
                 "SELECT (SELECT max(import_id) FROM imports), "
                 "(SELECT max(event_id) FROM camera_events), "
-                "(SELECT count(*) FROM incidents)"
+                "(SELECT count(*) FROM incident_data)"
             ).fetchall()[0]
 
     def load(
@@ -594,9 +595,7 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
     quality.read += int(agg["n"].sum())
     quality.files = [r[0] for r in con.execute(
         "SELECT name FROM files ORDER BY file_id").fetchall()]  # fmt: skip
-    quality.forces = [r[0] for r in con.execute(
-        "SELECT DISTINCT force FROM incidents WHERE force <> '' ORDER BY 1"
-    ).fetchall()]  # fmt: skip
+    quality.forces = [f for f in held_labels(con, "force") if f]
     if agg.empty:
         msg = (
             f"no usable incidents in the workspace ({quality.read:,} rows read); "
@@ -661,8 +660,11 @@ def _stored_tags(con, set_name: str, loc_ids: np.ndarray) -> pd.DataFrame:
 def _aggregate(con) -> pd.DataFrame:
     """Rows held per month and crime type: enough to count what a load leaves out."""
     return con.execute(
-        "SELECT month, crime_type, count(*) AS n FROM incidents "
-        "GROUP BY ALL ORDER BY month, crime_type"
+        "SELECT lm.label AS month, lc.label AS crime_type, n FROM (SELECT "
+        "month_label, crime_type_label, count(*) AS n FROM incident_data GROUP BY ALL) "
+        "JOIN labels lm ON lm.label_id = month_label "
+        "LEFT JOIN labels lc ON lc.label_id = crime_type_label "
+        "ORDER BY month, crime_type"
     ).df()
 
 
@@ -677,41 +679,101 @@ def _stored_drops(con, quality: QualityReport) -> None:
 def _fetch(con, types: list[str], periods: Sequence[Period]) -> pa.Table:
     """Read the chosen rows as ``incident_rows`` has them, in the order read.
 
-    From the table itself, not the view: each row's file name (and made-up id,
-    ``file.csv:line``) is looked up in a list of the few files, so DuckDB
-    neither joins nor sorts, and rows come back in stored order, which is
-    ``seq`` order (checked; sorted if ever not).
+    From the stored numbers, not the view, so DuckDB neither joins nor sorts:
+    texts are looked up by pyarrow in ``labels`` and the list of files, and
+    those with few distinct values come as dictionary arrays (only the values
+    present, sorted). Rows come back in stored order, which is ``seq`` order
+    (checked; sorted if ever not).
     """
     files = con.execute("SELECT file_id, name, base FROM files").fetchall()
-    names: list[str | None] = [None] * max((f[0] for f in files), default=0)
-    bases = list(names)
+    top = max((f[0] for f in files), default=0)
+    names: list[str | None] = [None] * (top + 1)
+    bases = names[1:]
     for file_id, name, base in files:
-        names[file_id - 1], bases[file_id - 1] = name, base  # lists count from 1
-    where, params = [], {"names": names, "bases": bases}
+        names[file_id], bases[file_id - 1] = name, base  # DuckDB lists count from 1
+    labels = _Labels(con)
+    where = []
     if types:
-        where.append(
-            f"crime_type IN ({', '.join(f'$t{k}' for k in range(len(types)))})"
-        )
-        params.update({f"t{k}": t for k, t in enumerate(types)})
+        where.append(f"crime_type_label IN ({labels.ids_of(lambda t: t in types)})")
     if periods:
         where.append(
-            "("
-            + " OR ".join(f"month BETWEEN $a{k} AND $b{k}" for k in range(len(periods)))
-            + ")"
+            "month_label IN "
+            f"({labels.ids_of(lambda m: any(p.start <= m <= p.end for p in periods))})"
         )
-        for k, p in enumerate(periods):
-            params.update({f"a{k}": p.start, f"b{k}": p.end})
+    codes = ", ".join(LABELLED[c] for c in ("month", *_FETCH_LABELLED))
     sql = (
         "SELECT seq, coalesce(incident_id, $bases[file_id] || ':' || line) AS "
-        "incident_id, month, crime_type, location, lsoa_code, outcome, "
-        "$names[file_id] AS source, loc_id, x, y FROM incidents "
+        f"incident_id, {codes}, file_id, loc_id, x, y FROM incident_data "
         + (f"WHERE {' AND '.join(where)}" if where else "")
     )
-    rows = con.sql(sql, params=params).to_arrow_table()
+    rows = con.sql(sql, params={"bases": bases}).to_arrow_table()
     seq = rows["seq"].to_numpy()
     if seq.size > 1 and not (seq[1:] > seq[:-1]).all():
         rows = rows.take(pa.array(np.argsort(seq, kind="stable")))
-    return rows.drop_columns("seq")
+    out = {
+        "incident_id": rows["incident_id"],
+        "month": labels.texts(rows[LABELLED["month"]]),
+    }
+    for column in _FETCH_LABELLED:
+        out[column] = labels.dictionary(rows[LABELLED[column]])
+    out["source"] = _dictionary(rows["file_id"], pa.array(names, pa.string()))
+    for column in ("loc_id", "x", "y"):
+        out[column] = rows[column]
+    return pa.table(out)
+
+
+_FETCH_LABELLED = ("crime_type", "location", "lsoa_code", "outcome")
+
+
+class _Labels:
+    """The ``labels`` of a workspace, to turn stored numbers back into text."""
+
+    def __init__(self, con) -> None:
+        held = con.sql("SELECT label_id, label FROM labels").to_arrow_table()
+        ids = held["label_id"].to_numpy()
+        self.words = pa.concat_arrays(
+            [pa.nulls(1, pa.string()), held["label"].combine_chunks()]
+        )  # position 0: no label
+        self.where = np.zeros(int(ids.max(initial=0)) + 1, np.int64)
+        self.where[ids] = np.arange(1, ids.size + 1)
+        self.ids = ids
+
+    def ids_of(self, keep) -> str:
+        """Return the numbers of the labels whose text passes ``keep`` (SQL list)."""
+        chosen = [
+            str(i) for i, w in zip(self.ids, self.words[1:].to_pylist(), strict=True)
+            if keep(w)
+        ]  # fmt: skip
+        return ", ".join(chosen) or "NULL"
+
+    def _positions(self, codes: pa.ChunkedArray) -> np.ndarray:
+        return self.where[codes.fill_null(0).to_numpy()]
+
+    def texts(self, codes: pa.ChunkedArray) -> pa.Array:
+        """Return each row's text."""
+        return self.words.take(pa.array(self._positions(codes)))
+
+    def dictionary(self, codes: pa.ChunkedArray) -> pa.DictionaryArray:
+        """Return each row's text as a dictionary array of the texts present."""
+        return _dictionary(pa.array(self._positions(codes)), self.words)
+
+
+def _dictionary(positions, words: pa.Array) -> pa.DictionaryArray:
+    """Rows as positions in ``words``: a dictionary of the values used, sorted.
+
+    A position of a null word is a null row.
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    valid = words.is_valid().to_numpy(zero_copy_only=False)
+    used = np.zeros(len(words), bool)
+    used[positions] = True
+    present = np.flatnonzero(used & valid)
+    values = words.take(pa.array(present))
+    order = np.asarray(pc.sort_indices(values), dtype=np.int64)
+    rank = np.zeros(len(words), np.int32)
+    rank[present[order]] = np.arange(order.size, dtype=np.int32)
+    indices = pa.array(rank[positions], mask=~valid[positions])
+    return pa.DictionaryArray.from_arrays(indices, values.take(pa.array(order)))
 
 
 # -- summary -----------------------------------------------------------------
@@ -741,7 +803,7 @@ def _summary(con, path: Path, n_imports: int) -> WorkspaceSummary:
     return WorkspaceSummary(
         path=path,
         schema_version=schema_version(con) or SCHEMA_VERSION,
-        rows=int(con.execute("SELECT count(*) FROM incidents").fetchall()[0][0]),
+        rows=int(con.execute("SELECT count(*) FROM incident_data").fetchall()[0][0]),
         months=months,
         gaps=gaps,
         boundary_sets=sets,

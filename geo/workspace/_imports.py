@@ -26,17 +26,12 @@ import pyarrow.compute as pc
 
 from geo.incidents import Columns, FileRead, Progress, read_files
 from geo.quality import QualityReport
-from geo.workspace._store import next_id, transaction
+from geo.workspace._store import LABELLED, held_labels, next_id, transaction
 
 __all__ = ["ALREADY_HELD", "OLDER_RELEASE", "ImportResult", "MonthChange", "run"]
 
 ALREADY_HELD = "already in the workspace (same file)"
 OLDER_RELEASE = "older release of a month already held"
-
-_ROW_COLUMNS = (
-    "seq, import_id, file_id, force, month, incident_id, crime_type, location, "
-    "lsoa_code, outcome, line, loc_id, x, y, lon, lat"
-)
 
 
 @dataclass(frozen=True)
@@ -151,15 +146,13 @@ def run(
         if tag is not None and new_locations.size:
             tag(con, new_locations)
         quality.kept = _count(
-            con, "SELECT count(*) FROM incidents WHERE import_id = ?", state.import_id
+            con,
+            "SELECT count(*) FROM incident_data WHERE import_id = ?",
+            state.import_id,
         )
-        quality.months = [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT month FROM incidents WHERE import_id = ? ORDER BY 1",
-                [state.import_id],
-            ).fetchall()
-        ]
+        quality.months = held_labels(
+            con, "month", "WHERE import_id = ?", [state.import_id]
+        )
         result = ImportResult(
             import_id=state.import_id,
             quality=quality,
@@ -224,8 +217,10 @@ class _State:
         self.con = con
         self.import_id = next_id(con, "imports", "import_id")
         self.next_file = next_id(con, "files", "file_id")
-        self.next_seq = next_id(con, "incidents", "seq")
+        self.next_seq = next_id(con, "incident_data", "seq")
         self.next_loc = next_id(con, "locations", "loc_id")
+        self.next_label = next_id(con, "labels", "label_id")
+        self.labels = dict(con.execute("SELECT label, label_id FROM labels").fetchall())
         self.held = dict(con.execute("SELECT digest, rows_read FROM files").fetchall())
         self.files_new: list[str] = []
         self.files_known: list[str] = []
@@ -275,13 +270,36 @@ class _State:
         rows = rows.set_column(
             rows.schema.get_field_index("incident_id"), "incident_id", made
         )
+        for column, code in LABELLED.items():
+            rows = rows.append_column(code, self._label_ids(rows[column]))
         self.con.register("new_rows", rows)
+        codes = ", ".join(LABELLED.values())
         self.con.execute(
-            f"INSERT INTO incidents ({_ROW_COLUMNS}) SELECT seq, "
-            f"{self.import_id}, {file_id}, force, month, incident_id, crime_type, "
-            "location, lsoa_code, outcome, line, loc_id, x, y, lon, lat FROM new_rows"
+            f"INSERT INTO incident_data (seq, import_id, file_id, {codes}, "
+            "incident_id, line, loc_id, x, y, lon, lat) SELECT seq, "
+            f"{self.import_id}, {file_id}, {codes}, incident_id, line, loc_id, "
+            "x, y, lon, lat FROM new_rows"
         )
         self.con.unregister("new_rows")
+
+    def _label_ids(self, text: pa.ChunkedArray) -> pa.Array:
+        """Return the label number of each row's text; new texts join ``labels``."""
+        encoded = pc.dictionary_encode(text).combine_chunks()
+        words = encoded.dictionary.to_pylist()
+        fresh = [w for w in words if w not in self.labels]
+        if fresh:
+            ids = range(self.next_label, self.next_label + len(fresh))
+            self.next_label += len(fresh)
+            self.labels.update(zip(fresh, ids, strict=True))
+            new = pa.table(
+                {"label_id": pa.array(ids, pa.int32()),
+                 "label": pa.array(fresh, pa.string())}
+            )  # fmt: skip
+            self.con.register("new_labels", new)
+            self.con.execute("INSERT INTO labels SELECT * FROM new_labels")
+            self.con.unregister("new_labels")
+        ids = pa.array([self.labels[w] for w in words], pa.int32())
+        return ids.take(encoded.indices)
 
     def _location_ids(self, table: pa.Table) -> np.ndarray:
         """Id of each row's map point; new points are added to ``locations``."""
@@ -369,7 +387,7 @@ def _delete_month(
 ) -> None:
     """Delete a feed-month's rows (and drop counts) of this import or the others."""
     con.execute(
-        "DELETE FROM incidents WHERE seq IN (SELECT seq FROM incident_rows "
+        "DELETE FROM incident_data WHERE seq IN (SELECT seq FROM incident_rows "
         f"WHERE feed = ? AND month = ? AND import_id {which})",
         [feed, month, iid],
     )

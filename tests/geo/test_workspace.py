@@ -209,28 +209,61 @@ def test_another_database_and_a_newer_schema_are_refused(tmp_path, write_police)
     assert _same(before, _snapshot(newer))
 
 
+def _version_1_copy(source, path, monkeypatch) -> None:
+    """Write ``source``'s content to ``path`` as a schema version 1 workspace.
+
+    Version 1 stored the text columns of ``incidents`` in the table itself; the
+    file is made by the version 1 schema and filled from ``source``'s tables
+    (its ``incidents`` view reads as the version 1 table did).
+    """
+    with monkeypatch.context() as m:
+        m.setattr(_store, "MIGRATIONS", [])
+        m.setattr(_store, "SCHEMA_VERSION", 1)
+        with _store.connect(path, write=True) as con:
+            con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
+            for table in ("imports", "files", "releases", "locations", "incidents",
+                          "drops", "boundary_sets", "boundaries", "location_wards",
+                          "populations", "camera_events"):  # fmt: skip
+                con.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
+            con.execute("DETACH src")
+            assert _store.schema_version(con) == 1
+
+
 def test_a_version_1_workspace_is_migrated_with_its_data(
-    tmp_path, write_police, monkeypatch
+    tmp_path, write_police, wards, monkeypatch
 ):
-    path = tmp_path / "ws.duckdb"
-    Workspace(path).import_incidents(write_police([police_row(1, 1)] * 3))
-    before = _snapshot(path)
+    other = {"Crime ID": "c1", "Reported by": "Other Police",
+             "Last outcome category": "Closed"}  # fmt: skip
+    files = [
+        write_police(mixed_rows()),  # no crime ids: made up from file and line
+        write_police([police_row(60, 60, **other)], "2022-01-other-street.csv"),
+    ]
+    current = Workspace(tmp_path / "current.duckdb")
+    current.import_incidents(files)
+    wards.to_file(tmp_path / "w.geojson")
+    current.import_boundaries(tmp_path / "w.geojson", name="wards")
+    old = tmp_path / "old.duckdb"
+    _version_1_copy(current.path, old, monkeypatch)
+    with duckdb.connect(str(old), read_only=True) as con:
+        kinds = dict(con.execute(
+            "SELECT table_name, table_type FROM information_schema.tables"
+        ).fetchall())  # fmt: skip
+    assert kinds["incidents"] == "BASE TABLE" and "labels" not in kinds
 
-    def add_area_column(con):
-        con.execute("ALTER TABLE boundary_sets ADD COLUMN area_m2 DOUBLE")
-
-    monkeypatch.setattr(_store, "MIGRATIONS", [add_area_column])
-    monkeypatch.setattr(_store, "SCHEMA_VERSION", 2)
-    ws = Workspace(path)
-    assert len(ws.load().incidents) == 3  # a reader upgrades the file once
-    with duckdb.connect(str(path), read_only=True) as con:
-        assert _store.schema_version(con) == 2
-        cols = [r[0] for r in con.execute("DESCRIBE boundary_sets").fetchall()]
-    assert "area_m2" in cols
-    after = _snapshot(path)
-    after.pop("boundary_sets"), before.pop("boundary_sets")
-    after.pop("meta"), before.pop("meta")
-    assert _same(before, after)
+    ws = Workspace(old)
+    loaded = ws.load(wards="wards").incidents  # a reader upgrades the file once
+    with duckdb.connect(str(old), read_only=True) as con:
+        assert _store.schema_version(con) == _store.SCHEMA_VERSION == 2
+    expected = current.load(wards="wards").incidents
+    pd.testing.assert_frame_equal(loaded, expected)
+    assert {"c1", "2022-01-test-street.csv:2"} <= set(loaded["incident_id"])
+    assert set(loaded["outcome"]) == {"", "Closed"}
+    before, after = _snapshot(current.path), _snapshot(old)
+    for name in ("meta", "labels", "incident_data"):
+        before.pop(name), after.pop(name)  # numbered afresh, read back the same
+    assert _same(before, after)  # incidents and incident_rows included
+    assert ws.catalogue() == current.catalogue()
+    assert ws.summary().months.equals(current.summary().months)
 
 
 _CHILD = """
@@ -340,5 +373,5 @@ def test_rows_load_in_the_order_read_even_if_stored_otherwise(write_police, tmp_
     ws.import_incidents(path)
     assert ws.load().incidents["incident_id"].tolist() == ["A", "B", "C"]
     with _store.connect(ws.path, write=True) as con:  # stored order != seq order
-        con.execute("UPDATE incidents SET seq = 100 - seq")
+        con.execute("UPDATE incident_data SET seq = 100 - seq")
     assert ws.load().incidents["incident_id"].tolist() == ["C", "B", "A"]
