@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,6 +38,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _APP = "hotspot-mapper workspace"
+
+_UNWRITABLE = re.compile(r"read-only file system|permission denied", re.IGNORECASE)
+"""How the system says a file cannot be written (in DuckDB's error text)."""
 
 _SCHEMA_V1 = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -237,8 +241,9 @@ def connect(
             con = _open(path, write=write, timeout_s=lock_timeout_s)
             try:
                 _check_schema(con, path, write=write)
-            except _NeedsUpgradeError:
+            except _NeedsUpgradeError as older:
                 con.close()
+                version = older.version
             else:
                 try:
                     yield con
@@ -246,12 +251,24 @@ def connect(
                     con.close()
                 return
         # an older schema met by a reader: upgrade it once, then read
-        with connect(path, write=True, lock_timeout_s=lock_timeout_s):
-            pass
+        try:
+            with connect(path, write=True, lock_timeout_s=lock_timeout_s):
+                pass
+        except GeoInputError as err:
+            msg = (
+                f"workspace {str(path)!r} was made by an older hotspot-mapper "
+                f"(schema version {version}); it is upgraded to version "
+                f"{SCHEMA_VERSION} when first opened, which needs to write it. {err}"
+            )
+            raise GeoInputError(msg) from err
 
 
 class _NeedsUpgradeError(Exception):
     """A reader found an older schema (internal: `connect` upgrades it)."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
 
 
 def _open(path: Path, *, write: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
@@ -262,10 +279,17 @@ def _open(path: Path, *, write: bool, timeout_s: float) -> duckdb.DuckDBPyConnec
             return duckdb.connect(str(path), read_only=not write)
         except duckdb.IOException as err:
             text = str(err)
+            detail = text.split(":", 1)[-1].strip()
+            if write and _UNWRITABLE.search(text):
+                msg = (
+                    f"workspace {str(path)!r} cannot be written ({detail}). Check "
+                    "the file's permissions, or copy it where you may write."
+                )
+                raise GeoInputError(msg) from err
             if "lock" not in text.lower():
                 msg = (
                     f"{str(path)!r} is not a workspace: DuckDB cannot open it "
-                    f"({text.split(':', 1)[-1].strip()}). Give a workspace file "
+                    f"({detail}). Give a workspace file "
                     "made by hotspot-map import, or a new path to create one."
                 )
                 raise GeoInputError(msg) from err
@@ -325,7 +349,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, write: bool) ->
         raise GeoInputError(msg)
     if version < SCHEMA_VERSION:
         if not write:
-            raise _NeedsUpgradeError
+            raise _NeedsUpgradeError(version)
         migrate(con, version)
 
 

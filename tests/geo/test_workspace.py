@@ -266,6 +266,34 @@ def test_a_version_1_workspace_is_migrated_with_its_data(
     assert ws.summary().months.equals(current.summary().months)
 
 
+def test_an_old_workspace_that_cannot_be_written_says_why(
+    tmp_path, write_police, monkeypatch
+):
+    current = Workspace(tmp_path / "current.duckdb")
+    current.import_incidents(write_police([police_row(1, 1)]))
+    old = tmp_path / "old.duckdb"
+    _version_1_copy(current.path, old, monkeypatch)
+    before = old.read_bytes()
+    real_connect = duckdb.connect
+
+    def read_only_disk(database, read_only=False, **kw):
+        if not read_only:  # as DuckDB says it on a read-only file system
+            msg = f'IO Error: Cannot open file "{database}": Read-only file system'
+            raise duckdb.IOException(msg)
+        return real_connect(database, read_only=read_only, **kw)
+
+    monkeypatch.setattr(_store.duckdb, "connect", read_only_disk)
+    with pytest.raises(GeoInputError) as err:
+        Workspace(old).load()
+    assert "older hotspot-mapper (schema version 1)" in str(err.value)
+    assert "cannot be written" in str(err.value)
+    assert "not a workspace" not in str(err.value)
+    with pytest.raises(GeoInputError, match=r"cannot be written .*permissions"):
+        current.import_incidents(write_police([police_row(2, 2)], "b.csv"))
+    assert len(current.load().incidents) == 1  # a current one still reads
+    assert old.read_bytes() == before
+
+
 _CHILD = """
 import sys
 sys.path.insert(0, {root!r})
