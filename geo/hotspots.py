@@ -263,24 +263,35 @@ def _join_neighbours(
     members = [inside[order[bounds[c] : bounds[c + 1]]] for c in range(k)]
     # a cluster's spacing, from up to 200 of its locations (evenly chosen)
     probes = [m[:: max(1, m.size // 200)] for m in members]
-    # (unbalanced trees: built ~2x faster, queried as fast here)
-    tree = cKDTree(xy[_near_clusters(xy, members)], balanced_tree=False)
+    # built for at most 200 queries a cluster: unbalanced, with larger leaves
+    # and nodes not compacted, it builds ~2.5x faster than a default tree and
+    # answers those queries as fast (the nearest points are the same)
+    tree = cKDTree(
+        xy[_near_clusters(xy, members)],
+        leafsize=64,
+        balanced_tree=False,
+        compact_nodes=False,
+    )
     spacing = np.array(
         [np.quantile(tree.query(xy[p], k=2)[0][:, 1], SPACING_QUANTILE)
          for p in probes]
     )  # fmt: skip
     reach = SPACING_MARGIN * spacing
-    pairs = cKDTree(xy[inside], balanced_tree=False).query_pairs(
-        float(reach.max()), output_type="ndarray"
-    )
+    near = xy[inside]
+    edge = _cluster_edges(near, lab, float(reach.max()))
+    pairs = edge[
+        cKDTree(near[edge], balanced_tree=False).query_pairs(
+            float(reach.max()), output_type="ndarray"
+        )
+    ]
     if pairs.size == 0:
         return labels
     a, b = lab[pairs[:, 0]], lab[pairs[:, 1]]
-    d = np.hypot(*(xy[inside][pairs[:, 0]] - xy[inside][pairs[:, 1]]).T)
+    d = np.hypot(*(near[pairs[:, 0]] - near[pairs[:, 1]]).T)
     link = (a != b) & (d <= np.maximum(reach[a], reach[b]))
-    a, b, d = a[link], b[link], d[link]
+    a, b, d, pairs = a[link], b[link], d[link], pairs[link]
     root = np.arange(k)
-    for i in np.argsort(d, kind="stable"):
+    for i in np.lexsort((pairs[:, 1], pairs[:, 0], d)):  # closest first
         ra, rb = _find(root, a[i]), _find(root, b[i])
         if ra == rb:
             continue
@@ -325,6 +336,33 @@ def _near_clusters(xy: np.ndarray, members: list[np.ndarray]):
         hi = pts.max(axis=0) + 2
         marked[lo[0] : hi[0], lo[1] : hi[1]] = True
     return np.flatnonzero(marked[g[:, 0], g[:, 1]])
+
+
+def _cluster_edges(xy: np.ndarray, lab: np.ndarray, r: float) -> np.ndarray:
+    """Locations that may lie within ``r`` of a location of another cluster.
+
+    On a grid of ``r`` cells, such a neighbour lies in the location's cell or
+    one of the eight around it; locations are kept where those nine cells hold
+    more than one cluster. Pairs across clusters are found among these alone
+    (the many pairs inside one cluster are never formed).
+    """
+    side = r * (1 + 1e-9)  # a neighbour within r is never two cells away
+    cell = ((xy - xy.min(axis=0)) // side).astype(np.int64) + 1
+    rows = int(cell[:, 1].max()) + 2
+    key = cell[:, 0] * rows + cell[:, 1]
+    order = np.argsort(key, kind="stable")
+    keys, starts, where = np.unique(key[order], return_index=True, return_inverse=True)
+    lo = np.minimum.reduceat(lab[order], starts)
+    hi = np.maximum.reduceat(lab[order], starts)
+    block_lo, block_hi = lo.copy(), hi.copy()
+    for step in (-rows - 1, -rows, -rows + 1, -1, 1, rows - 1, rows, rows + 1):
+        at = np.minimum(np.searchsorted(keys, keys + step), keys.size - 1)
+        found = keys[at] == keys + step
+        block_lo[found] = np.minimum(block_lo[found], lo[at[found]])
+        block_hi[found] = np.maximum(block_hi[found], hi[at[found]])
+    mixed = np.empty(key.size, bool)
+    mixed[order] = (block_lo != block_hi)[where]
+    return np.flatnonzero(mixed)
 
 
 def _find(root: np.ndarray, c: int) -> int:

@@ -338,3 +338,20 @@ def test_real_blackpool_2022_asb_hotspots(real_data):
     assert counts.tolist() == table["incidents"].tolist()
     assert table["incidents"].is_monotonic_decreasing
     assert table["wards"].str.len().gt(0).all()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_cluster_edges_keep_every_pair_across_clusters(seed):
+    from geo.hotspots import _cluster_edges
+
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 400, (6, 2))
+    lab = rng.integers(0, 6, 3000)
+    xy = np.round(centres[lab] + rng.normal(0, 25, (3000, 2)), 1)  # snapped, touching
+    r = 7.5
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    i, _ = np.nonzero((d <= r) & (lab[:, None] != lab[None, :]))
+    assert i.size > 0  # the clusters touch: there are pairs to find
+    edge = _cluster_edges(xy, lab, r)
+    assert set(i) <= set(edge)  # every location of a pair across clusters is kept
+    assert edge.size < 0.5 * xy.size  # and most of each cluster's inside is not
