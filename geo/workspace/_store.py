@@ -351,6 +351,13 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, *, write: bool) ->
         if not write:
             raise _NeedsUpgradeError(version)
         migrate(con, version)
+        log.warning(
+            "workspace %s upgraded from schema version %d to %d; older versions "
+            "of hotspot-mapper cannot open it now",
+            path,
+            version,
+            SCHEMA_VERSION,
+        )
 
 
 @contextlib.contextmanager

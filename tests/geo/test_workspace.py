@@ -230,7 +230,7 @@ def _version_1_copy(source, path, monkeypatch) -> None:
 
 
 def test_a_version_1_workspace_is_migrated_with_its_data(
-    tmp_path, write_police, wards, monkeypatch
+    tmp_path, write_police, wards, monkeypatch, caplog
 ):
     other = {"Crime ID": "c1", "Reported by": "Other Police",
              "Last outcome category": "Closed"}  # fmt: skip
@@ -252,6 +252,9 @@ def test_a_version_1_workspace_is_migrated_with_its_data(
 
     ws = Workspace(old)
     loaded = ws.load(wards="wards").incidents  # a reader upgrades the file once
+    said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert said == [f"workspace {old} upgraded from schema version 1 to 2; older "
+                    "versions of hotspot-mapper cannot open it now"]  # fmt: skip
     with duckdb.connect(str(old), read_only=True) as con:
         assert _store.schema_version(con) == _store.SCHEMA_VERSION == 2
     expected = current.load(wards="wards").incidents
