@@ -45,8 +45,11 @@ def distinct_points(points: gpd.GeoDataFrame) -> DistinctPoints:
     """Find the distinct locations of a frame of points, and each row's location."""
     array = points.geometry.array
     if isinstance(array, PointsByPlace) and array.lazy:
-        codes, used = pd.factorize(array.place)  # first-row order, as below
-        ux, uy = array.place_x[used], array.place_y[used]
+        if _first_row_order(array.place, array.place_x.size):
+            codes, ux, uy = array.place, array.place_x, array.place_y
+        else:
+            codes, used = pd.factorize(array.place)  # first-row order, as below
+            ux, uy = array.place_x[used], array.place_y[used]
     else:
         x, y = point_xy(points)
         # one complex key per location: hashing it is ~13x faster than a MultiIndex
@@ -56,6 +59,20 @@ def distinct_points(points: gpd.GeoDataFrame) -> DistinctPoints:
     uy = np.ascontiguousarray(uy, dtype=float)
     counts = np.bincount(codes, minlength=len(ux)).astype(np.int64)
     return DistinctPoints(codes=codes, x=ux, y=uy, counts=counts)
+
+
+def _first_row_order(place: np.ndarray, k: int) -> bool:
+    """Whether places 0..k-1 are all used and numbered in order of first row.
+
+    Then they are already what :func:`pandas.factorize` would make of them
+    (true of a frame as read, before rows are chosen from it).
+    """
+    if place.size == 0:
+        return k == 0
+    seen = np.maximum.accumulate(place)
+    return bool(
+        place[0] == 0 and seen[-1] == k - 1 and (place[1:] <= seen[:-1] + 1).all()
+    )
 
 
 def point_xy(points: gpd.GeoDataFrame | gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:

@@ -716,7 +716,9 @@ def _fetch(con, types: list[str], periods: Sequence[Period]) -> pa.Table:
     }
     for column in _FETCH_LABELLED:
         out[column] = labels.dictionary(rows[LABELLED[column]])
-    out["source"] = _dictionary(rows["file_id"], pa.array(names, pa.string()))
+    out["source"] = _dictionary(
+        rows["file_id"].to_numpy(), pa.array(names, pa.string())
+    )
     for column in ("loc_id", "x", "y"):
         out[column] = rows[column]
     return pa.table(out)
@@ -729,13 +731,17 @@ class _Labels:
     """The ``labels`` of a workspace, to turn stored numbers back into text."""
 
     def __init__(self, con) -> None:
-        held = con.sql("SELECT label_id, label FROM labels").to_arrow_table()
+        held = con.sql(
+            "SELECT label_id, label FROM labels ORDER BY label_id"
+        ).to_arrow_table()
         ids = held["label_id"].to_numpy()
         self.words = pa.concat_arrays(
             [pa.nulls(1, pa.string()), held["label"].combine_chunks()]
         )  # position 0: no label
-        self.where = np.zeros(int(ids.max(initial=0)) + 1, np.int64)
-        self.where[ids] = np.arange(1, ids.size + 1)
+        self.where = None  # numbered 1, 2, ... as imports number them: as is
+        if not np.array_equal(ids, np.arange(1, ids.size + 1)):
+            self.where = np.zeros(int(ids.max(initial=0)) + 1, np.int64)
+            self.where[ids] = np.arange(1, ids.size + 1)
         self.ids = ids
 
     def ids_of(self, keep) -> str:
@@ -747,7 +753,9 @@ class _Labels:
         return ", ".join(chosen) or "NULL"
 
     def _positions(self, codes: pa.ChunkedArray) -> np.ndarray:
-        return self.where[codes.fill_null(0).to_numpy()]
+        codes = codes.fill_null(0) if codes.null_count else codes
+        positions = codes.to_numpy()
+        return positions if self.where is None else self.where[positions]
 
     def texts(self, codes: pa.ChunkedArray) -> pa.Array:
         """Return each row's text."""
@@ -755,15 +763,14 @@ class _Labels:
 
     def dictionary(self, codes: pa.ChunkedArray) -> pa.DictionaryArray:
         """Return each row's text as a dictionary array of the texts present."""
-        return _dictionary(pa.array(self._positions(codes)), self.words)
+        return _dictionary(self._positions(codes), self.words)
 
 
-def _dictionary(positions, words: pa.Array) -> pa.DictionaryArray:
+def _dictionary(positions: np.ndarray, words: pa.Array) -> pa.DictionaryArray:
     """Rows as positions in ``words``: a dictionary of the values used, sorted.
 
     A position of a null word is a null row.
     """
-    positions = np.asarray(positions, dtype=np.int64)
     valid = words.is_valid().to_numpy(zero_copy_only=False)
     used = np.zeros(len(words), bool)
     used[positions] = True
@@ -772,7 +779,8 @@ def _dictionary(positions, words: pa.Array) -> pa.DictionaryArray:
     order = np.asarray(pc.sort_indices(values), dtype=np.int64)
     rank = np.zeros(len(words), np.int32)
     rank[present[order]] = np.arange(order.size, dtype=np.int32)
-    indices = pa.array(rank[positions], mask=~valid[positions])
+    nulls = ~valid[positions] if (used & ~valid).any() else None
+    indices = pa.array(rank[positions], mask=nulls)
     return pa.DictionaryArray.from_arrays(indices, values.take(pa.array(order)))
 
 

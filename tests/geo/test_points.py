@@ -6,9 +6,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 import shapely
 
-from geo._points import PointsByPlace, distinct_points, point_xy
+from geo._points import PointsByPlace, distinct_points, point_xy, points_by_place
 from geo.hotspots import _hotspot_polygons
 from geo.incidents import INCIDENT_COLUMNS, incidents_frame
 from geo.settings import WORKING_CRS
@@ -107,3 +108,24 @@ def test_hotspot_hulls_equal_the_hulls_of_all_their_locations():
     for h, g in enumerate(groups):
         want = shapely.buffer(shapely.convex_hull(shapely.multipoints(g)), 25.0)
         assert shapely.equals_exact(got[h], want, tolerance=1e-9), h
+
+
+@pytest.mark.parametrize(
+    ("place", "k"),
+    [
+        ([0, 1, 0, 2, 1], 3),  # already in first-row order: kept as is
+        ([1, 0, 1, 2], 3),  # not in first-row order
+        ([0, 2, 0], 3),  # place 1 unused
+        ([0, 1, 1], 3),  # place 2 unused (last)
+        ([], 0),
+    ],
+)
+def test_distinct_points_of_places_match_factorize(place, k):
+    place = np.asarray(place, dtype=np.int64)
+    x, y = np.arange(k, dtype=float) * 10, np.arange(k, dtype=float) * -5
+    frame = gpd.GeoDataFrame(geometry=points_by_place(place, x, y, crs=WORKING_CRS))
+    got = distinct_points(frame)
+    codes, used = pd.factorize(place)
+    assert got.codes.tolist() == codes.tolist()
+    assert got.x.tolist() == x[used].tolist() and got.y.tolist() == y[used].tolist()
+    assert got.counts.tolist() == np.bincount(codes, minlength=used.size).tolist()

@@ -9,6 +9,7 @@ import time
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from geo.errors import GeoInputError
@@ -406,3 +407,22 @@ def test_rows_load_in_the_order_read_even_if_stored_otherwise(write_police, tmp_
     with _store.connect(ws.path, write=True) as con:  # stored order != seq order
         con.execute("UPDATE incident_data SET seq = 100 - seq")
     assert ws.load().incidents["incident_id"].tolist() == ["C", "B", "A"]
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 3], [3, 7, 1]])
+def test_stored_numbers_read_back_as_their_texts(ids):
+    from geo.workspace import _Labels
+
+    text_of = dict(zip(ids, "cab", strict=True))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE labels (label_id INTEGER, label VARCHAR)")
+    con.executemany("INSERT INTO labels VALUES (?, ?)", list(text_of.items()))
+    labels = _Labels(con)
+    rows = [ids[1], ids[0], None, ids[1]]
+    codes = pa.chunked_array([pa.array(rows, pa.int32())])
+    assert labels.texts(codes).to_pylist() == [text_of.get(r) for r in rows]
+    coded = labels.dictionary(codes)
+    assert coded.dictionary.to_pylist() == sorted({text_of[ids[0]], text_of[ids[1]]})
+    assert coded.to_pylist() == [text_of.get(r) for r in rows]
+    chosen = labels.ids_of(lambda t: t in {"a", "b"})
+    assert set(chosen.split(", ")) == {str(i) for i, t in text_of.items() if t != "c"}
