@@ -176,6 +176,15 @@ def _boxes(xs, ys, start, end):
 
 @numba.njit(cache=True, parallel=True)
 def _core_points(xs, ys, ws, start, end, nbr, cell_weight, box, eps2, need):
+    """Whether each point has at least its ``need`` of weight within ``eps``.
+
+    Cheap bounds settle most points without measuring a distance: a cell whose
+    points' box is wholly within ``eps`` of a point counts whole (the lower
+    bound), one whose box comes within ``eps`` may count (the upper bound).
+    Only the cells in between are walked point by point, and only until the
+    answer is certain either way. (Weights are whole counts here, so the sums
+    are exact whatever their order.)
+    """
     n = xs.size
     m = start.size
     core = np.zeros(n, np.bool_)
@@ -187,30 +196,45 @@ def _core_points(xs, ys, ws, start, end, nbr, cell_weight, box, eps2, need):
             continue
         block = 0.0
         for k in range(25):
-            if nbr[c, k] >= 0:
-                block += cell_weight[nbr[c, k]]
+            d = nbr[c, k]
+            if d >= 0 and _box_gap2(box, c, d) <= eps2:
+                block += cell_weight[d]
         if block < need[start[c] : end[c]].min():
-            continue  # even the whole 5 x 5 block is too light
+            continue  # even every cell in reach is too light
+        partial = np.empty(25, np.int64)
         for p in range(start[c], end[c]):
-            min_samples = need[p]
-            total = 0.0
+            upper = 0.0
+            lower = 0.0
+            n_partial = 0
             for k in range(25):
                 d = nbr[c, k]
                 if d < 0:
                     continue
+                gx = max(0.0, bx0[d] - xs[p], xs[p] - bx1[d])
+                gy = max(0.0, by0[d] - ys[p], ys[p] - by1[d])
+                if gx * gx + gy * gy > eps2:
+                    continue  # no point of the cell is within eps
+                upper += cell_weight[d]
                 fx = max(abs(xs[p] - bx0[d]), abs(xs[p] - bx1[d]))
                 fy = max(abs(ys[p] - by0[d]), abs(ys[p] - by1[d]))
                 if fx * fx + fy * fy <= eps2:
-                    total += cell_weight[d]
+                    lower += cell_weight[d]  # every point of the cell is
                 else:
-                    for q in range(start[d], end[d]):
-                        ddx = xs[p] - xs[q]
-                        ddy = ys[p] - ys[q]
-                        if ddx * ddx + ddy * ddy <= eps2:
-                            total += ws[q]
-                if total >= min_samples:
+                    partial[n_partial] = d
+                    n_partial += 1
+            total = lower
+            rest = upper - lower
+            for i in range(n_partial):
+                if total >= need[p] or total + rest < need[p]:
                     break
-            core[p] = total >= min_samples
+                d = partial[i]
+                rest -= cell_weight[d]
+                for q in range(start[d], end[d]):
+                    ddx = xs[p] - xs[q]
+                    ddy = ys[p] - ys[q]
+                    if ddx * ddx + ddy * ddy <= eps2:
+                        total += ws[q]
+            core[p] = total >= need[p]
     return core
 
 

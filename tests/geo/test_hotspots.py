@@ -99,6 +99,29 @@ def test_grid_method_equals_sklearn(eps, min_samples):
     assert grid.max() > 3
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_grid_core_points_with_own_thresholds_equal_brute_force(seed):
+    """Each point core when the weight within eps (at exactly eps counted)
+    reaches its own threshold: checked against every pairwise distance."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 1500, (6, 2))
+    xy = np.vstack(
+        [
+            centres[rng.integers(0, 6, 1500)] + rng.normal(0, 60, (1500, 2)),
+            rng.uniform(0, 1500, (500, 2)),
+        ]
+    ).round(-1)  # a 10 m snap: many pairs exactly 50 m apart
+    w = rng.integers(1, 5, len(xy)).astype(float)
+    need = rng.integers(20, 200, len(xy)).astype(float)
+    d2 = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
+    want = ((d2 <= 50.0**2) * w[None, :]).sum(axis=1) >= need
+    assert 0 < want.sum() < len(xy) / 2
+    _, core = dbscan_labels(
+        xy[:, 0], xy[:, 1], eps=50, min_samples=1, weight=w, thresholds=need
+    )
+    assert (core == want).all()
+
+
 def test_ranked_by_incidents(two_clusters):
     more = pd.concat([two_clusters, _pts([1000] * 6, [0] * 6)], ignore_index=True)
     labels = find_hotspots(more, eps=50, min_samples=4)
