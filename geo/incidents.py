@@ -160,8 +160,10 @@ class FileRead:
     table : pyarrow.Table or None
         Kept rows: :data:`INCIDENT_COLUMNS` plus ``force``, ``x``, ``y`` (metres,
         working CRS), ``lon``, ``lat`` (degrees), ``line`` (the row's line in
-        the file) and ``id_given`` (False where the id was made from the file
-        name and line); None when no row is kept or the file was not parsed.
+        the file), ``id_given`` (False where the id was made from the file
+        name and line) and ``place`` (a number per distinct map point of the
+        file, from 0; rows of one point share it); None when no row is kept or
+        the file was not parsed.
     drops : DataFrame
         ``force, month, reason, n``: dropped rows by police force, month (None
         when unknown) and reason.
@@ -221,10 +223,41 @@ def read_incidents(
         for f in read_files(inputs, quality, columns=columns, progress=progress)
         if f.table is not None
     ]
+    tables = _shared_places(tables)
     incidents = incidents_frame(pa.concat_tables(tables) if tables else None)
     quality.kept = len(incidents)
     quality.months = sorted(incidents["month"].unique().tolist())
     return LoadedIncidents(incidents=incidents, quality=quality)
+
+
+def _shared_places(tables: list[pa.Table]) -> list[pa.Table]:
+    """Renumber the files' map points so that a point has one number in all.
+
+    Each file numbers its own points (:func:`_project`). Across files, a point
+    is matched by its coordinates among the files' distinct points only: far
+    fewer than their rows, as police.uk snaps incidents to map points.
+    """
+    if len(tables) < 2:
+        return tables
+    xs, ys, sizes = [], [], []
+    for t in tables:
+        place = t["place"].to_numpy()
+        k = int(place.max()) + 1
+        ux, uy = np.full(k, np.nan), np.full(k, np.nan)  # NaN: a point not kept
+        ux[place], uy[place] = t["x"].to_numpy(), t["y"].to_numpy()
+        xs.append(ux)
+        ys.append(uy)
+        sizes.append(k)
+    shared, _ = pd.factorize(np.concatenate(xs) + 1j * np.concatenate(ys))
+    bounds = np.cumsum([0, *sizes])
+    return [
+        t.set_column(
+            t.schema.get_field_index("place"),
+            "place",
+            pa.array(shared[start:end][t["place"].to_numpy()]),
+        )
+        for t, start, end in zip(tables, bounds[:-1], bounds[1:], strict=True)
+    ]
 
 
 def read_files(
@@ -531,10 +564,10 @@ def _normalise(
     fields = _match_columns(list(raw), columns, name, need_xy=xy is None)
     month = _months(raw[fields.get("month") or fields["date"]])
     if xy is None:
-        x, y, lon, lat, reasons = _coordinates(raw, fields, columns, name)
+        x, y, lon, lat, place, reasons = _coordinates(raw, fields, columns, name)
     else:
         x, y = xy[:, 0], xy[:, 1]
-        lon, lat = _lonlat(x, y, WORKING_CRS)
+        lon, lat, place = _lonlat(x, y, WORKING_CRS)
         kind = raw["__kind"].to_numpy(zero_copy_only=False)
         reasons = np.full(n, _KEEP, np.int8)
         reasons[kind == "empty"] = _NO_XY
@@ -577,6 +610,7 @@ def _normalise(
             "lat": lat,
             "line": lines,
             "id_given": id_given,
+            "place": place,
         }
     )
     return table.filter(pa.array(keep)), drops
@@ -706,7 +740,8 @@ def _numbers(text: pa.Array) -> np.ndarray:
 
 def _coordinates(
     raw: dict[str, pa.Array], fields: dict[str, str], columns: Columns, name: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, ...]:
+    """Each row's x, y (metres), lon, lat, map point number and reason code."""
     lonlat = "lon" in fields and "lat" in fields
     cx, cy = (fields["lon"], fields["lat"]) if lonlat else (fields["x"], fields["y"])
     tx, ty = raw[cx], raw[cy]
@@ -729,23 +764,28 @@ def _coordinates(
     good = reasons == _KEEP
     x = np.full(a.size, np.nan)
     y = np.full(a.size, np.nan)
+    place = np.full(a.size, -1, np.int64)
     if good.any():
-        x[good], y[good] = _project(a[good], b[good], src, WORKING_CRS)
+        x[good], y[good], place[good] = _project(a[good], b[good], src, WORKING_CRS)
     lost = good & ~(np.isfinite(x) & np.isfinite(y))
     reasons[lost] = _OUT
     if lonlat:
-        return x, y, a, b, reasons
-    lon, lat = _lonlat(x, y, WORKING_CRS)
-    return x, y, lon, lat, reasons
+        return x, y, a, b, place, reasons
+    lon, lat, _ = _lonlat(x, y, WORKING_CRS)
+    return x, y, lon, lat, place, reasons
 
 
 def _project(
     a: np.ndarray, b: np.ndarray, src: str, dst: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Transform coordinates, each distinct point once (police.uk snaps them)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Transform coordinates, each distinct point once (police.uk snaps them).
+
+    Returns x, y and the number of each row's distinct point (from 0, in
+    order of first row): rows share a number exactly when they share a point.
+    """
     codes, uniq = pd.factorize(a + 1j * b)
     ux, uy = _transform(uniq.real, uniq.imag, src, dst)
-    return ux[codes], uy[codes]
+    return ux[codes], uy[codes], codes
 
 
 _SPLIT_ABOVE = 200_000
@@ -789,13 +829,15 @@ def _pool(threads: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(threads, thread_name_prefix="reader")
 
 
-def _lonlat(x: np.ndarray, y: np.ndarray, src: str) -> tuple[np.ndarray, np.ndarray]:
+def _lonlat(x: np.ndarray, y: np.ndarray, src: str) -> tuple[np.ndarray, ...]:
+    """Degrees of each point, and its point number as :func:`_project` gives."""
     lon = np.full(x.size, np.nan)
     lat = np.full(x.size, np.nan)
+    place = np.full(x.size, -1, np.int64)
     ok = np.isfinite(x) & np.isfinite(y)
     if ok.any():
-        lon[ok], lat[ok] = _project(x[ok], y[ok], src, DISPLAY_CRS)
-    return lon, lat
+        lon[ok], lat[ok], place[ok] = _project(x[ok], y[ok], src, DISPLAY_CRS)
+    return lon, lat, place
 
 
 @functools.lru_cache(maxsize=16)
@@ -879,8 +921,8 @@ def incidents_frame(table: pa.Table | None) -> gpd.GeoDataFrame:
 
     Text columns with few distinct values are categorical. The points are kept
     by map point (:class:`geo._points.PointsByPlace`: shapely Points are built
-    only if asked for); a ``loc_id`` column, where the table has one, numbers
-    the map points already.
+    only if asked for); a ``loc_id`` or ``place`` column, where the table has
+    one, numbers the map points already (one number for each point).
     """
     if table is None or table.num_rows == 0:
         frame = pd.DataFrame({c: pd.Series(dtype=str) for c in INCIDENT_COLUMNS})
@@ -898,8 +940,9 @@ def incidents_frame(table: pa.Table | None) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(dict(zip(INCIDENT_COLUMNS, columns, strict=True)))
     x = table["x"].to_numpy()
     y = table["y"].to_numpy()
-    if "loc_id" in table.column_names:  # one id per map point: cheaper to hash
-        codes, _ = pd.factorize(table["loc_id"].to_numpy())
+    ids = next((c for c in ("loc_id", "place") if c in table.column_names), None)
+    if ids is not None:  # one number per map point: cheaper to hash
+        codes, _ = pd.factorize(table[ids].to_numpy())
         ux, uy = np.empty(codes.max() + 1), np.empty(codes.max() + 1)
         ux[codes], uy[codes] = x, y
     else:

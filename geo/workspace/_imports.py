@@ -304,14 +304,14 @@ class _State:
     def _location_ids(self, table: pa.Table) -> np.ndarray:
         """Id of each row's map point; new points are added to ``locations``."""
         x, y = table["x"].to_numpy(), table["y"].to_numpy()
-        codes, uniq = pd.factorize(x + 1j * y)
-        first = np.zeros(uniq.size, np.int64)
+        codes, used = pd.factorize(table["place"].to_numpy())  # the file's points
+        first = np.zeros(used.size, np.int64)
         first[codes[::-1]] = np.arange(codes.size)[::-1]  # first row of each point
         points = pa.table(
             {
-                "i": np.arange(uniq.size),
-                "x": uniq.real,
-                "y": uniq.imag,
+                "i": np.arange(used.size),
+                "x": x[first],
+                "y": y[first],
                 "lon": table["lon"].to_numpy()[first],
                 "lat": table["lat"].to_numpy()[first],
             }
@@ -320,7 +320,7 @@ class _State:
         known = self.con.sql(
             "SELECT p.i, l.loc_id FROM points p JOIN locations l USING (x, y)"
         ).to_arrow_table()
-        ids = np.full(uniq.size, -1, np.int64)
+        ids = np.full(used.size, -1, np.int64)
         ids[known["i"].to_numpy()] = known["loc_id"].to_numpy()
         new = np.flatnonzero(ids < 0)
         ids[new] = np.arange(self.next_loc, self.next_loc + new.size)

@@ -279,3 +279,31 @@ def test_real_blackpool_every_row_accounted(real_data):
     assert len(q.files) == 32
     assert len(np.unique(loaded.incidents.geometry.x)) > 3000
     assert (loaded.incidents["crime_type"] == "Anti-social behaviour").sum() == 31_180
+
+
+def test_map_points_numbered_alike_across_files(write_police):
+    """One number per map point in the frame, whichever files hold it: the
+    numbering equals factorizing the kept rows' coordinates."""
+    write_police(
+        [police_row(0, 0), police_row(10, 0), police_row(99, 99, month="bad"),
+         police_row(0, 0)],
+        "a/2022-01-test-street.csv",
+    )  # fmt: skip
+    write_police(
+        [police_row(20, 0, month="2022-02"), police_row(10, 0, month="2022-02")],
+        "a/2022-02-test-street.csv",
+    )
+    last = write_police(
+        [police_row(99, 99, month="2022-03"), police_row(0, 0, month="2022-03")],
+        "a/2022-03-test-street.csv",
+    )
+    frame = read_incidents(last.parent).incidents
+    assert len(frame) == 7
+    points = frame.geometry.array
+    fx, fy = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+    x, y = points.place_x[points.place], points.place_y[points.place]
+    assert x.tolist() == fx.tolist() and y.tolist() == fy.tolist()
+    want, _ = pd.factorize(fx + 1j * fy)
+    got, _ = pd.factorize(points.place)
+    assert got.tolist() == want.tolist()
+    assert points.place_x.size == 4  # (0,0), (10,0), (20,0), (99,99)
