@@ -139,6 +139,7 @@ def run(
             state.add(read)
             if progress is not None:
                 progress(*read.position, read.name)
+        state.flush()
         quality.read += state.known_rows  # the reader counts only what it parsed
         quality.drop(ALREADY_HELD, state.known_rows)
         changes = _settle(con, state, quality)
@@ -226,6 +227,8 @@ class _State:
         self.files_known: list[str] = []
         self.new_locations: list[int] = []
         self.known_rows = 0
+        self.pending: list[pa.Table] = []
+        self.pending_rows = 0
 
     def held_rows(self, digest: str) -> int | None:
         return self.held.get(digest)
@@ -265,19 +268,36 @@ class _State:
         )
         self.next_seq += n
         rows = rows.append_column("loc_id", pa.array(loc, pa.int32()))
-        # an id made from the file name and line is not stored: it reads back
-        made = pc.if_else(rows["id_given"], rows["incident_id"], None)
-        rows = rows.set_column(
-            rows.schema.get_field_index("incident_id"), "incident_id", made
-        )
+        rows = rows.append_column("file_id", pa.array(np.full(n, file_id, np.int32)))
         for column, code in LABELLED.items():
             rows = rows.append_column(code, self._label_ids(rows[column]))
-        self.con.register("new_rows", rows)
+        self.pending.append(rows.select(_STORED))
+        self.pending_rows += n
+        if self.pending_rows >= _BATCH_ROWS:
+            self.flush(whole=True)
+
+    def flush(self, *, whole: bool = False) -> None:
+        """Store the rows held back.
+
+        With ``whole``, only whole row groups of them (:data:`_BATCH_ROWS`);
+        the rest stay back for the next files.
+        """
+        if not self.pending_rows:
+            return
+        held = pa.concat_tables(self.pending)
+        n = held.num_rows - held.num_rows % _BATCH_ROWS if whole else held.num_rows
+        rest = held.slice(n)
+        self.pending, self.pending_rows = [rest], rest.num_rows
+        if n == 0:
+            return
+        self.con.register("new_rows", held.slice(0, n))
         codes = ", ".join(LABELLED.values())
+        # an id made from the file name and line is not stored: it reads back
         self.con.execute(
             f"INSERT INTO incident_data (seq, import_id, file_id, {codes}, "
             "incident_id, line, loc_id, x, y, lon, lat) SELECT seq, "
-            f"{self.import_id}, {file_id}, {codes}, incident_id, line, loc_id, "
+            f"{self.import_id}, file_id, {codes}, "
+            "CASE WHEN id_given THEN incident_id END, line, loc_id, "
             "x, y, lon, lat FROM new_rows"
         )
         self.con.unregister("new_rows")
@@ -337,6 +357,20 @@ class _State:
             self.new_locations.extend(ids[new].tolist())
         self.con.unregister("points")
         return ids[codes]
+
+
+_BATCH_ROWS = 122_880
+"""Incidents are stored in whole row groups of DuckDB (this many rows) until
+the last: DuckDB writes a statement's full row groups to the file as it runs,
+alongside the reading of the next files, where rows stored a police.uk file
+at a time (~80,000 rows) were all written at the commit, after the reading.
+1,000,000 rows in 12 files: the import took 1.96 s, 1.87 s this way
+(medians of 5, alternating in one process); the commit 0.33 s, 0.08 s."""
+
+_STORED = [
+    "seq", "file_id", *LABELLED.values(), "incident_id", "id_given", "line",
+    "loc_id", "x", "y", "lon", "lat",
+]  # fmt: skip
 
 
 def _feed(name: str) -> str:

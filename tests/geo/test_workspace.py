@@ -426,3 +426,30 @@ def test_stored_numbers_read_back_as_their_texts(ids):
     assert coded.to_pylist() == [text_of.get(r) for r in rows]
     chosen = labels.ids_of(lambda t: t in {"a", "b"})
     assert set(chosen.split(", ")) == {str(i) for i, t in text_of.items() if t != "c"}
+
+
+@pytest.mark.parametrize("batch", [2, 3, 100])
+def test_rows_stored_in_batches_across_files_all_arrive_in_order(
+    write_police, tmp_path, monkeypatch, batch
+):
+    """Rows are stored in whole batches across files and the rest at the end:
+    every kept row arrives once, with its own file, in the order read."""
+    from geo.workspace import _imports
+
+    monkeypatch.setattr(_imports, "_BATCH_ROWS", batch)
+    sizes = {"2022-01": 3, "2022-02": 4, "2022-03": 1}
+    for month, n in sizes.items():
+        rows = [police_row(k * 10, 0, month, **{"Crime ID": f"{month}/{k}"})
+                for k in range(n)]  # fmt: skip
+        rows.append(police_row(None, None, month))  # no location: dropped
+        write_police(rows, f"f/{month}-test-street.csv")
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.import_incidents(tmp_path / "f")
+    got = ws.load().incidents
+    want = [f"{m}/{k}" for m, n in sizes.items() for k in range(n)]
+    assert got["incident_id"].tolist() == want
+    files = [os.path.basename(s)[:7] for s in got["source"].astype(str)]
+    assert files == [w[:7] for w in want]  # each row with its own file
+    with duckdb.connect(str(ws.path), read_only=True) as con:
+        seqs = con.sql("SELECT seq FROM incident_data ORDER BY seq").fetchall()
+    assert [s for (s,) in seqs] == list(range(1, len(want) + 1))
