@@ -135,10 +135,10 @@ def run(
     with transaction(con):
         state = _State(con)
         files = read_files(inputs, quality, columns=columns, skip=state.held_rows)
-        for read in _read_ahead(files):
+        for read in _read_ahead(files, _Encoded.of):
             state.add(read)
             if progress is not None:
-                progress(*read.position, read.name)
+                progress(*read.file.position, read.file.name)
         state.flush()
         quality.read += state.known_rows  # the reader counts only what it parsed
         quality.drop(ALREADY_HELD, state.known_rows)
@@ -165,12 +165,15 @@ def run(
     return result
 
 
-def _read_ahead(files: Iterator[FileRead]) -> Iterator[FileRead]:
+def _read_ahead(
+    files: Iterator[FileRead], then: Callable[[FileRead], _Encoded]
+) -> Iterator[_Encoded]:
     """Read the next file in a thread while the caller stores the last one.
 
     Parsing (pyarrow) and storing (DuckDB) both release the GIL, so on two
-    cores an import takes about as long as the slower of the two. Exceptions
-    of the reader reach the caller; if the caller stops, the reader stops too.
+    cores an import takes about as long as the slower of the two. ``then`` is
+    done to each file in the reader's thread too. Exceptions of the reader
+    reach the caller; if the caller stops, the reader stops too.
     """
     handoff: queue.Queue = queue.Queue(maxsize=1)
     stop = threading.Event()
@@ -188,7 +191,7 @@ def _read_ahead(files: Iterator[FileRead]) -> Iterator[FileRead]:
     def produce() -> None:
         try:
             for item in files:
-                if not put(item):
+                if not put(then(item)):
                     return
         except BaseException as err:  # handed to the caller, raised there
             put(err)
@@ -209,6 +212,33 @@ def _read_ahead(files: Iterator[FileRead]) -> Iterator[FileRead]:
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, *params) -> int:
     return int(con.execute(sql, list(params)).fetchall()[0][0])
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """A file as read, with the work that needs nothing stored done.
+
+    Done in the reader's thread (:func:`_read_ahead`), while the last file is
+    stored: the texts of :data:`LABELLED` columns dictionary-encoded, and the
+    map points numbered 0, 1, ... in order of first row.
+    """
+
+    file: FileRead
+    texts: dict[str, pa.DictionaryArray]
+    point: np.ndarray | None  # each row's map point
+    first: np.ndarray | None  # each map point's first row
+
+    @classmethod
+    def of(cls, file: FileRead) -> _Encoded:
+        if file.table is None:
+            return cls(file, {}, None, None)
+        texts = {
+            c: pc.dictionary_encode(file.table[c]).combine_chunks() for c in LABELLED
+        }
+        point, used = pd.factorize(file.table["place"].to_numpy())
+        first = np.zeros(used.size, np.int64)
+        first[point[::-1]] = np.arange(point.size)[::-1]
+        return cls(file, texts, point, first)
 
 
 class _State:
@@ -233,7 +263,8 @@ class _State:
     def held_rows(self, digest: str) -> int | None:
         return self.held.get(digest)
 
-    def add(self, read: FileRead) -> None:
+    def add(self, encoded: _Encoded) -> None:
+        read = encoded.file
         if read.status == "known":
             self.files_known.append(read.name)
             self.known_rows += read.read
@@ -258,11 +289,12 @@ class _State:
             self.con.execute("INSERT INTO drops SELECT * FROM new_drops")
             self.con.unregister("new_drops")
         if read.table is not None:
-            self._insert_rows(read.table, file_id)
+            self._insert_rows(encoded, file_id)
 
-    def _insert_rows(self, table: pa.Table, file_id: int) -> None:
+    def _insert_rows(self, encoded: _Encoded, file_id: int) -> None:
+        table = encoded.file.table
         n = table.num_rows
-        loc = self._location_ids(table)
+        loc = self._location_ids(encoded)
         rows = table.append_column(
             "seq", pa.array(np.arange(self.next_seq, self.next_seq + n))
         )
@@ -270,7 +302,7 @@ class _State:
         rows = rows.append_column("loc_id", pa.array(loc, pa.int32()))
         rows = rows.append_column("file_id", pa.array(np.full(n, file_id, np.int32)))
         for column, code in LABELLED.items():
-            rows = rows.append_column(code, self._label_ids(rows[column]))
+            rows = rows.append_column(code, self._label_ids(encoded.texts[column]))
         self.pending.append(rows.select(_STORED))
         self.pending_rows += n
         if self.pending_rows >= _BATCH_ROWS:
@@ -302,9 +334,8 @@ class _State:
         )
         self.con.unregister("new_rows")
 
-    def _label_ids(self, text: pa.ChunkedArray) -> pa.Array:
+    def _label_ids(self, encoded: pa.DictionaryArray) -> pa.Array:
         """Return the label number of each row's text; new texts join ``labels``."""
-        encoded = pc.dictionary_encode(text).combine_chunks()
         words = encoded.dictionary.to_pylist()
         fresh = [w for w in words if w not in self.labels]
         if fresh:
@@ -321,15 +352,13 @@ class _State:
         ids = pa.array([self.labels[w] for w in words], pa.int32())
         return ids.take(encoded.indices)
 
-    def _location_ids(self, table: pa.Table) -> np.ndarray:
+    def _location_ids(self, encoded: _Encoded) -> np.ndarray:
         """Id of each row's map point; new points are added to ``locations``."""
+        table, first = encoded.file.table, encoded.first
         x, y = table["x"].to_numpy(), table["y"].to_numpy()
-        codes, used = pd.factorize(table["place"].to_numpy())  # the file's points
-        first = np.zeros(used.size, np.int64)
-        first[codes[::-1]] = np.arange(codes.size)[::-1]  # first row of each point
         points = pa.table(
             {
-                "i": np.arange(used.size),
+                "i": np.arange(first.size),
                 "x": x[first],
                 "y": y[first],
                 "lon": table["lon"].to_numpy()[first],
@@ -340,7 +369,7 @@ class _State:
         known = self.con.sql(
             "SELECT p.i, l.loc_id FROM points p JOIN locations l USING (x, y)"
         ).to_arrow_table()
-        ids = np.full(used.size, -1, np.int64)
+        ids = np.full(first.size, -1, np.int64)
         ids[known["i"].to_numpy()] = known["loc_id"].to_numpy()
         new = np.flatnonzero(ids < 0)
         ids[new] = np.arange(self.next_loc, self.next_loc + new.size)
@@ -356,7 +385,7 @@ class _State:
             self.con.unregister("fresh")
             self.new_locations.extend(ids[new].tolist())
         self.con.unregister("points")
-        return ids[codes]
+        return ids[encoded.point]
 
 
 _BATCH_ROWS = 122_880
