@@ -591,7 +591,10 @@ def _normalise(
         made = pc.binary_join_element_wise(
             Path(name).name, pc.cast(lines.filter(missing), pa.string()), ":"
         )
-        incident_id = pc.replace_with_mask(incident_id, missing, made)
+        if pc.any(id_given).as_py():
+            incident_id = pc.replace_with_mask(incident_id, missing, made)
+        else:  # none given (police.uk's ASB): every row's made id, in order
+            incident_id = made
     crime_type = _column(raw, fields, "crime_type", n, "")
     crime_type = pc.if_else(pc.equal(crime_type, ""), _UNSPECIFIED, crime_type)
     table = pa.table(

@@ -315,21 +315,28 @@ def locate_points(
 
     return pd.DataFrame(
         {"ward_code": text("ward_code"), "ward_name": text("ward_name"),
-         "ward_match": match}
+         "ward_match": pd.array(_MATCHES.take(pa.array(match)), dtype="str")}
     )  # fmt: skip
+
+
+_MATCHES = pa.array(["within", "nearest", "outside"])
+"""How a point found its ward, by the number :func:`_ward_of_points` gives."""
 
 
 def _ward_of_points(
     x: np.ndarray, y: np.ndarray, wards: gpd.GeoDataFrame, tolerance_m: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Ward row (position) of each point, -1 for none; and how it was matched."""
+    """Ward row (position) of each point, -1 for none; and how it was matched.
+
+    The match is a position in :data:`_MATCHES`.
+    """
     ward_idx = np.full(x.size, -1, dtype=np.int64)
-    match = np.full(x.size, "outside", dtype=object)
+    match = np.full(x.size, 2, dtype=np.int8)  # outside
     if len(wards) <= _BY_WARD:
         _within_by_ward(x, y, wards.geometry.to_numpy(), ward_idx)
     else:
         _within_by_index(x, y, wards, ward_idx)
-    match[ward_idx >= 0] = "within"
+    match[ward_idx >= 0] = 0  # within
     rest = np.flatnonzero(ward_idx < 0)
     if rest.size and tolerance_m > 0:
         (pt2, wd2), dist = wards.sindex.nearest(
@@ -342,7 +349,7 @@ def _ward_of_points(
         pt2, wd2 = pt2[order], wd2[order]
         first = np.unique(pt2, return_index=True)[1]
         ward_idx[rest[pt2[first]]] = wd2[first]
-        match[rest[pt2[first]]] = "nearest"
+        match[rest[pt2[first]]] = 1  # nearest
     return ward_idx, match
 
 

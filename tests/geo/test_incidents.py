@@ -28,6 +28,13 @@ def test_reads_police_csv_into_working_crs(write_police):
     assert loaded.quality.kept == 2
 
 
+def test_a_file_without_ids_gets_one_per_line_from_its_name(write_police):
+    rows = [police_row(50, 50), police_row(None, None), police_row(60, 50)]
+    path = write_police(rows)  # no Crime ID at all, as police.uk's ASB files
+    got = read_incidents(path).incidents["incident_id"].tolist()
+    assert got == [f"{path.name}:2", f"{path.name}:4"]  # line 3 has no location
+
+
 def test_identical_rows_in_one_file_are_distinct_reports(write_police):
     path = write_police([police_row(10, 10)] * 3)
     loaded = read_incidents(path)
