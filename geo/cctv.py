@@ -21,6 +21,7 @@ import shapely
 from pyproj import Transformer
 
 from geo._points import point_xy
+from geo._stats import binomial_p
 from geo._validate import require_min_int, require_positive, require_projected
 from geo._vector import read_vector
 from geo.errors import GeoInputError
@@ -581,8 +582,6 @@ def before_after(
     after / before), and an exact conditional test of whether the covered
     share of incidents changed.
     """
-    from scipy.stats import binomtest  # scipy.stats is slow to import: only here
-
     require_min_int(months, 1, name="months")
     new, start, selection = assessed_cameras(
         cameras, go_live=go_live, camera_ids=camera_ids
@@ -604,11 +603,7 @@ def before_after(
     cb, ca = int((covered & in_b).sum()), int((covered & in_a).sum())
     rb, ra = int((~covered & in_b).sum()), int((~covered & in_a).sum())
     rel = (ca / cb) / (ra / rb) if cb and rb and ra else float("nan")
-    p = (
-        float(binomtest(ca, ca + cb, ra / (ra + rb)).pvalue)
-        if ca + cb and ra + rb
-        else 1.0
-    )
+    p = binomial_p(ca, ca + cb, ra / (ra + rb)) if ca + cb and ra + rb else 1.0
     label = f"{len(new)} camera(s) live {start}"
     if cb < min_count:
         text = (

@@ -28,6 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo._stats import benjamini_hochberg, binomial_p
 from geo.errors import GeoInputError
 from geo.periods import Period, missing_months, month_name
 from geo.settings import ASB
@@ -415,9 +416,7 @@ def _ward_table(b_rows, a_rows, wards, basis: Comparison, alpha: float) -> pd.Da
     p = np.array(
         [_exact_p(int(bi), int(ai), t_b, t_a) for bi, ai in zip(b, a, strict=True)]
     )
-    from scipy.stats import false_discovery_control
-
-    p_adj = false_discovery_control(p) if p.size else p
+    p_adj = benjamini_hochberg(p)
     return pd.DataFrame(
         {
             "ward_code": codes,
@@ -439,12 +438,7 @@ def _ward_table(b_rows, a_rows, wards, basis: Comparison, alpha: float) -> pd.Da
 
 def _exact_p(b: int, a: int, t_b: int, t_a: int) -> float:
     """Two-sided exact conditional test of equal Poisson rates."""
-    from scipy.stats import binomtest  # slow to import: only when testing
-
-    n = a + b
-    if n == 0:
-        return 1.0
-    return float(binomtest(a, n, t_a / (t_a + t_b)).pvalue)
+    return binomial_p(a, a + b, t_a / (t_a + t_b))
 
 
 def _add_rates(table, population, basis: Comparison, caveats) -> pd.DataFrame:

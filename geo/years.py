@@ -26,6 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo._stats import benjamini_hochberg
 from geo.change import REPORTS_CAVEAT, count_unit, subject
 from geo.errors import GeoInputError
 from geo.periods import Period, month_name, parse_period
@@ -204,9 +205,7 @@ def years_change(
     dispersion = _dispersion(counts)
     z = _score_z(counts, dispersion)
     p = np.array([math.erfc(abs(v) / math.sqrt(2)) for v in z])
-    from scipy.stats import false_discovery_control
-
-    p_adj = false_discovery_control(p) if p.size else p
+    p_adj = benjamini_hochberg(p)
     trend = np.where(
         p_adj < alpha, np.where(z > 0, "rising", "falling"), "no clear trend"
     )
