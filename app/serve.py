@@ -1,7 +1,7 @@
 """Start the app warm: heavy modules imported, demo read, first page computed.
 
 ``make run`` uses this instead of ``streamlit run``: in this process it imports the
-heavy modules (geopandas, scikit-learn, scipy, folium), reads the
+heavy modules (geopandas, scipy, the compiled clustering, folium), reads the
 default dataset into the shared resource cache and computes the default page's
 hotspots into the data cache, then hands over to Streamlit's own command line.
 ``running()`` starts it the same way in a child process on a free port, for the
