@@ -24,7 +24,7 @@ from geo.displacement import displacement
 from geo.evaluate import evaluate_hotspots
 from geo.hotspots import hotspots
 from geo.incidents import LoadedIncidents
-from geo.periods import Period
+from geo.periods import Period, parse_period
 from geo.settings import ASB
 from geo.synthetic import DEMO_LABEL
 
@@ -170,8 +170,12 @@ def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> st
     return section_html("Ward by ward", body, "wards")
 
 
-def report_years(after: Period, months: list[str], *, most: int = 5) -> list[Period]:
-    """List the whole years to show across, at most ``most``.
+YEARS_SHOWN = 5
+"""The most whole years the report shows across."""
+
+
+def report_years(after: Period, months: list[str]) -> list[Period]:
+    """List the whole years to show across, at most :data:`YEARS_SHOWN`.
 
     Of the after period's kind (calendar years when it is one, else
     financial), inside the data, ending with the year of the after period's
@@ -179,13 +183,32 @@ def report_years(after: Period, months: list[str], *, most: int = 5) -> list[Per
     """
     from geo.years import whole_years
 
+    calendar, last_year = _year_kind(after)
+    years = [y for y in whole_years(months, calendar=calendar)
+             if int(y.start[:4]) <= last_year]  # fmt: skip
+    return years[-YEARS_SHOWN:]
+
+
+def report_span(after: Period) -> Period:
+    """The months :func:`report_years` may show: load them with the periods.
+
+    A report built from the before and after periods alone would count its
+    years across from those months only.
+    """
+    calendar, last = _year_kind(after)
+    first = last - YEARS_SHOWN + 1
+    if calendar:
+        return parse_period(f"{first}-01:{last}-12")
+    return parse_period(f"{first}-04:{last + 1}-03")
+
+
+def _year_kind(after: Period) -> tuple[bool, int]:
+    """Whether the years are calendar years, and the first year of the last."""
     calendar = after.start.endswith("-01") and after.n_months == 12
     last_year = int(after.end[:4])  # the year holding the after period's end
     if not calendar and after.end[5:] < "04":
         last_year -= 1  # January to March belong to the year begun last April
-    years = [y for y in whole_years(months, calendar=calendar)
-             if int(y.start[:4]) <= last_year]  # fmt: skip
-    return years[-most:]
+    return calendar, last_year
 
 
 def _years_section(focus, wards, after: Period, months, population, label) -> str:

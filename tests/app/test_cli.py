@@ -276,6 +276,28 @@ def test_report_figures_equal_the_commands(demo, tmp_path):
     assert "http://" not in report.read_text() and "https://" not in report.read_text()
 
 
+def test_report_years_count_whole_years_not_only_the_periods(demo, tmp_path):
+    """Half-year periods: the section across years still counts the whole years,
+    as the years command does (it once counted only the periods' months)."""
+    from bs4 import BeautifulSoup
+
+    common = [str(demo["incidents"]), "--wards", str(demo["wards_before"]),
+              "--type", "ASB"]  # fmt: skip
+    report, years_csv = tmp_path / "r.html", tmp_path / "y.csv"
+    assert main(["report", *common, "--before", "2022-10:2023-03",
+                 "--after", "2023-10:2024-03", "--out", str(report)]) == 0  # fmt: skip
+    assert main(["years", *common, "--from", "2021/22", "--to", "2023/24",
+                 "--out", str(years_csv)]) == 0  # fmt: skip
+    soup = BeautifulSoup(report.read_text(), "html.parser")
+    got = _cells(soup.find("table", id="years"))
+    want = pd.read_csv(years_csv, dtype=str)
+    assert got["Ward code"].tolist() == want["ward_code"].tolist()
+    for year in ("2021/22", "2022/23", "2023/24"):
+        assert got[year].str.replace(",", "").astype(int).tolist() == (
+            want[year].astype(int).tolist()
+        )
+
+
 @pytest.mark.real_data
 def test_report_on_real_blackpool_matches_wards_command(real_data, tmp_path):
     from bs4 import BeautifulSoup
@@ -471,3 +493,22 @@ def test_cctv_brief_bad_input_exits_2(demo, tmp_path, capsys, extra, message):
     assert rc == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("after", "span"),
+    [
+        ("2023-10:2024-03", "2019-04:2024-03"),  # ends in March: the year of 2023
+        ("2024-01:2024-06", "2020-04:2025-03"),  # the year begun April 2024
+        ("2024", "2020-01:2024-12"),  # a calendar year: calendar years
+    ],
+)
+def test_report_span_covers_the_years_the_report_may_show(after, span):
+    from app.report import YEARS_SHOWN, report_span
+    from geo.periods import parse_period
+
+    got = report_span(parse_period(after))
+    assert (got.start, got.end) == tuple(span.split(":"))
+    assert int(got.end[:4]) - int(got.start[:4]) + (got.start[5:] == "01") == (
+        YEARS_SHOWN
+    )
