@@ -745,7 +745,7 @@ def _cmd_coverage(args: argparse.Namespace) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
-    from app.report import build_report, report_span
+    from app.report import build_report, report_periods
 
     before, after = parse_period(args.before), parse_period(args.after)
     if Path(args.out).suffix.lower() not in (".html", ".htm"):
@@ -754,13 +754,11 @@ def _cmd_report(args: argparse.Namespace) -> None:
     ws, wards = _data(args)
     population = _population(args, ws, wards)
     cams = _camera_list(args, ws, after.end, required=False)
-    # every type is loaded: the headline table covers them all; and the whole
-    # years around them, for the section across years
-    span = report_span(after)
+    # every type is loaded: the headline table covers them all
+    periods, optional = report_periods(before, after)
     loaded = load_from_args(
-        args, [before, after, span], wards=wards, allow_empty=[span], types=(),
-        workspace=ws,
-    )  # fmt: skip
+        args, periods, wards=wards, allow_empty=optional, types=(), workspace=ws
+    )
     chosen = resolve_types(loaded.incidents, args.types) if args.types else []
     html = build_report(
         loaded,

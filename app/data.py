@@ -414,12 +414,12 @@ def brief_html(
 
 @st.cache_data(max_entries=8, show_spinner="Writing the report...")
 def report_html(ws, set_name, types, before, after, basis: str = "like-for-like"):
-    from app.report import build_report, report_span
+    from app.report import build_report, report_periods
 
     b, a = parse_period(before), parse_period(after)
-    w, span = _ws(ws), report_span(a)  # the whole years around them, too
-    loaded: LoadedIncidents = w.load(
-        wards=set_name, periods=[b, a, span], allow_empty=[span]
+    periods, optional = report_periods(b, a)
+    loaded: LoadedIncidents = _ws(ws).load(
+        wards=set_name, periods=periods, allow_empty=optional
     )
     cams = cameras(ws, 100.0)
     return build_report(

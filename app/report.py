@@ -80,6 +80,9 @@ def build_report(
     types = types or ([ASB] if (inc["crime_type"] == ASB).any() else [])
     focus = inc[inc["crime_type"].astype(str).isin(types)] if types else inc
     months = loaded.quality.months_in_data
+    # across years, a month of the data that was not loaded counts as missing
+    # (left out of every year), never as a month with nothing in it
+    held = [m for m in months if m in set(loaded.quality.months)]
     everything = ward_change(
         inc, wards, before=before, after=after, months_with_data=months, basis=basis
     )
@@ -92,7 +95,7 @@ def build_report(
         _headline_section(everything, before, after),
         _focus_section(chosen, label),
         _ward_section(chosen, wards, label),
-        _years_section(focus, wards, after, months, population, label),
+        _years_section(focus, wards, after, held, population, label),
         _hotspot_section(focus, wards, before, after, cameras),
         _data_section(loaded, wards, before, after, boundary_label, chosen),
     ]
@@ -189,12 +192,19 @@ def report_years(after: Period, months: list[str]) -> list[Period]:
     return years[-YEARS_SHOWN:]
 
 
-def report_span(after: Period) -> Period:
-    """The months :func:`report_years` may show: load them with the periods.
+def report_periods(before: Period, after: Period) -> tuple[list[Period], list]:
+    """The periods to load for a report, and those of them that may be empty.
 
-    A report built from the before and after periods alone would count its
-    years across from those months only.
+    The two periods, and the whole years around them (:func:`report_span`):
+    with the periods alone, the section across years would have only their
+    months to count.
     """
+    span = report_span(after)
+    return [before, after, span], [span]
+
+
+def report_span(after: Period) -> Period:
+    """The months :func:`report_years` may show."""
     calendar, last = _year_kind(after)
     first = last - YEARS_SHOWN + 1
     if calendar:

@@ -512,3 +512,27 @@ def test_report_span_covers_the_years_the_report_may_show(after, span):
     assert int(got.end[:4]) - int(got.start[:4]) + (got.start[5:] == "01") == (
         YEARS_SHOWN
     )
+
+
+def test_a_report_of_the_periods_alone_counts_no_year_from_part_of_it(demo):
+    """Built from the two half-years only, the report finds no whole year to
+    count across (it once counted those months as whole years); loaded as the
+    report's periods say, it counts 2021/22 to 2023/24."""
+    from app.report import build_report, report_periods
+    from geo.periods import parse_period
+    from geo.settings import ASB
+    from geo.workspace import Workspace
+
+    ws = Workspace(demo["workspace"])
+    name = "2022 wards (before May 2023)"
+    b, a = parse_period("2022-10:2023-03"), parse_period("2023-10:2024-03")
+    alone = build_report(ws.load(wards=name, periods=[b, a]), ws.wards(name),
+                         before=b, after=a, types=[ASB])  # fmt: skip
+    assert "fewer than two whole years" in alone
+    periods, optional = report_periods(b, a)
+    whole = build_report(
+        ws.load(wards=name, periods=periods, allow_empty=optional), ws.wards(name),
+        before=b, after=a, types=[ASB],
+    )  # fmt: skip
+    assert "fewer than two whole years" not in whole
+    assert all(y in whole for y in ("2021/22", "2022/23", "2023/24"))
