@@ -7,9 +7,9 @@ import datetime as dt
 from html import escape
 
 import geopandas as gpd
-import pandas as pd
 
 from app.figures import hotspot_map_png
+from app.html_tables import hotspot_rows, html_table
 
 CSS = """
 body{font-family:system-ui,Segoe UI,Arial,sans-serif;margin:24px;color:#222}
@@ -22,37 +22,6 @@ th{background:#eee} td.num{text-align:right}
 img{max-width:100%;height:auto;border:1px solid #ddd}
 @media print{body{margin:10mm} .noprint{display:none} tr{page-break-inside:avoid}}
 """
-
-
-def number_text(value: float) -> str:
-    """A number as a reader wants it: 3,273 not 3,273.00; -26.8 not -26.80."""
-    if pd.isna(value):
-        return ""
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _cell(value) -> str:
-    if isinstance(value, bool):
-        return f"<td>{'yes' if value else 'no'}</td>"
-    if isinstance(value, float):
-        return f'<td class="num">{number_text(value)}</td>'
-    if isinstance(value, int):
-        return f'<td class="num">{value:,}</td>'
-    return f"<td>{escape(str(value))}</td>"
-
-
-def html_table(frame: pd.DataFrame) -> str:
-    """A plain HTML table with every value escaped."""
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join(
-        "<tr>"
-        + "".join(_cell(v.item() if hasattr(v, "item") else v) for v in row)
-        + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def patrol_pack_html(
@@ -69,19 +38,7 @@ def patrol_pack_html(
     shown = table[table["rank"] <= top]
     png = hotspot_map_png(table, wards=wards, top=top)
     img = base64.b64encode(png).decode("ascii")
-    columns = {
-        "rank": "Rank",
-        "incidents": "Incidents",
-        "streets": "Main streets",
-        "wards": "Wards",
-        "top_types": "Types",
-        "area_m2": "Area (m²)",
-        "pai_next": "PAI next period",
-    }
-    cols = [c for c in columns if c in shown.columns]
-    frame = pd.DataFrame(shown[cols])
-    frame["area_m2"] = frame["area_m2"].round().astype(int)
-    frame = frame.rename(columns=columns)
+    frame = hotspot_rows(shown)
     banner = (
         f'<div class="synthetic">{escape(synthetic_label)}</div>'
         if synthetic_label

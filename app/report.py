@@ -17,7 +17,8 @@ import pandas as pd
 
 from app import tables
 from app.figures import hotspot_map_png, ward_map_png
-from app.patrol_pack import CSS, html_table
+from app.html_tables import html_table
+from app.patrol_pack import CSS
 from geo.cctv import CameraList, coverage
 from geo.change import Basis, WardChange, count_unit, ward_change
 from geo.displacement import displacement

@@ -13,9 +13,9 @@ if str(ROOT) not in sys.path:  # `streamlit run app/streamlit_app.py` from anywh
 
 from app import ui  # noqa: E402
 
-st.set_page_config(
-    page_title="Hotspot mapper", page_icon=":round_pushpin:", layout="wide"
-)
+# the icon as a character: a shortcode (":round_pushpin:") has every first visit
+# fetch a 260 KB emoji table before the sidebar draws
+st.set_page_config(page_title="Hotspot mapper", page_icon="📍", layout="wide")
 
 PAGES = [
     st.Page(

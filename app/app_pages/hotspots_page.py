@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import data, exports, ui
+from app.html_tables import ranked_hotspots_html
 from geo.errors import GeoInputError
 from geo.patrol import PatrolHotspots
 from geo.periods import parse_period
@@ -93,10 +94,8 @@ with col_map:
     )
     st.iframe(html, height=560)
 with col_table:
-    shown = pd.DataFrame(table.drop(columns="geometry"))[
-        ["rank", "incidents", "locations", "streets", "wards", "top_types", "area_m2"]
-    ]
-    st.dataframe(shown, hide_index=True, height=420)
+    # plain HTML, not st.dataframe: the grid's JavaScript (1.2 MB) held up the map
+    st.html(ranked_hotspots_html(pd.DataFrame(table), c.unit))
     if hdb:
         k = data.hdbscan_count(*c.key, period, max(int(min_samples), 5))
         st.caption(

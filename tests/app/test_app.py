@@ -61,6 +61,19 @@ def test_hotspot_parameters_change_the_figures():
     assert not at.exception
 
 
+def test_hotspot_table_agrees_with_the_headline_figures():
+    from bs4 import BeautifulSoup
+
+    at = _app()
+    soup = BeautifulSoup(at.get("html")[0].proto.body, "html.parser")
+    rows = [[td.get_text() for td in tr("td")] for tr in soup.tbody("tr")]
+    assert [th.get_text() for th in soup("th")][:2] == ["Rank", "Reports"]  # ASB
+    assert [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
+    assert str(len(rows)) == _metric(at, "Hotspots")
+    in_hotspots = sum(int(r[1].replace(",", "")) for r in rows)
+    assert _metric(at, "Reports in hotspots").startswith(f"{in_hotspots:,} of ")
+
+
 def test_ward_page_periods_change_the_headlines():
     at = _app()
     at.switch_page("app_pages/wards_page.py").run()

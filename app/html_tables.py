@@ -1,0 +1,101 @@
+"""Plain HTML tables, every value escaped: for the packs, the report and the app.
+
+Light on purpose (pandas only): the hotspot page draws its ranked table with this,
+so a first visit does not wait for a grid component's JavaScript.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+__all__ = ["hotspot_rows", "html_table", "number_text", "ranked_hotspots_html"]
+
+HOTSPOT_HEADINGS = {
+    "rank": "Rank",
+    "incidents": "Incidents",
+    "locations": "Locations",
+    "area_m2": "Area (m²)",
+    "pai_next": "PAI next period",
+    "wards": "Wards",
+    "top_types": "Types",
+    "streets": "Main streets",
+}
+"""Hotspot table columns as people read them (``incidents`` takes the data's unit),
+the short figures first and the long lists of names last."""
+
+RANKED_CSS = """
+.ranked{max-height:420px;overflow:auto;border:1px solid #ddd;border-radius:4px}
+.ranked table{border-collapse:collapse;font-size:13px;width:100%}
+.ranked th,.ranked td{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;
+vertical-align:top;white-space:nowrap}
+.ranked th{position:sticky;top:0;background:#f0f2f6;z-index:1}
+.ranked td.num{text-align:right}
+"""
+
+
+def number_text(value: float) -> str:
+    """A number as a reader wants it: 3,273 not 3,273.00; -26.8 not -26.80."""
+    if pd.isna(value):
+        return ""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, float):
+        return f'<td class="num">{number_text(value)}</td>'
+    if isinstance(value, int):
+        return f'<td class="num">{value:,}</td>'
+    return f"<td>{escape(str(value))}</td>"
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """A plain HTML table with every value escaped."""
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>"
+        + "".join(_cell(v.item() if hasattr(v, "item") else v) for v in row)
+        + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def hotspot_rows(table: pd.DataFrame, unit: str = "incidents") -> pd.DataFrame:
+    """The hotspot table's columns people read, headed plainly, area in whole m².
+
+    ``unit`` names what is counted ("incidents", or "reports" for ASB).
+    """
+    cols = [c for c in HOTSPOT_HEADINGS if c in table.columns]
+    frame = pd.DataFrame(table[cols])
+    if "area_m2" in frame:
+        frame["area_m2"] = frame["area_m2"].round().astype(int)
+    headings = {**HOTSPOT_HEADINGS, "incidents": unit.capitalize()}
+    return frame.rename(columns=headings)
+
+
+def ranked_hotspots_html(
+    table: pd.DataFrame, unit: str = "incidents", limit: int = 200
+) -> str:
+    """The app's ranked hotspot list: a scrolling table of the top ``limit``.
+
+    When there are more, a line under it says how many are shown and that the
+    downloads hold them all.
+    """
+    shown = table.sort_values("rank").head(limit)
+    note = (
+        f"<p>Top {limit:,} of {len(table):,} hotspots shown; "
+        "the CSV and GeoJSON downloads hold them all.</p>"
+        if len(table) > limit
+        else ""
+    )
+    if shown.empty:
+        body = "<p>No hotspots in this period.</p>"
+    else:
+        body = f'<div class="ranked">{html_table(hotspot_rows(shown, unit))}</div>'
+    return f"<style>{RANKED_CSS}</style>{body}{note}"
