@@ -34,6 +34,7 @@ from geo.gistar import gi_star_grid
 from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots
 from geo.incidents import LoadedIncidents
 from geo.periods import parse_month, parse_period
+from geo.settings import ASB
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.workspace import ENV_VAR, Workspace
 
@@ -245,6 +246,12 @@ def hotspot_view(
     )
 
 
+def unit_of(types: tuple[str, ...]) -> str:
+    """What the app's counts of ``types`` are called: reports (ASB alone) or
+    incidents."""
+    return "reports" if tuple(types) == (ASB,) else "incidents"
+
+
 @st.cache_data(max_entries=16, show_spinner="Drawing the map...")
 def hotspot_map_html(
     ws, set_name, types, period: str, earlier, eps, min_samples, gi_cell_m
@@ -259,7 +266,11 @@ def hotspot_map_html(
     view = hotspot_view(ws, set_name, types, period, earlier, eps, min_samples)
     grid = gi_grid(ws, set_name, types, period, gi_cell_m) if gi_cell_m else None
     m = maps.hotspot_map(
-        view.found.table, incidents=view.incidents, wards=wards(ws, set_name), grid=grid
+        view.found.table,
+        incidents=view.incidents,
+        wards=wards(ws, set_name),
+        grid=grid,
+        unit=unit_of(types),
     )
     return m.get_root().render()
 

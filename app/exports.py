@@ -163,14 +163,16 @@ def patrol_pack(
     from geo.synthetic import DEMO_LABEL
 
     label = result.period.label if result.period else "all data"
+    unit = result.unit
     return patrol_pack_html(
         result.hotspots.table,
         title=f"Patrol hotspots: {label}",
-        subtitle=f"{result.incidents:,} incidents; hotspots ranked by incidents",
+        subtitle=f"{result.incidents:,} {unit}; hotspots ranked by {unit}",
         notes=result.notes,
         wards=wards,
         top=top,
         synthetic_label=DEMO_LABEL if synthetic else None,
+        unit=unit,
     )
 
 

@@ -110,6 +110,7 @@ def hotspot_map(
     incidents: gpd.GeoDataFrame | None = None,
     wards: gpd.GeoDataFrame | None = None,
     grid: gpd.GeoDataFrame | None = None,
+    unit: str = "incidents",
 ) -> folium.Map:
     """Ranked hotspot polygons over a heat layer, with details on click.
 
@@ -124,6 +125,8 @@ def hotspot_map(
         Ward outlines.
     grid : GeoDataFrame, optional
         Gi* cells (:func:`geo.gistar.gi_star_grid`); significant hot cells shown.
+    unit : str, default "incidents"
+        What the counts are called in the hotspots' labels ("reports" for ASB).
     """
     if not table.empty:  # frame the hotspots: what a patrol plan needs
         m = _base_map(table.head(10), margin_m=300)
@@ -174,7 +177,7 @@ def hotspot_map(
             },
             tooltip=folium.GeoJsonTooltip(
                 ["rank", "incidents", "streets"],
-                aliases=["Rank", "Incidents", "Streets"],
+                aliases=["Rank", unit.capitalize(), "Streets"],
             ),
             popup=folium.GeoJsonPopup(fields),
         ).add_to(m)

@@ -33,12 +33,13 @@ def patrol_pack_html(
     wards: gpd.GeoDataFrame | None = None,
     top: int = 10,
     synthetic_label: str | None = None,
+    unit: str = "incidents",
 ) -> str:
     """A self-contained, printable HTML page: header, map image, top-N table."""
     shown = table[table["rank"] <= top]
     png = hotspot_map_png(table, wards=wards, top=top)
     img = base64.b64encode(png).decode("ascii")
-    frame = hotspot_rows(shown)
+    frame = hotspot_rows(shown, unit)
     banner = (
         f'<div class="synthetic">{escape(synthetic_label)}</div>'
         if synthetic_label
@@ -55,7 +56,7 @@ def patrol_pack_html(
 {banner}
 <h2>Map: top {min(top, len(table))} of {len(table)} hotspots</h2>
 <img alt="Map of the top hotspots, numbered by rank" src="data:image/png;base64,{img}">
-<h2>Hotspots, ranked by incidents</h2>
+<h2>Hotspots, ranked by {escape(unit)}</h2>
 {html_table(frame)}
 <h2>How these were found</h2>
 <ul>{notes_html}</ul>

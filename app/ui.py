@@ -41,7 +41,7 @@ class Controls:
 
     @property
     def unit(self) -> str:
-        return "reports" if self.types == (ASB,) else "incidents"
+        return data.unit_of(self.types)
 
 
 def show_error(err: Exception) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
+from geo.change import count_unit
 from geo.errors import GeoInputError
 from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.hotspots import Hotspots, hotspots
@@ -28,6 +29,8 @@ class PatrolHotspots:
     evaluation: Evaluation | None
     incidents: int
     notes: list[str] = field(default_factory=list)
+    unit: str = "incidents"
+    """What is counted: "reports" (ASB only), "offences" or "incidents"."""
 
 
 def patrol_hotspots(
@@ -74,14 +77,18 @@ def patrol_hotspots(
     ]
     if period is None:
         notes.append("No period given: PAI on a following period is not available.")
-        return PatrolHotspots(found, None, None, None, len(main), notes)
+        return PatrolHotspots(
+            found, None, None, None, len(main), notes, count_unit(main)
+        )
     following = period.shifted(1)
     nxt = incidents.loc[following.contains(incidents["month"])]
     if nxt.empty or area is None or found.table.empty:
         notes.append(
             f"No data for the following period ({following.label}): PAI not available."
         )
-        return PatrolHotspots(found, period, following, None, len(main), notes)
+        return PatrolHotspots(
+            found, period, following, None, len(main), notes, count_unit(main)
+        )
     ev = evaluate_hotspots(found.table, nxt, area_m2=area, before_total=len(main))
     table = found.table.copy()
     per = ev.per_hotspot.reindex(table["hotspot_id"])
@@ -95,4 +102,6 @@ def patrol_hotspots(
         f"{ev.hit_rate:.1%} of {ev.next_total:,} incidents: PAI {ev.pai:.1f}, "
         f"RRI {ev.rri:.2f}."
     )
-    return PatrolHotspots(found, period, following, ev, len(main), notes)
+    return PatrolHotspots(
+        found, period, following, ev, len(main), notes, count_unit(main)
+    )

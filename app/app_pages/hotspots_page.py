@@ -103,7 +103,13 @@ with col_table:
             f"finds {k} clusters."
         )
     result = PatrolHotspots(
-        found, parse_period(period), None, None, n, [found.parameters.reason]
+        found,
+        parse_period(period),
+        None,
+        None,
+        n,
+        [found.parameters.reason],
+        unit=c.unit,
     )
     # built when a file is asked for (once), not on every run of the page
     export = functools.cache(lambda: exports.hotspot_export_table(result))

@@ -61,6 +61,15 @@ def test_hotspot_map_escapes(hostile):
     assert "\\u0026lt;script\\u0026gt;" in html
 
 
+def test_hotspot_map_names_what_is_counted(hostile):
+    inc, _ = hostile
+    table = hotspots(inc, eps=100, min_samples=5).table
+    for unit, other in [("reports", "Incidents"), ("incidents", "Reports")]:
+        html = maps.hotspot_map(table, unit=unit).get_root().render()
+        assert f'"{unit.capitalize()}"' in html
+        assert f'"{other}"' not in html
+
+
 def test_ward_map_escapes(hostile):
     inc, wards = hostile
     change = ward_change(
@@ -94,6 +103,19 @@ def test_patrol_pack_escapes(hostile):
     _assert_inert(html)
     soup = BeautifulSoup(html, "html.parser")
     assert SCRIPT in soup.get_text()  # shown as text
+
+
+def test_patrol_pack_names_what_is_counted(hostile):
+    from app.exports import patrol_pack
+    from geo.patrol import patrol_hotspots
+
+    inc, wards = hostile
+    asb = inc.assign(crime_type="Anti-social behaviour")
+    for frame, unit in [(asb, "Reports"), (inc, "Offences")]:
+        result = patrol_hotspots(frame, eps=100, min_samples=5)
+        soup = BeautifulSoup(patrol_pack(result, wards=wards), "html.parser")
+        assert [th.get_text() for th in soup("th")][:2] == ["Rank", unit]
+        assert f"{unit.lower()}; hotspots ranked by {unit.lower()}" in soup.get_text()
 
 
 def test_cctv_brief_escapes(hostile):
