@@ -99,7 +99,7 @@ def patrol_hotspots(
     notes.append(
         f"On the following period ({following.label}): the hotspots, "
         f"{ev.hotspot_area_m2 / ev.area_m2:.1%} of the area, held "
-        f"{ev.hit_rate:.1%} of {ev.next_total:,} incidents: PAI {ev.pai:.1f}, "
+        f"{ev.hit_rate:.1%} of {ev.next_total:,} {count_unit(nxt)}: PAI {ev.pai:.1f}, "
         f"RRI {ev.rri:.2f}."
     )
     return PatrolHotspots(
