@@ -27,14 +27,13 @@ from geo.cctv import (
     register_cameras,
     suggest_sites,
 )
-from geo.change import WardChange, ward_change
+from geo.change import WardChange, types_unit, ward_change
 from geo.displacement import Displacement, WDQResult, displacement, wdq
 from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.gistar import gi_star_grid
 from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots
 from geo.incidents import LoadedIncidents
 from geo.periods import parse_month, parse_period
-from geo.settings import ASB
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.workspace import ENV_VAR, Workspace
 
@@ -246,12 +245,6 @@ def hotspot_view(
     )
 
 
-def unit_of(types: tuple[str, ...]) -> str:
-    """What the app's counts of ``types`` are called: reports (ASB alone) or
-    incidents."""
-    return "reports" if tuple(types) == (ASB,) else "incidents"
-
-
 @st.cache_data(max_entries=16, show_spinner="Drawing the map...")
 def hotspot_map_html(
     ws, set_name, types, period: str, earlier, eps, min_samples, gi_cell_m
@@ -270,7 +263,7 @@ def hotspot_map_html(
         incidents=view.incidents,
         wards=wards(ws, set_name),
         grid=grid,
-        unit=unit_of(types),
+        unit=types_unit(types),
     )
     return m.get_root().render()
 

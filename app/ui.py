@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app import data
+from geo.change import types_unit
 from geo.errors import GeoInputError
 from geo.periods import parse_period
 from geo.settings import ASB
@@ -41,7 +42,7 @@ class Controls:
 
     @property
     def unit(self) -> str:
-        return data.unit_of(self.types)
+        return types_unit(self.types)
 
 
 def show_error(err: Exception) -> None:

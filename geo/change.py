@@ -44,6 +44,7 @@ __all__ = [
     "count_unit",
     "read_population",
     "subject",
+    "types_unit",
     "ward_change",
 ]
 
@@ -113,15 +114,20 @@ REPORTS_CAVEAT = (
 """Said wherever ASB counts are shown."""
 
 
-def count_unit(incidents: pd.DataFrame) -> str:
-    """Name what the counts are: ``reports``, ``offences`` or ``incidents``.
+def types_unit(types) -> str:
+    """Name what counts of these crime types are called.
 
     ``reports`` for ASB only, ``offences`` without ASB, ``incidents`` for both.
     """
-    types = set(incidents["crime_type"].astype(str).unique())
+    types = set(types)
     if types == {ASB}:
         return "reports"
     return "incidents" if ASB in types else "offences"
+
+
+def count_unit(incidents: pd.DataFrame) -> str:
+    """Name what the counts of ``incidents`` are (:func:`types_unit` of its types)."""
+    return types_unit(incidents["crime_type"].astype(str).unique())
 
 
 def subject(unit: str) -> str:

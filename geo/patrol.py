@@ -67,28 +67,25 @@ def patrol_hotspots(
         label = period.label if period else "the data"
         msg = f"no incidents in {label}; choose another period or crime type."
         raise GeoInputError(msg)
+    unit = count_unit(main)
     area = float(wards.union_all().area) if wards is not None else None
     found = hotspots(main, eps=eps, min_samples=min_samples, area_m2=area)
     p = found.parameters
     notes = [
         f"DBSCAN with eps {p.eps:g} m and min_samples {p.min_samples}: {p.reason}",
         f"{len(found.table)} hotspots hold {int(found.table['incidents'].sum()):,} of "
-        f"{len(main):,} incidents.",
+        f"{len(main):,} {unit}.",
     ]
     if period is None:
         notes.append("No period given: PAI on a following period is not available.")
-        return PatrolHotspots(
-            found, None, None, None, len(main), notes, count_unit(main)
-        )
+        return PatrolHotspots(found, None, None, None, len(main), notes, unit)
     following = period.shifted(1)
     nxt = incidents.loc[following.contains(incidents["month"])]
     if nxt.empty or area is None or found.table.empty:
         notes.append(
             f"No data for the following period ({following.label}): PAI not available."
         )
-        return PatrolHotspots(
-            found, period, following, None, len(main), notes, count_unit(main)
-        )
+        return PatrolHotspots(found, period, following, None, len(main), notes, unit)
     ev = evaluate_hotspots(found.table, nxt, area_m2=area, before_total=len(main))
     table = found.table.copy()
     per = ev.per_hotspot.reindex(table["hotspot_id"])
@@ -99,9 +96,7 @@ def patrol_hotspots(
     notes.append(
         f"On the following period ({following.label}): the hotspots, "
         f"{ev.hotspot_area_m2 / ev.area_m2:.1%} of the area, held "
-        f"{ev.hit_rate:.1%} of {ev.next_total:,} {count_unit(nxt)}: PAI {ev.pai:.1f}, "
+        f"{ev.hit_rate:.1%} of {ev.next_total:,} {unit}: PAI {ev.pai:.1f}, "
         f"RRI {ev.rri:.2f}."
     )
-    return PatrolHotspots(
-        found, period, following, ev, len(main), notes, count_unit(main)
-    )
+    return PatrolHotspots(found, period, following, ev, len(main), notes, unit)

@@ -116,6 +116,7 @@ def test_patrol_pack_names_what_is_counted(hostile):
         soup = BeautifulSoup(patrol_pack(result, wards=wards), "html.parser")
         assert [th.get_text() for th in soup("th")][:2] == ["Rank", unit]
         assert f"{unit.lower()}; hotspots ranked by {unit.lower()}" in soup.get_text()
+        assert f"hold 40 of 40 {unit.lower()}." in soup.get_text()  # both months
 
 
 def test_cctv_brief_escapes(hostile):

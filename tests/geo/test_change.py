@@ -372,3 +372,15 @@ def test_real_blackpool_asb_2021_vs_2022(real_data, vintage):
         assert t.loc["E05001644", "after_rate"] == round(
             t.loc["E05001644", "after"] / 6291 * 1000, 2
         )
+
+
+def test_one_word_for_what_is_counted_by_types_and_by_data():
+    from geo.change import count_unit, types_unit
+    from geo.settings import ASB
+
+    assert types_unit((ASB,)) == "reports"
+    assert types_unit(("Burglary", "Drugs")) == "offences"
+    assert types_unit([ASB, "Burglary"]) == "incidents"
+    frame = pd.DataFrame({"crime_type": [ASB, ASB, "Burglary"]})
+    assert count_unit(frame) == types_unit({ASB, "Burglary"}) == "incidents"
+    assert count_unit(frame.iloc[:2]) == "reports"
