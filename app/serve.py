@@ -102,14 +102,16 @@ def running(
     *,
     timeout_s: float = 60,
     env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
     """Run a Streamlit server (by default the app, as `make run` starts it) headless
-    on a free local port; yield its URL once its health check answers.
+    on a local port (``port``, else a free one); yield its URL once its health
+    check answers.
 
     For the browser tests and the app benchmark. ``env`` adds environment
     variables (e.g. ``HOTSPOT_WORKSPACE``). The server is stopped on exit.
     """
-    port = free_port()
+    port = port or free_port()
     proc = subprocess.Popen(
         [*command, "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
