@@ -24,8 +24,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE_ICON = "📍"
-"""The app's page icon (``streamlit_app.py`` sets it)."""
 
 
 def warm() -> None:
@@ -49,7 +47,7 @@ def warm() -> None:
     # takes 0.1-0.2 s to compile: once here, not in the first visitor's page
     from streamlit.string_util import is_emoji
 
-    is_emoji(PAGE_ICON)
+    is_emoji(ui.PAGE_ICON)
     # Streamlit's first element in a process asks whether it runs in a REPL,
     # which walks the stack and maps every module loaded to its file (0.25 s
     # here); inspect keeps that map, so fill it now, with the modules loaded

@@ -12,11 +12,10 @@ if str(ROOT) not in sys.path:  # `streamlit run app/streamlit_app.py` from anywh
     sys.path.insert(0, str(ROOT))
 
 from app import ui  # noqa: E402
-from app.serve import PAGE_ICON  # noqa: E402
 
 # the icon as a character: a shortcode (":round_pushpin:") has every first visit
 # fetch a 260 KB emoji table before the sidebar draws
-st.set_page_config(page_title="Hotspot mapper", page_icon=PAGE_ICON, layout="wide")
+st.set_page_config(page_title="Hotspot mapper", page_icon=ui.PAGE_ICON, layout="wide")
 
 PAGES = [
     st.Page(

@@ -16,6 +16,8 @@ from geo.settings import ASB
 from geo.years import whole_years
 
 CUSTOM = "Custom..."
+PAGE_ICON = "📍"
+"""The app's page icon: a character (a shortcode fetched a 260 KB emoji table)."""
 
 
 @dataclass(frozen=True)
