@@ -15,6 +15,8 @@
    before (Streamlit's scripts, which it may keep a year, in its cache) on a
    freshly started server. Baseline in the same run, in rounds with ours: a
    one-metric Streamlit page, the front end's own floor (first visit).
+4. Static files: milliseconds per script on one kept-alive connection, the app's
+   server against a plain ``streamlit run`` (which leaves TCP_NODELAY off).
 
 Run: ``.venv/bin/python benchmarks/bench_app.py [--servers N]``.
 """
@@ -204,6 +206,57 @@ def _visits(
         return out
 
 
+def _baseline_file() -> Path:
+    """The baseline page (``BASELINE_APP``) written where ``streamlit run`` reads it."""
+    path = ROOT / "artifacts" / "bench_baseline_app.py"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(BASELINE_APP)
+    return path
+
+
+def static_files(n: int = 40) -> None:
+    """Milliseconds per static file fetched on one kept-alive connection, as a
+    browser loads the page's scripts: the app's server (``app.serve``) against a
+    plain ``streamlit run`` in the same run.
+
+    The plain server leaves TCP_NODELAY off, so each reply after the first on a
+    connection waits for the client's delayed acknowledgement (about 40 ms).
+    """
+    import http.client
+    from urllib.parse import urlsplit
+
+    import streamlit
+
+    from app.serve import running
+
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    names = sorted(f.name for f in folder.iterdir() if f.stat().st_size < 3000)[:n]
+    baseline_file = _baseline_file()
+    figures = {}
+    for label, command in (
+        ("app server", [sys.executable, "-m", "app.serve"]),
+        ("plain streamlit run", [sys.executable, "-m", "streamlit", "run",
+                                 str(baseline_file)]),
+    ):  # fmt: skip
+        with running(command, timeout_s=300) as url:
+            where = urlsplit(url)
+            conn = http.client.HTTPConnection(where.hostname, where.port)
+            times = []
+            for name in names:
+                t = time.perf_counter()
+                conn.request("GET", f"/static/js/{name}")
+                conn.getresponse().read()
+                times.append((time.perf_counter() - t) * 1000)
+            conn.close()
+        figures[label] = statistics.median(times[1:])  # after the first
+    ours, plain = figures.values()
+    print(
+        f"static files, {len(names)} small scripts on one kept-alive connection, "
+        f"median per file after the first: app server {ours:.1f} ms, plain "
+        f"`streamlit run` {plain:.1f} ms (ratio {ours / plain:.2f})"
+    )
+
+
 def _median(rows: list[dict], key: str) -> str:
     values = [r[key] for r in rows]
     return (
@@ -228,9 +281,7 @@ def first_page(workspaces: dict[str, str | None], servers: int = 5) -> None:
     if chromium is None:
         print("first page: skipped (no Chromium/Playwright)")
         return
-    baseline_file = ROOT / "artifacts" / "bench_baseline_app.py"
-    baseline_file.parent.mkdir(exist_ok=True)
-    baseline_file.write_text(BASELINE_APP)
+    baseline_file = _baseline_file()
     ours = [sys.executable, "-m", "app.serve"]  # as `make run` starts it
     floor = [sys.executable, "-m", "streamlit", "run", str(baseline_file)]
     with sync_playwright() as p:
@@ -296,6 +347,7 @@ if __name__ == "__main__":
         tmp = Path(tmp)
         map_sizes(tmp)
         rerender(tmp)
+        static_files()
         force = force_workspace(tmp)
         first_page(
             {
