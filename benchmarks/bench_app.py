@@ -338,11 +338,20 @@ def first_page(workspaces: dict[str, str | None], servers: int = 5) -> None:
 
 if __name__ == "__main__":
     import argparse
+    import logging
     import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--servers", type=int, default=5)
     args = parser.parse_args()
+    import streamlit  # noqa: F401  (creates the loggers quietened here)
+
+    # cached functions called outside a running app (the map sizes) warn once a
+    # call that there is no runtime; the figures are the same
+    for name in ("caching.cache_data_api", "scriptrunner_utils.script_run_context"):
+        logging.getLogger(f"streamlit.runtime.{name}").addFilter(
+            lambda record: record.levelno >= logging.ERROR
+        )  # a filter, as Streamlit sets its loggers' levels when it reads its config
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         map_sizes(tmp)
