@@ -100,7 +100,6 @@ def main() -> None:
     for log in quiet:
         log.setLevel(logging.ERROR)
     warm()
-    no_delay()
     for log, level in zip(quiet, levels, strict=True):
         log.setLevel(level)
     # Everything loaded so far lives as long as the server: set it aside from the
@@ -108,6 +107,7 @@ def main() -> None:
     # in the middle of every first visit
     gc.collect()
     gc.freeze()
+    no_delay()
     sys.argv = [
         "streamlit",
         "run",
