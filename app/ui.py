@@ -57,8 +57,8 @@ def sidebar() -> Controls | None:
         st.sidebar.markdown(f"**Data:** {escape(ds.label)}")
     else:
         st.sidebar.warning(
-            "**Synthetic demo data**: Sandbay is a made-up town. "
-            "No figure here is real.",
+            "**Synthetic demo data**: the place is made up, and no figure here "
+            "is real.",
             icon=":material/science:",
         )
     try:
@@ -178,7 +178,7 @@ def controls() -> Controls:
 def synthetic_banner(controls: Controls) -> None:
     if controls.dataset.synthetic:
         st.caption(
-            ":orange-background[SYNTHETIC DEMO DATA] Sandbay is made up; "
+            ":orange-background[SYNTHETIC DEMO DATA] made up, not real; "
             "load your own data on the Data page."
         )
 

@@ -14,7 +14,7 @@ st.title("Data")
 ds = data.current_dataset()
 if ds.synthetic:
     st.warning(
-        "You are looking at the synthetic demo workspace: Sandbay is made up. "
+        "You are looking at synthetic demo data: the place is made up. "
         "Import your own data below; it goes into your own workspace, never the demo."
     )
 
