@@ -32,7 +32,9 @@ __all__ = [
     "write_demo",
 ]
 
-DEMO_LABEL = "SYNTHETIC DEMO DATA - Sandbay is a made-up town; no figure here is real"
+DEMO_LABEL = "SYNTHETIC DEMO DATA - a made-up place; no figure here is real"
+"""Said on everything made from synthetic data: the demo (Sandbay) and the
+synthetic force of the tests and benchmarks alike."""
 
 DEMO_SETS = ("2023 wards (from May 2023)", "2022 wards (before May 2023)")
 """Names of the demo workspace's boundary sets: after and before the redraw."""
