@@ -127,7 +127,9 @@ def types_unit(types) -> str:
 
 def count_unit(incidents: pd.DataFrame) -> str:
     """Name what the counts of ``incidents`` are (:func:`types_unit` of its types)."""
-    return types_unit(incidents["crime_type"].astype(str).unique())
+    # the distinct values first: a category column of a million rows made into
+    # strings row by row took 0.28 s
+    return types_unit(str(t) for t in incidents["crime_type"].unique())
 
 
 def subject(unit: str) -> str:
