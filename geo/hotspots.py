@@ -21,6 +21,7 @@ import shapely
 
 from geo._points import DistinctPoints, distinct_points, point_xy
 from geo._validate import require_min_int, require_positive, require_projected
+from geo.change import count_unit
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_EPS_M, NOISE
 
@@ -409,6 +410,9 @@ class HotspotParameters:
     rule : str
         ``"local"`` (the default: each place also tested against its
         surroundings) or ``"fixed"`` (``min_samples`` as given, plain DBSCAN).
+    unit : str
+        What the reason calls the counts: "reports" (ASB only), "offences" or
+        "incidents" (:func:`geo.change.count_unit`).
     local_limits : ndarray or None
         With the local rule, the count each distinct location (in the order of
         :func:`geo._points.distinct_points`) needs to beat its surroundings.
@@ -420,6 +424,7 @@ class HotspotParameters:
     expected_per_circle: float
     reason: str
     rule: str = "local"
+    unit: str = "incidents"
     local_limits: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def thresholds(self) -> np.ndarray | None:
@@ -466,11 +471,22 @@ def suggest_parameters(
     HotspotParameters
     """
     _require_incidents(incidents)
-    return _suggest(distinct_points(incidents), area_m2=area_m2, eps=eps)
+    return _suggest(
+        distinct_points(incidents), area_m2=area_m2, eps=eps, unit=_unit(incidents)
+    )
+
+
+def _unit(incidents: pd.DataFrame) -> str:
+    """Name what the counts of ``incidents`` are ("incidents" without types)."""
+    return count_unit(incidents) if "crime_type" in incidents else "incidents"
 
 
 def _suggest(
-    where: DistinctPoints, *, area_m2: float | None, eps: float | None
+    where: DistinctPoints,
+    *,
+    area_m2: float | None,
+    eps: float | None,
+    unit: str = "incidents",
 ) -> HotspotParameters:
     """Apply the local rule to distinct locations."""
     eps = DEFAULT_EPS_M if eps is None else eps
@@ -485,9 +501,9 @@ def _suggest(
     floor = max(2, math.ceil(FLOOR_MULTIPLE * typical))
     n = int(where.counts.sum())
     reason = (
-        f"{n:,} incidents: where incidents typically are, {typical:.1f} are "
+        f"{n:,} {unit}: where {unit} typically are, {typical:.1f} are "
         f"expected within {eps:g} m of a place; a hotspot core needs "
-        f"{FLOOR_MULTIPLE:g} times that, {floor} incidents within {eps:g} m, and "
+        f"{FLOOR_MULTIPLE:g} times that, {floor} {unit} within {eps:g} m, and "
         f"more than its own {2 * LOCAL_WINDOW_M / 1000:g} km square of "
         "surroundings would give by chance (Poisson, 5% over all "
         f"{where.x.size:,} map points). Where map points are sparse, clusters "
@@ -501,6 +517,7 @@ def _suggest(
         expected_per_circle=typical,
         reason=reason,
         rule="local",
+        unit=unit,
         local_limits=limits[cell],
     )
 
@@ -768,16 +785,19 @@ def hotspots(
     """
     _require_incidents(incidents)
     where = distinct_points(incidents)  # once, for the rule and the clustering
+    unit = _unit(incidents)
     if like is not None:
         eps = like.eps
         min_samples = like.min_samples if like.rule == "fixed" else None
     if min_samples is None:
-        params = _suggest(where, area_m2=area_m2, eps=eps)
+        params = _suggest(where, area_m2=area_m2, eps=eps, unit=unit)
         if like is not None and like.rule == "local":
             params = _with_floor(params, like.min_samples)
     else:
         require_min_int(min_samples, 1, name="min_samples")
-        params = _fixed(where, eps=eps, min_samples=min_samples, area_m2=area_m2)
+        params = _fixed(
+            where, eps=eps, min_samples=min_samples, area_m2=area_m2, unit=unit
+        )
     labels = _labels(
         where,
         incidents.index,
@@ -792,7 +812,12 @@ def hotspots(
 
 
 def _fixed(
-    where: DistinctPoints, *, eps: float | None, min_samples: int, area_m2
+    where: DistinctPoints,
+    *,
+    eps: float | None,
+    min_samples: int,
+    area_m2,
+    unit: str = "incidents",
 ) -> HotspotParameters:
     """Plain DBSCAN with ``min_samples`` as given (``eps`` 100 m unless given)."""
     eps = DEFAULT_EPS_M if eps is None else eps
@@ -804,9 +829,10 @@ def _fixed(
         expected_per_circle=float("nan"),
         reason=(
             f"min_samples = {min_samples} as given: plain DBSCAN, a hotspot core "
-            f"has at least {min_samples} incidents within {eps:g} m."
+            f"has at least {min_samples} {unit} within {eps:g} m."
         ),
         rule="fixed",
+        unit=unit,
     )
 
 
@@ -816,7 +842,9 @@ def _with_floor(params: HotspotParameters, floor: int) -> HotspotParameters:
         params,
         min_samples=floor,
         reason=params.reason.replace(
-            f"{params.min_samples} incidents within", f"{floor} incidents within", 1
+            f"{params.min_samples} {params.unit} within",
+            f"{floor} {params.unit} within",
+            1,
         )
         + " The floor is the earlier period's: both held to one standard.",
     )

@@ -181,6 +181,31 @@ def test_empty_and_geographic(two_clusters):
         find_hotspots(two_clusters.to_crs("EPSG:4326"), eps=10, min_samples=2)
 
 
+def test_rule_names_what_is_counted():
+    """The rule's sentence says reports for ASB, offences for crime: with its own
+    floor, another period's, or min_samples as given (the same 400 incidents as
+    the hand-worked case below: floor 15)."""
+    g = np.arange(9) * 110.0
+    xs, ys = np.meshgrid(g, g)
+    x = np.r_[np.repeat(xs.ravel(), 4), np.full(76, 440.0)]
+    y = np.r_[np.repeat(ys.ravel(), 4), np.full(76, 440.0)]
+    asb = _pts(x, y, crime_type=pd.Categorical(["Anti-social behaviour"] * 400))
+    p = suggest_parameters(asb)
+    assert p.unit == "reports"
+    assert p.reason.startswith("400 reports: where reports typically are")
+    assert "15 reports within 100 m" in p.reason
+    assert "incidents" not in p.reason
+    # the earlier period's floor replaces this one's in the sentence too
+    earlier = suggest_parameters(pd.concat([asb, asb]))
+    assert earlier.min_samples == 29  # ceil(5 * 2 * 2.8495)
+    held = hotspots(asb, like=earlier).parameters.reason
+    assert "29 reports within 100 m" in held
+    assert "15 reports within" not in held
+    crime = asb.assign(crime_type="Burglary")
+    fixed = hotspots(crime, eps=50, min_samples=7).parameters
+    assert fixed.reason.endswith("has at least 7 offences within 50 m.")
+
+
 def test_local_rule_hand_worked():
     """81 places 110 m apart (no two within 100 m) on a 880 m square, 4
     incidents each and 76 more at (440, 440): every place's 2.1 km window
