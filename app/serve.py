@@ -5,7 +5,8 @@ heavy modules (geopandas, scipy, the compiled clustering, folium), reads the
 default dataset into the shared resource cache and computes the default page's
 hotspots into the data cache, sets all of that aside from the garbage collector
 (``gc.freeze``), has the server send its replies at once (``no_delay``), then
-hands over to Streamlit's own command line.
+hands over to Streamlit's own command line with ``app/asgi_app.py``: the pages
+and the patrol view (``/patrol``) on one server.
 ``running()`` starts it the same way in a child process on a free port, for the
 browser tests and the app benchmark.
 """
@@ -111,7 +112,7 @@ def main() -> None:
     sys.argv = [
         "streamlit",
         "run",
-        str(ROOT / "app" / "streamlit_app.py"),
+        str(ROOT / "app" / "asgi_app.py"),
         *sys.argv[1:],
     ]
     sys.exit(cli.main())

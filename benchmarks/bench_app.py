@@ -136,14 +136,19 @@ st.metric("Hotspots", 7)
 """
 
 
-CLOCK = """
+FIGURE = "[data-testid=stMetric], .figures .figure"
+"""A headline figure: a Streamlit metric, or one of the patrol view's figures."""
+
+CLOCK = (
+    f"const FIGURE = {FIGURE!r};"
+    + """
 // the browser's own clock, in every frame (the map is a srcdoc iframe): when the
 // first metric and the map's canvas appear, and the frame after (drawn)
 window.__hm = {};
 const now = () => performance.timeOrigin + performance.now();
 new MutationObserver(() => {
   const hm = window.__hm;
-  if (!hm.figures && document.querySelector("[data-testid=stMetric]")) {
+  if (!hm.figures && document.querySelector(FIGURE)) {
     hm.figures = now();
   }
   if (!hm.canvas && document.querySelector(".leaflet-overlay-pane canvas")) {
@@ -152,6 +157,7 @@ new MutationObserver(() => {
   }
 }).observe(document, {subtree: true, childList: true});
 """
+)
 
 
 def _visits(
@@ -161,12 +167,14 @@ def _visits(
     map_drawn: bool,
     env: dict | None = None,
     port: int | None = None,
+    path: str = "",
 ) -> list[dict]:
     """Start a server, then open its first page ``n`` times (fresh tabs).
 
     ``browser`` is a Playwright browser (each tab a new profile, nothing cached)
     or a browser context (tabs share its cache, as a returning visitor's do);
-    ``port`` fixes the server's port (a cache is per address).
+    ``port`` fixes the server's port (a cache is per address); ``path`` is the
+    page asked for ("" the app, "/patrol" the patrol view).
 
     Seconds from the request to the first figure (a metric) shown and to the
     Leaflet map drawn (``map_drawn``: its canvas in the page, and the frame after),
@@ -186,8 +194,8 @@ def _visits(
             page = browser.new_page()
             page.add_init_script(CLOCK)
             t = time.perf_counter()
-            page.goto(url)
-            page.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
+            page.goto(url + path)
+            page.wait_for_selector(FIGURE, timeout=60_000)
             row = {"start": start, "figures_out": time.perf_counter() - t}
             if map_drawn:
                 page.frame_locator("iframe").first.locator(
@@ -290,6 +298,7 @@ def first_page(workspaces: dict[str, str | None], servers: int = 5) -> None:
         first = {label: [] for label in workspaces}
         later = {label: [] for label in workspaces}
         back = {label: [] for label in workspaces}
+        light = {label: [] for label in workspaces}
         # rounds, each with the baseline and every workspace in turn: a slower
         # spell of the machine falls on both sides of the ratio alike
         for _ in range(servers):
@@ -308,6 +317,10 @@ def first_page(workspaces: dict[str, str | None], servers: int = 5) -> None:
                     _visits(profile, ours, 1, map_drawn=True, env=env, port=port)
                 )
                 profile.close()
+                # the patrol view (/patrol), first visit on a server just started
+                light[label].extend(
+                    _visits(browser, ours, 1, map_drawn=True, env=env, path="/patrol")
+                )
         for label in workspaces:
             ratio = statistics.median(
                 r["map"] for r in first[label]
@@ -326,6 +339,9 @@ def first_page(workspaces: dict[str, str | None], servers: int = 5) -> None:
                 f"  returning visitor (browser cache kept, fresh server): figures "
                 f"shown {_median(back[label], 'figures')}, map drawn "
                 f"{_median(back[label], 'map')}\n"
+                f"  patrol view (/patrol), first visit: figures shown "
+                f"{_median(light[label], 'figures')}, map drawn "
+                f"{_median(light[label], 'map')}\n"
                 f"  ours / baseline (map drawn, first visit) {ratio:.2f}"
             )
         browser.close()

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import data, exports, ui
 from app.html_tables import ranked_hotspots_html
+from app.patrol_view import hotspot_figures, link
 from geo.errors import GeoInputError
 from geo.patrol import PatrolHotspots
 from geo.periods import parse_period
@@ -68,23 +69,13 @@ try:
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()
-found, incidents, ev = view.found, view.incidents, view.evaluation
+found, incidents = view.found, view.incidents
 table = found.table
 n = len(incidents)
-pai_text = f"{ev.pai:.1f}" if ev is not None and ev.pai == ev.pai else "n/a"
 
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Hotspots", len(table))
-m2.metric(
-    f"{c.unit.capitalize()} in hotspots", f"{int(table['incidents'].sum()):,} of {n:,}"
-)
-m3.metric("Share of the area", f"{table.area.sum() / data.area_m2(*c.set_key):.1%}")
-m4.metric(
-    "PAI of last period's hotspots",
-    pai_text,
-    help="Predictive accuracy index of the before period's hotspots on this period: "
-    "(share of incidents inside) / (share of area). Above 1 beats chance.",
-)
+figures = hotspot_figures(view, c.unit, data.area_m2(*c.set_key))
+for col, figure in zip(st.columns(len(figures)), figures, strict=True):
+    col.metric(figure.label, figure.value, help=figure.help)
 
 col_map, col_table = st.columns([3, 2])
 with col_map:
@@ -144,3 +135,8 @@ with col_table:
         "text/html",
         where=d3,
     )
+    if not ui.sign_in_required():  # the view cannot check who is signed in
+        st.caption(
+            f"[Patrol view]({link(c, period)}): this map and list as one light "
+            "page, quick to open on a phone or the briefing-room screen."
+        )

@@ -56,7 +56,7 @@ def test_page_draws_in_a_real_browser(server, browser, page, has_map):
     tab = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.goto(f"{server}/{page}")
+    tab.goto(f"{server}/{'' if page == 'hotspots_page' else page}")  # the default
     tab.wait_for_selector("[data-testid=stSidebar]", timeout=60_000)
     tab.get_by_text("Synthetic demo data").first.wait_for(timeout=60_000)
     if has_map:
@@ -72,7 +72,30 @@ def test_page_draws_in_a_real_browser(server, browser, page, has_map):
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SHOTS / f"{page}.png"), full_page=True)
     assert tab.locator("[data-testid=stException]").count() == 0
+    assert tab.get_by_text("Page not found").count() == 0
     assert tab.get_by_role("button", name="Deploy").count() == 0  # viewer toolbar
+    assert errors == []
+    tab.close()
+
+
+def test_patrol_view_draws_its_map_and_takes_choices(server, browser):
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.goto(f"{server}/patrol")
+    tab.frame_locator("iframe").first.locator(
+        ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
+    ).first.wait_for(timeout=30_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "patrol_view.png"), full_page=True)
+    assert tab.locator(".figure .label").first.inner_text() == "Hotspots"
+    reports = tab.locator(".figure .value").nth(1).inner_text()
+    # the form, as an officer uses it: add burglary, show
+    tab.get_by_label("Burglary").check()
+    tab.get_by_role("button", name="Show").click()
+    tab.wait_for_url("**/patrol?*type=Burglary*")
+    assert tab.locator(".figure .label").nth(1).inner_text() == "Incidents in hotspots"
+    assert tab.locator(".figure .value").nth(1).inner_text() != reports
     assert errors == []
     tab.close()
 

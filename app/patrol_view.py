@@ -1,0 +1,336 @@
+"""The patrol view: this period's patrol hotspots as one light page, ``/patrol``.
+
+Served by the app's own server beside the Streamlit pages, but without
+Streamlit's front end, which a browser must fetch, compile and run (about 60
+scripts) before it shows anything. This page is the map, the four figures and
+the ranked list in plain HTML: for an officer's phone, the briefing-room screen,
+and the fastest way to the map.
+
+It shows what the Patrol hotspots page shows with the same choices, from the
+same cached computation (:func:`hotspot_figures` is what both pages print), for
+the workspace the app opens on. Its own choices are a financial year and the
+crime types (a form, no script); everything else is in the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from app import data, ui
+from app.html_tables import ranked_hotspots_html
+from geo.change import types_unit
+from geo.errors import GeoInputError
+from geo.patrol import PatrolHotspots
+from geo.periods import parse_period
+from geo.synthetic import DEMO_LABEL
+
+__all__ = ["Figure", "choose", "download", "hotspot_figures", "link", "page", "routes"]
+
+PATH = "/patrol"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure of the hotspot pages: label, value and its meaning."""
+
+    label: str
+    value: str
+    help: str | None = None
+
+
+def hotspot_figures(view: data.HotspotView, unit: str, area_m2: float) -> list[Figure]:
+    """The four figures above the hotspot map, as both hotspot pages print them.
+
+    ``unit`` names what is counted ("reports" for ASB), ``area_m2`` is the
+    boundary set's area (the share of it inside hotspots).
+    """
+    table, n, ev = view.found.table, len(view.incidents), view.evaluation
+    pai = f"{ev.pai:.1f}" if ev is not None and ev.pai == ev.pai else "n/a"
+    return [
+        Figure("Hotspots", f"{len(table):,}"),
+        Figure(
+            f"{unit.capitalize()} in hotspots",
+            f"{int(table['incidents'].sum()):,} of {n:,}",
+        ),
+        Figure("Share of the area", f"{table.area.sum() / area_m2:.1%}"),
+        Figure(
+            "PAI of last period's hotspots",
+            pai,
+            "Predictive accuracy index of the before period's hotspots on this "
+            "period: (share of incidents inside) / (share of area). Above 1 beats "
+            "chance.",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the patrol view shows: the app's defaults, or the form's choices."""
+
+    controls: ui.Controls
+    period: str
+    earlier: str | None
+    years: tuple[str, ...]
+    types_held: tuple[str, ...]
+
+
+def choose(query: dict[str, list[str]], ds: data.Dataset | None = None) -> Choice:
+    """The period and crime types asked for (``period``, ``type`` repeated).
+
+    Without them, the app's defaults: the latest whole financial year, ASB when
+    held. The earlier period (scored on this one: PAI) is the year before.
+    Raises :class:`GeoInputError` naming what is not held.
+    """
+    ds = ds or data.start_dataset()
+    held = data.catalogue(data.ws_key(ds))
+    if not held["sets"] or not held["months"]:
+        msg = (
+            "the workspace holds no incidents or no boundary set yet: import them "
+            "on the app's Data page, or with hotspot-map import"
+        )
+        raise GeoInputError(msg)
+    c = ui.default_controls(ds)
+    years = tuple(o for o in ui.period_options(held["months"]) if o != ui.CUSTOM)
+    if not years:
+        msg = (
+            "the workspace holds no whole financial year (April-March) yet: "
+            "choose a custom period on the app's Patrol hotspots page"
+        )
+        raise GeoInputError(msg)
+    period = (query.get("period") or [c.after])[-1]
+    if period not in years:
+        msg = f"period {period!r} is not a financial year held; choose one of: "
+        raise GeoInputError(msg + ", ".join(years))
+    types = tuple(query.get("type") or c.types)
+    unknown = [t for t in types if t not in held["types"]]
+    if unknown:
+        msg = f"crime type(s) not held: {', '.join(unknown)}; held: "
+        raise GeoInputError(msg + ", ".join(held["types"]))
+    i = years.index(period)
+    earlier = years[i - 1] if i > 0 else None
+    controls = ui.Controls(
+        dataset=c.dataset,
+        ws=c.ws,
+        vintage=c.vintage,
+        types=types,
+        before=earlier or period,
+        after=period,
+        months=c.months,
+    )
+    return Choice(controls, period, earlier, years, tuple(held["types"]))
+
+
+CSS = """
+*{box-sizing:border-box}
+body{font-family:"Source Sans Pro",system-ui,Segoe UI,Arial,sans-serif;margin:0;
+color:#262730}
+header{padding:10px 16px;border-bottom:1px solid #e6e6e6;display:flex;gap:16px;
+flex-wrap:wrap;align-items:baseline}
+header h1{font-size:22px;margin:0} header a{color:#1f5fbf}
+main{padding:12px 16px}
+.synthetic{background:#fff3cd;border:1px solid #e0a800;padding:6px 10px;
+font-weight:bold;margin:0 0 10px}
+.basis{color:#555;font-size:14px;margin:0 0 10px}
+form{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;font-size:14px;
+margin:0 0 10px}
+form fieldset{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:2px 10px}
+.figures{display:flex;flex-wrap:wrap;gap:8px 32px;margin:0 0 12px}
+.figure .label{font-size:14px;color:#555} .figure .value{font-size:28px}
+.cols{display:flex;flex-wrap:wrap;gap:16px}
+.map{flex:3 1 480px;min-width:0} .map iframe{width:100%;height:560px;border:0}
+.side{flex:2 1 320px;min-width:0;font-size:14px}
+.rule{color:#555;font-size:13px}
+.error{background:#fde2e1;border:1px solid #a33;padding:8px 12px}
+"""
+
+
+def _query(choice: Choice, **extra) -> str:
+    pairs = [("period", choice.period), *(("type", t) for t in choice.controls.types)]
+    return urlencode(pairs + list(extra.items()))
+
+
+def link(controls: ui.Controls, period: str) -> str:
+    """The patrol view's address for these choices (its defaults when ``period``
+    is not a whole financial year, the only periods it offers)."""
+    years = ui.period_options(list(controls.months))
+    if period not in years or period == ui.CUSTOM:
+        return PATH
+    pairs = [("period", period), *(("type", t) for t in controls.types)]
+    return f"{PATH}?{urlencode(pairs)}"
+
+
+def _form(choice: Choice) -> str:
+    years = "".join(
+        f"<option{' selected' if y == choice.period else ''}>{escape(y)}</option>"
+        for y in choice.years
+    )
+    boxes = "".join(
+        f'<label><input type="checkbox" name="type" value="{escape(t)}"'
+        f"{' checked' if t in choice.controls.types else ''}> {escape(t)}</label>"
+        for t in choice.types_held
+    )
+    return (
+        f'<form method="get" action="{PATH}"><label>Financial year '
+        f'<select name="period">{years}</select></label>'
+        f"<fieldset><legend hidden>Crime types</legend>{boxes}</fieldset>"
+        '<button type="submit">Show</button></form>'
+    )
+
+
+def _shell(title: str, body: str, synthetic: bool) -> str:
+    banner = f'<p class="synthetic">{escape(DEMO_LABEL)}</p>' if synthetic else ""
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+        f"<header><h1>{escape(title)}</h1>"
+        '<a href="/">Open the app (every page and setting)</a></header>'
+        f"<main>{banner}{body}</main></body></html>"
+    )
+
+
+def _figure_html(figure: Figure) -> str:
+    tip = f' title="{escape(figure.help, quote=True)}"' if figure.help else ""
+    return (
+        f'<div class="figure"{tip}><div class="label">{escape(figure.label)}</div>'
+        f'<div class="value">{escape(figure.value)}</div></div>'
+    )
+
+
+def _basis(choice: Choice) -> str:
+    """What the figures count, over which year and wards, and of which data."""
+    c = choice.controls
+    scored = (
+        f"the PAI scores {escape(choice.earlier)}'s hotspots on this year"
+        if choice.earlier
+        else "no earlier year is held to score on this one (PAI n/a)"
+    )
+    # synthetic data has its banner; real data is named
+    held = "" if c.dataset.synthetic else f" Data: {escape(c.dataset.label)}."
+    asb = (
+        " ASB figures are <em>reports</em>, not incidents."
+        if c.unit != "offences"
+        else ""
+    )
+    return (
+        f'<p class="basis">{escape(", ".join(c.types))} in {escape(choice.period)} '
+        f"(financial year, April-March), counted on the boundary set "
+        f"{escape(c.vintage)}; {scored}.{held}{asb}</p>"
+    )
+
+
+def page(choice: Choice) -> str:
+    """The patrol view's HTML for ``choice`` (every text from the data escaped)."""
+    c = choice.controls
+    args = (choice.period, choice.earlier, None, None)
+    view = data.hotspot_view(*c.key, *args)
+    figures = hotspot_figures(view, c.unit, data.area_m2(*c.set_key))
+    map_html = data.hotspot_map_html(*c.key, *args, None)
+    ranked = ranked_hotspots_html(pd.DataFrame(view.found.table), c.unit)
+    files = " · ".join(
+        f'<a href="{PATH}/download?{escape(_query(choice, format=fmt))}">{label}</a>'
+        for fmt, label in (("pack", "Patrol pack"), ("csv", "CSV"),
+                           ("geojson", "GeoJSON"))
+    )  # fmt: skip
+    body = (
+        f"{_basis(choice)}{_form(choice)}"
+        f'<div class="figures">{"".join(map(_figure_html, figures))}</div>'
+        f'<div class="cols"><div class="map"><iframe title="Hotspot map" '
+        f'srcdoc="{escape(map_html, quote=True)}"></iframe></div>'
+        f'<div class="side">{ranked}<p>Download: {files}</p>'
+        f'<p class="rule">{escape(view.found.parameters.reason)}</p></div></div>'
+    )
+    return _shell("Patrol hotspots", body, c.dataset.synthetic)
+
+
+def error_page(err: Exception, synthetic: bool = False) -> str:
+    body = (
+        f'<p class="error">{escape(str(err))}</p>'
+        f'<p><a href="{PATH}">The patrol view with its defaults</a></p>'
+    )
+    return _shell("Patrol hotspots", body, synthetic)
+
+
+def download(choice: Choice, fmt: str) -> tuple[bytes, str, str]:
+    """The file ``fmt`` ("pack", "csv", "geojson") of ``choice``'s hotspots, as
+    the Patrol hotspots page's buttons give it: content, media type, file name."""
+    from app import exports
+
+    c = choice.controls
+    view = data.hotspot_view(*c.key, choice.period, choice.earlier, None, None)
+    result = PatrolHotspots(
+        view.found,
+        parse_period(choice.period),
+        None,
+        None,
+        len(view.incidents),
+        [view.found.parameters.reason],
+        unit=types_unit(c.types),
+    )
+    stem = f"hotspots_{choice.period}".replace("/", "-")
+    if fmt == "pack":
+        pack = exports.patrol_pack(
+            result, wards=data.wards(*c.set_key), synthetic=c.dataset.synthetic
+        )
+        name = f"patrol_pack_{choice.period}.html".replace("/", "-")
+        return pack.encode("utf-8"), "text/html; charset=utf-8", name
+    table = exports.hotspot_export_table(result)
+    if fmt == "csv":
+        text = pd.DataFrame(table.drop(columns="geometry")).to_csv(index=False)
+        return text.encode("utf-8-sig"), "text/csv", f"{stem}.csv"
+    if fmt == "geojson":
+        return (
+            table.to_json().encode("utf-8"),
+            "application/geo+json",
+            f"{stem}.geojson",
+        )
+    msg = f"unknown download format {fmt!r}; choose pack, csv or geojson"
+    raise GeoInputError(msg)
+
+
+async def _respond(request, build):
+    """Build a reply off the event loop; GeoInputError becomes a 400 page."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import HTMLResponse, RedirectResponse
+
+    if ui.sign_in_required():
+        # the view cannot check a signed-in user; the app itself asks for sign-in
+        return RedirectResponse("/", status_code=303)
+    query = {k: request.query_params.getlist(k) for k in request.query_params}
+
+    def reply():
+        try:
+            return build(choose(query), query)
+        except GeoInputError as err:
+            return HTMLResponse(error_page(err), status_code=400)
+
+    return await run_in_threadpool(reply)
+
+
+async def _page(request):
+    from starlette.responses import HTMLResponse
+
+    return await _respond(request, lambda choice, _: HTMLResponse(page(choice)))
+
+
+async def _download(request):
+    from starlette.responses import Response
+
+    def build(choice, query):
+        content, media, name = download(choice, (query.get("format") or [""])[-1])
+        disposition = f'attachment; filename="{name}"'
+        return Response(content, media_type=media,
+                        headers={"Content-Disposition": disposition})  # fmt: skip
+
+    return await _respond(request, build)
+
+
+def routes() -> list:
+    """The patrol view's routes, for ``st.App`` (see ``app/asgi.py``)."""
+    from starlette.routing import Route
+
+    return [Route(PATH, _page), Route(f"{PATH}/download", _download)]

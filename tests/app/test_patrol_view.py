@@ -1,0 +1,154 @@
+"""The patrol view (/patrol): defaults, figures that agree with the app, choices,
+bad requests, sign-in and downloads, on the synthetic demo workspace."""
+
+import asyncio
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from streamlit.testing.v1 import AppTest
+
+from app import data, patrol_view, ui
+from geo.errors import GeoInputError
+from geo.periods import parse_period
+from geo.settings import ASB
+from tests.conftest import ROOT
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+@pytest.fixture(autouse=True)
+def own_workspace(tmp_path, monkeypatch):
+    """No analysts' workspace yet: the view opens on the demo, as the app does."""
+    monkeypatch.setenv("HOTSPOT_WORKSPACE", str(tmp_path / "hotspots.duckdb"))
+
+
+def _figures(html: str) -> dict[str, str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return {
+        f.select_one(".label").get_text(): f.select_one(".value").get_text()
+        for f in soup.select(".figures .figure")
+    }
+
+
+def _call(handler, query: bytes = b""):
+    """Call a route handler as the server would, with a GET request."""
+    from starlette.requests import Request
+
+    scope = {"type": "http", "method": "GET", "path": "/patrol", "headers": [],
+             "query_string": query}  # fmt: skip
+    return asyncio.run(handler(Request(scope)))
+
+
+def test_defaults_are_the_apps_defaults():
+    choice = patrol_view.choose({})
+    c = ui.default_controls(data.start_dataset())
+    assert choice.period == c.after  # the latest whole financial year
+    assert choice.earlier == c.before  # the year before it, scored on it
+    assert choice.controls.types == c.types == (ASB,)
+    assert choice.years[-1] == c.after and ui.CUSTOM not in choice.years
+
+
+def test_figures_agree_with_the_patrol_hotspots_page():
+    at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert _figures(patrol_view.page(patrol_view.choose({}))) == shown
+    assert len(shown) == 4 and shown["PAI of last period's hotspots"] != "n/a"
+
+
+def test_figures_count_the_chosen_types_and_year():
+    choice = patrol_view.choose({})
+    first = choice.years[0]
+    types = [t for t in choice.types_held if t != ASB][:2]
+    chosen = patrol_view.choose({"period": [first], "type": types})
+    assert chosen.earlier is None  # no year held before the first
+    html = patrol_view.page(chosen)
+    figures = _figures(html)
+    # independently: the demo's police.uk files read with pandas, less the rows
+    # with no location (police.uk's "No Location"), which cannot be mapped
+    rows = pd.concat(
+        pd.read_csv(f) for f in (ROOT / "data" / "demo" / "police_uk").rglob("*.csv")
+    ).dropna(subset=["Longitude", "Latitude"])
+    p = parse_period(first)
+    months = rows["Month"].between(p.start, p.end)
+    n = int((months & rows["Crime type"].isin(types)).sum())
+    assert figures["Offences in hotspots"].endswith(f" of {n:,}")  # no ASB: offences
+    assert figures["PAI of last period's hotspots"] == "n/a"
+    assert "no earlier year is held" in html
+    form = BeautifulSoup(html, "html.parser").form
+    assert sorted(i["value"] for i in form("input", checked=True)) == sorted(types)
+    assert form.select_one("option[selected]").get_text() == first
+
+
+def test_bad_choices_say_what_to_write():
+    years = patrol_view.choose({}).years
+    with pytest.raises(GeoInputError, match=f"choose one of: {years[0]}"):
+        patrol_view.choose({"period": ["2099/00"]})
+    with pytest.raises(GeoInputError, match="not held: Piracy; held: Anti-social"):
+        patrol_view.choose({"type": ["Piracy"]})
+    reply = _call(patrol_view._page, b"type=" + SCRIPT.encode())
+    assert reply.status_code == 400
+    body = reply.body.decode()
+    assert "crime type(s) not held: &lt;script&gt;" in body
+    assert SCRIPT not in body
+
+
+def test_text_from_the_data_is_escaped_in_the_form_and_basis():
+    choice = patrol_view.choose({})
+    c = choice.controls
+    hostile = patrol_view.Choice(
+        ui.Controls(c.dataset, c.ws, SCRIPT, (SCRIPT,), c.before, c.after, c.months),
+        choice.period,
+        choice.earlier,
+        choice.years,
+        (SCRIPT, ASB),
+    )
+    html = patrol_view._basis(hostile) + patrol_view._form(hostile)
+    assert SCRIPT not in html
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup("script")
+    assert [i["value"] for i in soup("input", checked=True)] == [SCRIPT]
+
+
+def test_the_page_through_its_route():
+    reply = _call(patrol_view._page)
+    assert reply.status_code == 200
+    soup = BeautifulSoup(reply.body, "html.parser")
+    assert "SYNTHETIC DEMO DATA" in soup.select_one(".synthetic").get_text()
+    frame = BeautifulSoup(soup.iframe["srcdoc"], "html.parser")
+    assert frame.find("script", src=lambda s: s and "leaflet" in s)  # the map
+    links = [a["href"] for a in soup("a")]
+    assert "/" in links  # back to the app
+
+
+def test_sign_in_sends_everyone_to_the_app(monkeypatch):
+    monkeypatch.setattr(ui, "sign_in_required", lambda: True)
+    for handler in (patrol_view._page, patrol_view._download):
+        reply = _call(handler, b"format=csv")
+        assert reply.status_code == 303
+        assert reply.headers["location"] == "/"
+
+
+def test_downloads_hold_the_hotspots_shown():
+    shown = int(_figures(patrol_view.page(patrol_view.choose({})))["Hotspots"])
+    reply = _call(patrol_view._download, b"format=csv")
+    assert reply.status_code == 200
+    assert 'filename="hotspots_' in reply.headers["content-disposition"]
+    text = reply.body.decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == shown + 1  # a header, one row each
+    pack = _call(patrol_view._download, b"format=pack")
+    assert pack.body.startswith(b"<!DOCTYPE html>")
+    assert b"SYNTHETIC" in pack.body.upper()
+    bad = _call(patrol_view._download, b"format=xlsx")
+    assert bad.status_code == 400
+    assert b"choose pack, csv or geojson" in bad.body
+
+
+def test_link_from_the_app_carries_its_choices():
+    c = ui.default_controls(data.start_dataset())
+    assert patrol_view.link(c, c.after) == (
+        "/patrol?period=" + c.after.replace("/", "%2F") + "&type=Anti-social+behaviour"
+    )
+    assert patrol_view.link(c, "2022-01:2022-06") == "/patrol"  # not a year: defaults
