@@ -171,3 +171,28 @@ def test_place_a_camera_by_clicking_the_map(browser, tmp_path):
         placed.geometry.x, placed.geometry.y
     )[0]
     assert abs(lon - float(lon_before)) > 1e-6  # where clicked, not the default
+
+
+def test_upload_through_the_server_lands_in_the_workspace(browser, tmp_path):
+    """A police.uk file uploaded on the Data page, over HTTP as a user sends it."""
+    if CHROMIUM is None:
+        pytest.skip("no Chromium: apt-get install chromium")
+    from geo.workspace import Workspace
+
+    own = tmp_path / "hotspots.duckdb"
+    month = sorted((ROOT / "data" / "demo" / "police_uk").iterdir())[0]
+    upload = next(month.glob("*-street.csv"))
+    with running(env={"HOTSPOT_WORKSPACE": str(own)}) as url:
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.goto(f"{url}/data_page")
+        tab.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(
+            str(upload)
+        )
+        chip = f'[data-testid=stFileChipName][title="{upload.name}"]'
+        tab.locator(chip).wait_for(timeout=30_000)  # uploaded
+        tab.get_by_role("button", name="Import").click()
+        rows = len(upload.read_text(encoding="utf-8").splitlines()) - 1
+        tab.get_by_text(f"rows read: {rows:,}").wait_for(timeout=60_000)
+        assert tab.locator("[data-testid=stException]").count() == 0
+        tab.close()
+    assert Workspace(own).catalogue()[1] == [month.name]
