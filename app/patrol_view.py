@@ -247,12 +247,13 @@ def page(choice: Choice) -> str:
     return _shell("Patrol hotspots", body, c.dataset.synthetic)
 
 
-def error_page(err: Exception, synthetic: bool = False) -> str:
+def error_page(err: Exception) -> str:
+    """What was wrong with the request, and the way back to the defaults."""
     body = (
         f'<p class="error">{escape(str(err))}</p>'
         f'<p><a href="{PATH}">The patrol view with its defaults</a></p>'
     )
-    return _shell("Patrol hotspots", body, synthetic)
+    return _shell("Patrol hotspots", body, synthetic=False)
 
 
 def download(choice: Choice, fmt: str) -> tuple[bytes, str, str]:
@@ -330,7 +331,7 @@ async def _download(request):
 
 
 def routes() -> list:
-    """The patrol view's routes, for ``st.App`` (see ``app/asgi.py``)."""
+    """The patrol view's routes, for ``st.App`` (see ``app/asgi_app.py``)."""
     from starlette.routing import Route
 
     return [Route(PATH, _page), Route(f"{PATH}/download", _download)]

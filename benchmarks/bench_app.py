@@ -13,8 +13,10 @@
    the navigation (and, for comparison, as the test driver sees it from
    outside). Also a returning visitor: a browser that has opened the app
    before (Streamlit's scripts, which it may keep a year, in its cache) on a
-   freshly started server. Baseline in the same run, in rounds with ours: a
-   one-metric Streamlit page, the front end's own floor (first visit).
+   freshly started server. And the patrol view (``/patrol``, plain HTML beside
+   the Streamlit pages), first visit on a fresh server. Baseline in the same
+   run, in rounds with ours: a one-metric Streamlit page, the front end's own
+   floor (first visit).
 4. Static files: milliseconds per script on one kept-alive connection, the app's
    server against a plain ``streamlit run`` (which leaves TCP_NODELAY off).
 
