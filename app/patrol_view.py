@@ -67,23 +67,85 @@ def hotspot_figures(view: data.HotspotView, unit: str, area_m2: float) -> list[F
     ]
 
 
+LATEST = (3, 12)
+"""The rolling windows offered besides financial years: the latest months held."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A period the patrol view offers, and the one before it (scored on it)."""
+
+    value: str
+    """The period as the app writes it (``2023/24``, ``2024-01:2024-03``)."""
+    label: str
+    """As the form shows it."""
+    basis: str
+    """As the sentence over the figures names it."""
+    earlier: str | None
+    """The period of the same length just before, when all of it is held."""
+
+
+def period_options(months: list[str]) -> list[Option]:
+    """The periods offered for the months held (sorted ``YYYY-MM``).
+
+    The latest 3 and 12 months (for next weeks' patrols), then the whole
+    financial years (the app's own choices). Each has the period of the same
+    length before it as ``earlier`` when the data reaches back that far.
+
+    Examples
+    --------
+    >>> [(o.value, o.earlier) for o in period_options(["2022-01", "2023-06"])]
+    [('2023-04:2023-06', '2023-01:2023-03'), ('2022-07:2023-06', None), \
+('2022/23', None)]
+    """
+    first, last = months[0], months[-1]
+    out = []
+    for k in LATEST:
+        start = str(pd.Period(last, freq="M") - (k - 1))
+        if start < first:
+            continue
+        window = parse_period(f"{start}:{last}")
+        before = window.shifted(-1)
+        out.append(
+            Option(
+                value=window.label,
+                label=f"Latest {k} months ({start} to {last})",
+                basis=f"the latest {k} months held ({start} to {last})",
+                earlier=before.label if before.start >= first else None,
+            )
+        )
+    years = [o for o in ui.period_options(months) if o != ui.CUSTOM]
+    out += [
+        Option(y, y, f"{y} (financial year, April-March)", years[i - 1] if i else None)
+        for i, y in enumerate(years)
+    ]
+    return out
+
+
 @dataclass(frozen=True)
 class Choice:
     """What the patrol view shows: the app's defaults, or the form's choices."""
 
     controls: ui.Controls
-    period: str
-    earlier: str | None
-    years: tuple[str, ...]
+    option: Option
+    options: tuple[Option, ...]
     types_held: tuple[str, ...]
+
+    @property
+    def period(self) -> str:
+        return self.option.value
+
+    @property
+    def earlier(self) -> str | None:
+        return self.option.earlier
 
 
 def choose(query: dict[str, list[str]], ds: data.Dataset | None = None) -> Choice:
     """The period and crime types asked for (``period``, ``type`` repeated).
 
-    Without them, the app's defaults: the latest whole financial year, ASB when
-    held. The earlier period (scored on this one: PAI) is the year before.
-    Raises :class:`GeoInputError` naming what is not held.
+    Without them, the app's defaults: the latest whole financial year (the year
+    before it scored on it), ASB when held. Raises :class:`GeoInputError`
+    naming what is not held.
     """
     ds = ds or data.start_dataset()
     held = data.catalogue(data.ws_key(ds))
@@ -94,34 +156,34 @@ def choose(query: dict[str, list[str]], ds: data.Dataset | None = None) -> Choic
         )
         raise GeoInputError(msg)
     c = ui.default_controls(ds)
-    years = tuple(o for o in ui.period_options(held["months"]) if o != ui.CUSTOM)
-    if not years:
+    options = {o.value: o for o in period_options(held["months"])}
+    if not options:
         msg = (
-            "the workspace holds no whole financial year (April-March) yet: "
-            "choose a custom period on the app's Patrol hotspots page"
+            f"the workspace holds {len(held['months'])} month(s), fewer than the "
+            f"patrol view's shortest period ({LATEST[0]} months): use the app's "
+            "Patrol hotspots page with a custom period"
         )
         raise GeoInputError(msg)
     period = (query.get("period") or [c.after])[-1]
-    if period not in years:
-        msg = f"period {period!r} is not a financial year held; choose one of: "
-        raise GeoInputError(msg + ", ".join(years))
+    if period not in options:
+        msg = f"period {period!r} is not one offered here; choose one of: "
+        raise GeoInputError(msg + ", ".join(options))
     types = tuple(query.get("type") or c.types)
     unknown = [t for t in types if t not in held["types"]]
     if unknown:
         msg = f"crime type(s) not held: {', '.join(unknown)}; held: "
         raise GeoInputError(msg + ", ".join(held["types"]))
-    i = years.index(period)
-    earlier = years[i - 1] if i > 0 else None
+    option = options[period]
     controls = ui.Controls(
         dataset=c.dataset,
         ws=c.ws,
         vintage=c.vintage,
         types=types,
-        before=earlier or period,
+        before=option.earlier or period,
         after=period,
         months=c.months,
     )
-    return Choice(controls, period, earlier, years, tuple(held["types"]))
+    return Choice(controls, option, tuple(options.values()), tuple(held["types"]))
 
 
 CSS = """
@@ -155,18 +217,19 @@ def _query(choice: Choice, **extra) -> str:
 
 def link(controls: ui.Controls, period: str) -> str:
     """The patrol view's address for these choices (its defaults when ``period``
-    is not a whole financial year, the only periods it offers)."""
-    years = ui.period_options(list(controls.months))
-    if period not in years or period == ui.CUSTOM:
+    is not one it offers)."""
+    offered = [o.value for o in period_options(list(controls.months))]
+    if period not in offered:
         return PATH
     pairs = [("period", period), *(("type", t) for t in controls.types)]
     return f"{PATH}?{urlencode(pairs)}"
 
 
 def _form(choice: Choice) -> str:
-    years = "".join(
-        f"<option{' selected' if y == choice.period else ''}>{escape(y)}</option>"
-        for y in choice.years
+    periods = "".join(
+        f'<option value="{escape(o.value)}"'
+        f"{' selected' if o == choice.option else ''}>{escape(o.label)}</option>"
+        for o in choice.options
     )
     boxes = "".join(
         f'<label><input type="checkbox" name="type" value="{escape(t)}"'
@@ -174,8 +237,8 @@ def _form(choice: Choice) -> str:
         for t in choice.types_held
     )
     return (
-        f'<form method="get" action="{PATH}"><label>Financial year '
-        f'<select name="period">{years}</select></label>'
+        f'<form method="get" action="{PATH}"><label>Period '
+        f'<select name="period">{periods}</select></label>'
         f"<fieldset><legend hidden>Crime types</legend>{boxes}</fieldset>"
         '<button type="submit">Show</button></form>'
     )
@@ -202,12 +265,12 @@ def _figure_html(figure: Figure) -> str:
 
 
 def _basis(choice: Choice) -> str:
-    """What the figures count, over which year and wards, and of which data."""
+    """What the figures count, over which period and wards, and of which data."""
     c = choice.controls
     scored = (
-        f"the PAI scores {escape(choice.earlier)}'s hotspots on this year"
+        f"the PAI scores the hotspots of {escape(choice.earlier)} on this period"
         if choice.earlier
-        else "no earlier year is held to score on this one (PAI n/a)"
+        else "no period of the same length before it is held (PAI n/a)"
     )
     # synthetic data has its banner; real data is named
     held = "" if c.dataset.synthetic else f" Data: {escape(c.dataset.label)}."
@@ -217,8 +280,8 @@ def _basis(choice: Choice) -> str:
         else ""
     )
     return (
-        f'<p class="basis">{escape(", ".join(c.types))} in {escape(choice.period)} '
-        f"(financial year, April-March), counted on the boundary set "
+        f'<p class="basis">{escape(", ".join(c.types))} in '
+        f"{escape(choice.option.basis)}, counted on the boundary set "
         f"{escape(c.vintage)}; {scored}.{held}{asb}</p>"
     )
 

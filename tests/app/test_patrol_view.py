@@ -46,7 +46,8 @@ def test_defaults_are_the_apps_defaults():
     assert choice.period == c.after  # the latest whole financial year
     assert choice.earlier == c.before  # the year before it, scored on it
     assert choice.controls.types == c.types == (ASB,)
-    assert choice.years[-1] == c.after and ui.CUSTOM not in choice.years
+    values = [o.value for o in choice.options]
+    assert values[-1] == c.after and ui.CUSTOM not in values
 
 
 def test_figures_agree_with_the_patrol_hotspots_page():
@@ -60,7 +61,7 @@ def test_figures_agree_with_the_patrol_hotspots_page():
 
 def test_figures_count_the_chosen_types_and_year():
     choice = patrol_view.choose({})
-    first = choice.years[0]
+    first = next(o.value for o in choice.options if "/" in o.value)  # first year
     types = [t for t in choice.types_held if t != ASB][:2]
     chosen = patrol_view.choose({"period": [first], "type": types})
     assert chosen.earlier is None  # no year held before the first
@@ -76,15 +77,15 @@ def test_figures_count_the_chosen_types_and_year():
     n = int((months & rows["Crime type"].isin(types)).sum())
     assert figures["Offences in hotspots"].endswith(f" of {n:,}")  # no ASB: offences
     assert figures["PAI of last period's hotspots"] == "n/a"
-    assert "no earlier year is held" in html
+    assert "no period of the same length before it is held" in html
     form = BeautifulSoup(html, "html.parser").form
     assert sorted(i["value"] for i in form("input", checked=True)) == sorted(types)
-    assert form.select_one("option[selected]").get_text() == first
+    assert form.select_one("option[selected]")["value"] == first
 
 
 def test_bad_choices_say_what_to_write():
-    years = patrol_view.choose({}).years
-    with pytest.raises(GeoInputError, match=f"choose one of: {years[0]}"):
+    first = patrol_view.choose({}).options[0].value
+    with pytest.raises(GeoInputError, match=f"choose one of: {first}"):
         patrol_view.choose({"period": ["2099/00"]})
     with pytest.raises(GeoInputError, match="not held: Piracy; held: Anti-social"):
         patrol_view.choose({"type": ["Piracy"]})
@@ -100,9 +101,8 @@ def test_text_from_the_data_is_escaped_in_the_form_and_basis():
     c = choice.controls
     hostile = patrol_view.Choice(
         ui.Controls(c.dataset, c.ws, SCRIPT, (SCRIPT,), c.before, c.after, c.months),
-        choice.period,
-        choice.earlier,
-        choice.years,
+        choice.option,
+        choice.options,
         (SCRIPT, ASB),
     )
     html = patrol_view._basis(hostile) + patrol_view._form(hostile)
@@ -152,3 +152,50 @@ def test_link_from_the_app_carries_its_choices():
         "/patrol?period=" + c.after.replace("/", "%2F") + "&type=Anti-social+behaviour"
     )
     assert patrol_view.link(c, "2022-01:2022-06") == "/patrol"  # not a year: defaults
+
+
+def test_latest_months_for_next_weeks_patrols():
+    held = sorted(p.name for p in (ROOT / "data" / "demo" / "police_uk").iterdir())
+    three = patrol_view.choose({"period": [f"{held[-3]}:{held[-1]}"]})
+    assert three.option.label == f"Latest 3 months ({held[-3]} to {held[-1]})"
+    assert three.earlier == f"{held[-6]}:{held[-4]}"  # the three months before
+    figures = _figures(patrol_view.page(three))
+    rows = pd.concat(
+        pd.read_csv(f) for m in held[-3:] for f in (ROOT / "data" / "demo" /
+                                                    "police_uk" / m).glob("*.csv")
+    ).dropna(subset=["Longitude", "Latitude"])  # fmt: skip
+    n = int((rows["Crime type"] == ASB).sum())
+    assert figures["Reports in hotspots"].endswith(f" of {n:,}")
+    assert figures["PAI of last period's hotspots"] != "n/a"
+    # the app's own custom period of the same months links to it
+    c = three.controls
+    assert patrol_view.link(c, three.period) == patrol_view.PATH + "?" + (
+        patrol_view._query(three)
+    )
+
+
+def test_period_options_worked_by_hand():
+    options = patrol_view.period_options(["2022-01", "2022-02", "2023-06"])
+    assert [(o.value, o.earlier) for o in options] == [
+        ("2023-04:2023-06", "2023-01:2023-03"),  # the 3 months before: from 2022-01
+        ("2022-07:2023-06", None),  # the 12 before would start 2021-07: not held
+        ("2022/23", None),  # the only whole financial year; none before it
+    ]
+    assert options[2].basis == "2022/23 (financial year, April-March)"
+    assert patrol_view.period_options(["2023-05", "2023-06"]) == []
+
+
+def test_too_few_months_says_where_to_go(tmp_path):
+    from geo.workspace import Workspace
+
+    ws = Workspace(tmp_path / "two.duckdb")
+    ws.import_boundaries(
+        ROOT / "boundaries" / "demo" / "sandbay_wards_2023.geojson", name="2023 wards"
+    )
+    months = sorted((ROOT / "data" / "demo" / "police_uk").iterdir())[:2]
+    ws.import_incidents([f for m in months for f in m.glob("*.csv")])
+    ds = data.Dataset(label="two months", workspace=str(ws.path))
+    with pytest.raises(
+        GeoInputError, match=r"holds 2 month\(s\), fewer than .* \(3 months\)"
+    ):
+        patrol_view.choose({}, ds)
