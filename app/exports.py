@@ -7,7 +7,10 @@ leaves a half-written output.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -174,6 +177,56 @@ def patrol_pack(
         synthetic_label=DEMO_LABEL if synthetic else None,
         unit=unit,
     )
+
+
+@dataclass(frozen=True)
+class HotspotFile:
+    """One of a hotspot result's downloads, built when asked for."""
+
+    label: str
+    name: str
+    mime: str
+    build: Callable[[], bytes]
+
+
+def hotspot_files(
+    result: PatrolHotspots,
+    *,
+    wards: gpd.GeoDataFrame | None = None,
+    synthetic: bool = False,
+) -> dict[str, HotspotFile]:
+    """The downloads of a hotspot result, by format: GeoJSON (QGIS), CSV (Excel)
+    and the printable patrol pack, as both hotspot pages of the app offer them.
+
+    Each file is built on its first ``build()`` call, the export table once.
+    """
+    period = result.period.label if result.period else "all"
+    stem = f"hotspots_{period}".replace("/", "-")
+    table = functools.cache(lambda: hotspot_export_table(result))
+
+    def csv() -> bytes:
+        frame = pd.DataFrame(table().drop(columns="geometry"))
+        return frame.to_csv(index=False).encode("utf-8-sig")  # Excel reads UTF-8
+
+    def pack() -> bytes:
+        html = patrol_pack(result, wards=wards, synthetic=synthetic)
+        return html.encode("utf-8")
+
+    return {
+        "geojson": HotspotFile(
+            "GeoJSON",
+            f"{stem}.geojson",
+            "application/geo+json",
+            lambda: table().to_json().encode("utf-8"),
+        ),
+        "csv": HotspotFile("CSV", f"{stem}.csv", "text/csv", csv),
+        "pack": HotspotFile(
+            "Patrol pack",
+            f"patrol_pack_{period}.html".replace("/", "-"),
+            "text/html",
+            pack,
+        ),
+    }
 
 
 def write_hotspots(

@@ -20,9 +20,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from app import data, ui
+from app import data, exports, ui
 from app.html_tables import ranked_hotspots_html
-from geo.change import types_unit
 from geo.errors import GeoInputError
 from geo.patrol import PatrolHotspots
 from geo.periods import parse_period
@@ -319,41 +318,34 @@ def error_page(err: Exception) -> str:
     return _shell("Patrol hotspots", body, synthetic=False)
 
 
-def download(choice: Choice, fmt: str) -> tuple[bytes, str, str]:
-    """The file ``fmt`` ("pack", "csv", "geojson") of ``choice``'s hotspots, as
-    the Patrol hotspots page's buttons give it: content, media type, file name."""
-    from app import exports
-
+def download(choice: Choice, fmt: str) -> exports.HotspotFile:
+    """The download ``fmt`` ("pack", "csv", "geojson") of ``choice``'s hotspots,
+    the file the Patrol hotspots page's buttons give for the same choices."""
     c = choice.controls
     view = data.hotspot_view(*c.key, choice.period, choice.earlier, None, None)
-    result = PatrolHotspots(
-        view.found,
-        parse_period(choice.period),
+    files = exports.hotspot_files(
+        patrol_result(view, choice.period, c.unit),
+        wards=data.wards(*c.set_key),
+        synthetic=c.dataset.synthetic,
+    )
+    if fmt not in files:
+        msg = f"unknown download format {fmt!r}; choose one of: {', '.join(files)}"
+        raise GeoInputError(msg)
+    return files[fmt]
+
+
+def patrol_result(view: data.HotspotView, period: str, unit: str) -> PatrolHotspots:
+    """The hotspots of ``view`` as the exports take them, with the rule as a note."""
+    found = view.found
+    return PatrolHotspots(
+        found,
+        parse_period(period),
         None,
         None,
         len(view.incidents),
-        [view.found.parameters.reason],
-        unit=types_unit(c.types),
+        [found.parameters.reason],
+        unit=unit,
     )
-    stem = f"hotspots_{choice.period}".replace("/", "-")
-    if fmt == "pack":
-        pack = exports.patrol_pack(
-            result, wards=data.wards(*c.set_key), synthetic=c.dataset.synthetic
-        )
-        name = f"patrol_pack_{choice.period}.html".replace("/", "-")
-        return pack.encode("utf-8"), "text/html; charset=utf-8", name
-    table = exports.hotspot_export_table(result)
-    if fmt == "csv":
-        text = pd.DataFrame(table.drop(columns="geometry")).to_csv(index=False)
-        return text.encode("utf-8-sig"), "text/csv", f"{stem}.csv"
-    if fmt == "geojson":
-        return (
-            table.to_json().encode("utf-8"),
-            "application/geo+json",
-            f"{stem}.geojson",
-        )
-    msg = f"unknown download format {fmt!r}; choose pack, csv or geojson"
-    raise GeoInputError(msg)
 
 
 async def _respond(request, build):
@@ -385,9 +377,9 @@ async def _download(request):
     from starlette.responses import Response
 
     def build(choice, query):
-        content, media, name = download(choice, (query.get("format") or [""])[-1])
-        disposition = f'attachment; filename="{name}"'
-        return Response(content, media_type=media,
+        file = download(choice, (query.get("format") or [""])[-1])
+        disposition = f'attachment; filename="{file.name}"'
+        return Response(file.build(), media_type=file.mime,
                         headers={"Content-Disposition": disposition})  # fmt: skip
 
     return await _respond(request, build)

@@ -1,16 +1,12 @@
 """Patrol hotspots: ranked DBSCAN hotspots over a heat layer, with their PAI."""
 
-import functools
-
 import pandas as pd
 import streamlit as st
 
 from app import data, exports, ui
 from app.html_tables import ranked_hotspots_html
-from app.patrol_view import hotspot_figures, link
+from app.patrol_view import hotspot_figures, link, patrol_result
 from geo.errors import GeoInputError
-from geo.patrol import PatrolHotspots
-from geo.periods import parse_period
 
 GI_CELL_M = 150.0
 
@@ -69,9 +65,7 @@ try:
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()
-found, incidents = view.found, view.incidents
-table = found.table
-n = len(incidents)
+table = view.found.table
 
 figures = hotspot_figures(view, c.unit, data.area_m2(*c.set_key))
 for col, figure in zip(st.columns(len(figures)), figures, strict=True):
@@ -93,48 +87,14 @@ with col_table:
             f"HDBSCAN (self-adjusting, min cluster size {max(int(min_samples), 5)}) "
             f"finds {k} clusters."
         )
-    result = PatrolHotspots(
-        found,
-        parse_period(period),
-        None,
-        None,
-        n,
-        [found.parameters.reason],
-        unit=c.unit,
+    files = exports.hotspot_files(
+        patrol_result(view, period, c.unit),
+        wards=data.wards(*c.set_key),
+        synthetic=c.dataset.synthetic,
     )
-    # built when a file is asked for (once), not on every run of the page
-    export = functools.cache(lambda: exports.hotspot_export_table(result))
-    stem = f"hotspots_{period}".replace("/", "-")
-    ward_shapes = data.wards(*c.set_key)
-    d1, d2, d3 = st.columns(3)
     # files are built when clicked (callables), not on every rerun
-    ui.download(
-        "GeoJSON",
-        lambda: export().to_json(),
-        f"{stem}.geojson",
-        "application/geo+json",
-        where=d1,
-    )
-    ui.download(
-        "CSV",
-        lambda: (
-            pd.DataFrame(export().drop(columns="geometry"))
-            .to_csv(index=False)
-            .encode("utf-8-sig")
-        ),
-        f"{stem}.csv",
-        "text/csv",
-        where=d2,
-    )
-    ui.download(
-        "Patrol pack",
-        lambda: exports.patrol_pack(
-            result, wards=ward_shapes, synthetic=c.dataset.synthetic
-        ),
-        f"patrol_pack_{period}.html".replace("/", "-"),
-        "text/html",
-        where=d3,
-    )
+    for where, f in zip(st.columns(len(files)), files.values(), strict=True):
+        ui.download(f.label, f.build, f.name, f.mime, where=where)
     if not ui.sign_in_required():  # the view cannot check who is signed in
         st.caption(
             f"[Patrol view]({link(c, period)}): this map and list as one light "

@@ -143,7 +143,7 @@ def test_downloads_hold_the_hotspots_shown():
     assert b"SYNTHETIC" in pack.body.upper()
     bad = _call(patrol_view._download, b"format=xlsx")
     assert bad.status_code == 400
-    assert b"choose pack, csv or geojson" in bad.body
+    assert b"choose one of: geojson, csv, pack" in bad.body
 
 
 def test_link_from_the_app_carries_its_choices():
