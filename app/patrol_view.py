@@ -348,14 +348,90 @@ def patrol_result(view: data.HotspotView, period: str, unit: str) -> PatrolHotsp
     )
 
 
+PASS_PARAM = "pass"
+"""The query parameter of the pass the app's page puts in its link."""
+PASS_COOKIE = "hotspot_patrol_pass"
+LINK_S = 10 * 60
+"""How long a link from the app lets its holder in (seconds)."""
+COOKIE_S = 12 * 3600
+"""How long the view then lets that browser back in (seconds): one shift."""
+
+
+def _signer():
+    """Passes signed with the sign-in's cookie secret; None without one."""
+    import streamlit as st
+    from itsdangerous import URLSafeTimedSerializer
+
+    try:
+        secret = str(st.secrets["auth"]["cookie_secret"])
+    except (KeyError, FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return None
+    return URLSafeTimedSerializer(secret, salt="hotspot-patrol-view")
+
+
+def patrol_pass(user: str) -> str:
+    """A pass to the patrol view for a signed-in ``user`` (their e-mail), for the
+    app's page to put in its link: with sign-in configured the view cannot see
+    who is signed in to the app, so the app vouches for them."""
+    signer = _signer()
+    if signer is None:
+        msg = "sign-in is configured without [auth] cookie_secret in secrets.toml"
+        raise GeoInputError(msg)
+    return signer.dumps(user)
+
+
+def _holder(request) -> tuple[str | None, bool]:
+    """Who holds a valid pass (None: nobody), and whether it came in the link.
+
+    A pass in the link is good for ``LINK_S`` seconds, in the cookie the view
+    sets for ``COOKIE_S``. A pass that is forged, expired, or signed with
+    another secret lets nobody in.
+    """
+    from itsdangerous import BadSignature
+
+    signer = _signer()
+    if signer is None:
+        return None, False
+    for given, max_age, in_link in (
+        (request.query_params.get(PASS_PARAM), LINK_S, True),
+        (request.cookies.get(PASS_COOKIE), COOKIE_S, False),
+    ):
+        if given:
+            try:
+                return str(signer.loads(given, max_age=max_age)), in_link
+            except BadSignature:  # also an expired one
+                continue
+    return None, False
+
+
 async def _respond(request, build):
-    """Build a reply off the event loop; GeoInputError becomes a 400 page."""
+    """Build a reply off the event loop; GeoInputError becomes a 400 page.
+
+    With sign-in configured, only a holder of a pass from the app is served;
+    everyone else is sent to the app, which asks them to sign in.
+    """
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import HTMLResponse, RedirectResponse
 
     if ui.sign_in_required():
-        # the view cannot check a signed-in user; the app itself asks for sign-in
-        return RedirectResponse("/", status_code=303)
+        holder, in_link = _holder(request)
+        if holder is None:
+            return RedirectResponse("/", status_code=303)
+        if in_link:  # the browser keeps a pass of its own, and the link's goes
+            rest = [(k, v) for k, v in request.query_params.multi_items()
+                    if k != PASS_PARAM]  # fmt: skip
+            target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+            response = RedirectResponse(target, status_code=303)
+            response.set_cookie(
+                PASS_COOKIE,
+                _signer().dumps(holder),
+                max_age=COOKIE_S,
+                path=PATH,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+            )
+            return response
     query = {k: request.query_params.getlist(k) for k in request.query_params}
 
     def reply():

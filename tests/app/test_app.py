@@ -313,6 +313,25 @@ def test_sign_in_enforced_when_configured():
     assert int(_metric(signed_in, "Hotspots")) > 0
 
 
+def test_patrol_view_link_vouches_for_the_signed_in_user():
+    from urllib.parse import parse_qs, urlsplit
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    from app.patrol_view import PASS_PARAM
+
+    at = _shared_app({"is_logged_in": True, "email": "pc@example.org"})
+    caption = next(c.value for c in at.caption if "Patrol view" in c.value)
+    href = caption[caption.index("](") + 2 : caption.index(")")]
+    query = parse_qs(urlsplit(href).query)
+    signer = URLSafeTimedSerializer(AUTH["cookie_secret"], salt="hotspot-patrol-view")
+    assert signer.loads(query[PASS_PARAM][0], max_age=60) == "pc@example.org"
+    assert query["type"] == ["Anti-social behaviour"]
+    # without sign-in the link carries no pass
+    local = next(c.value for c in _app().caption if "Patrol view" in c.value)
+    assert PASS_PARAM + "=" not in local
+
+
 def test_no_server_folder_input_when_shared_and_only_analysts_import():
     at = _app()
     at.switch_page("app_pages/data_page.py").run()

@@ -31,11 +31,13 @@ def _figures(html: str) -> dict[str, str]:
     }
 
 
-def _call(handler, query: bytes = b""):
+def _call(handler, query: bytes = b"", cookie: bytes | None = None):
     """Call a route handler as the server would, with a GET request."""
     from starlette.requests import Request
 
-    scope = {"type": "http", "method": "GET", "path": "/patrol", "headers": [],
+    headers = [(b"cookie", cookie)] if cookie else []
+    scope = {"type": "http", "method": "GET", "path": "/patrol", "scheme": "http",
+             "server": ("127.0.0.1", 80), "headers": headers,
              "query_string": query}  # fmt: skip
     return asyncio.run(handler(Request(scope)))
 
@@ -123,12 +125,77 @@ def test_the_page_through_its_route():
     assert "/" in links  # back to the app
 
 
-def test_sign_in_sends_everyone_to_the_app(monkeypatch):
+def _signed(secret: str, user: str, age_s: float = 0) -> str:
+    """A pass as the app signs it, ``age_s`` seconds ago."""
+    import time
+
+    from itsdangerous import URLSafeTimedSerializer
+    from itsdangerous.timed import TimestampSigner
+
+    now = time.time()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(TimestampSigner, "get_timestamp", lambda self: int(now - age_s))
+        return URLSafeTimedSerializer(secret, salt="hotspot-patrol-view").dumps(user)
+
+
+@pytest.fixture
+def signed_in_deployment(monkeypatch):
+    """Sign-in configured, with the cookie secret "s3cret"."""
+    from itsdangerous import URLSafeTimedSerializer
+
     monkeypatch.setattr(ui, "sign_in_required", lambda: True)
+    monkeypatch.setattr(
+        patrol_view,
+        "_signer",
+        lambda: URLSafeTimedSerializer("s3cret", salt="hotspot-patrol-view"),
+    )
+
+
+def test_sign_in_needs_a_pass_from_the_app(signed_in_deployment):
     for handler in (patrol_view._page, patrol_view._download):
-        reply = _call(handler, b"format=csv")
+        reply = _call(handler, b"format=csv")  # no pass: to the app, to sign in
         assert reply.status_code == 303
         assert reply.headers["location"] == "/"
+    refused = {
+        "another secret": _signed("other", "pc@example.org"),
+        "link older than 10 minutes": _signed("s3cret", "pc@example.org", 11 * 60),
+        "forged": _signed("s3cret", "pc@example.org")[:-2] + "xx",
+    }
+    for why, given in refused.items():
+        reply = _call(patrol_view._page, f"pass={given}".encode())
+        assert reply.status_code == 303, why
+        assert reply.headers["location"] == "/", why
+        assert "set-cookie" not in reply.headers, why
+
+
+def test_a_pass_in_the_link_becomes_the_browsers_own(signed_in_deployment):
+    given = _signed("s3cret", "pc@example.org")
+    reply = _call(patrol_view._page, f"period=2023%2F24&pass={given}".encode())
+    # the pass leaves the address (history, bookmarks) for a cookie of the view's
+    assert reply.status_code == 303
+    assert reply.headers["location"] == "/patrol?period=2023%2F24"
+    cookie = reply.headers["set-cookie"]
+    assert cookie.startswith(f"{patrol_view.PASS_COOKIE}=")
+    assert (
+        "HttpOnly" in cookie and "Path=/patrol" in cookie and "Max-Age=43200" in cookie
+    )
+    own = cookie.split(";")[0].encode()
+    page = _call(patrol_view._page, b"period=2023%2F24", cookie=own)
+    assert page.status_code == 200
+    assert _figures(page.body.decode())["Hotspots"]
+    # the browser's pass lasts the shift (12 hours), not the link's 10 minutes
+    older = _signed("s3cret", "pc@example.org", 11 * 60)
+    later = f"{patrol_view.PASS_COOKIE}={older}".encode()
+    assert _call(patrol_view._download, b"format=csv", cookie=later).status_code == 200
+    stale = f"{patrol_view.PASS_COOKIE}={_signed('s3cret', 'pc', 13 * 3600)}"
+    assert _call(patrol_view._page, cookie=stale.encode()).status_code == 303
+
+
+def test_no_cookie_secret_lets_nobody_in(monkeypatch):
+    monkeypatch.setattr(ui, "sign_in_required", lambda: True)
+    assert patrol_view._signer() is None  # no secrets file in the tests
+    reply = _call(patrol_view._page, b"pass=" + _signed("", "pc").encode())
+    assert reply.status_code == 303
 
 
 def test_downloads_hold_the_hotspots_shown():
