@@ -8,8 +8,10 @@ and the fastest way to the map.
 
 It shows what the Patrol hotspots page shows with the same choices, from the
 same cached computation (:func:`hotspot_figures` is what both pages print), for
-the workspace the app opens on. Its own choices are a financial year and the
-crime types (a form, no script); everything else is in the app.
+the workspace the app opens on. Its own choices are the period (the latest 3 or
+12 months, or a financial year) and the crime types, in a form with no script;
+everything else is in the app. With sign-in configured, the app's link vouches
+for the signed-in user (:func:`patrol_pass`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,18 @@ from geo.patrol import PatrolHotspots
 from geo.periods import parse_period
 from geo.synthetic import DEMO_LABEL
 
-__all__ = ["Figure", "choose", "download", "hotspot_figures", "link", "page", "routes"]
+__all__ = [
+    "Figure",
+    "choose",
+    "download",
+    "hotspot_figures",
+    "link",
+    "page",
+    "patrol_pass",
+    "patrol_result",
+    "period_options",
+    "routes",
+]
 
 PATH = "/patrol"
 
@@ -209,8 +222,9 @@ form fieldset{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:2px 10
 """
 
 
-def _query(choice: Choice, **extra) -> str:
-    pairs = [("period", choice.period), *(("type", t) for t in choice.controls.types)]
+def _query(period: str, types: tuple[str, ...], **extra) -> str:
+    """The view's query string for a period and crime types (and ``extra``)."""
+    pairs = [("period", period), *(("type", t) for t in types)]
     return urlencode(pairs + list(extra.items()))
 
 
@@ -220,8 +234,7 @@ def link(controls: ui.Controls, period: str) -> str:
     offered = [o.value for o in period_options(list(controls.months))]
     if period not in offered:
         return PATH
-    pairs = [("period", period), *(("type", t) for t in controls.types)]
-    return f"{PATH}?{urlencode(pairs)}"
+    return f"{PATH}?{_query(period, controls.types)}"
 
 
 def _form(choice: Choice) -> str:
@@ -293,11 +306,12 @@ def page(choice: Choice) -> str:
     figures = hotspot_figures(view, c.unit, data.area_m2(*c.set_key))
     map_html = data.hotspot_map_html(*c.key, *args, None)
     ranked = ranked_hotspots_html(pd.DataFrame(view.found.table), c.unit)
+    offered = exports.hotspot_files(patrol_result(view, choice.period, c.unit))
     files = " · ".join(
-        f'<a href="{PATH}/download?{escape(_query(choice, format=fmt))}">{label}</a>'
-        for fmt, label in (("pack", "Patrol pack"), ("csv", "CSV"),
-                           ("geojson", "GeoJSON"))
-    )  # fmt: skip
+        f'<a href="{PATH}/download?'
+        f'{escape(_query(choice.period, c.types, format=fmt))}">{f.label}</a>'
+        for fmt, f in offered.items()
+    )
     body = (
         f"{_basis(choice)}{_form(choice)}"
         f'<div class="figures">{"".join(map(_figure_html, figures))}</div>'

@@ -123,6 +123,11 @@ def test_the_page_through_its_route():
     assert frame.find("script", src=lambda s: s and "leaflet" in s)  # the map
     links = [a["href"] for a in soup("a")]
     assert "/" in links  # back to the app
+    files = {a.get_text(): a["href"] for a in soup("a") if "/download?" in a["href"]}
+    assert list(files) == ["GeoJSON", "CSV", "Patrol pack"]  # as the app's buttons
+    for href in files.values():
+        reply = _call(patrol_view._download, href.split("?")[1].encode())
+        assert reply.status_code == 200, href
 
 
 def _signed(secret: str, user: str, age_s: float = 0) -> str:
@@ -237,7 +242,7 @@ def test_latest_months_for_next_weeks_patrols():
     # the app's own custom period of the same months links to it
     c = three.controls
     assert patrol_view.link(c, three.period) == patrol_view.PATH + "?" + (
-        patrol_view._query(three)
+        patrol_view._query(three.period, three.controls.types)
     )
 
 
