@@ -43,6 +43,13 @@ __all__ = [
 ]
 
 PATH = "/patrol"
+PASS_PARAM = "pass"
+"""The query parameter of the pass the app's page puts in its link."""
+PASS_COOKIE = "hotspot_patrol_pass"
+LINK_S = 10 * 60
+"""How long a link from the app lets its holder in (seconds)."""
+COOKIE_S = 12 * 3600
+"""How long the view then lets that browser back in (seconds): one shift."""
 
 
 @dataclass(frozen=True)
@@ -228,13 +235,17 @@ def _query(period: str, types: tuple[str, ...], **extra) -> str:
     return urlencode(pairs + list(extra.items()))
 
 
-def link(controls: ui.Controls, period: str) -> str:
-    """The patrol view's address for these choices (its defaults when ``period``
-    is not one it offers)."""
+def link(controls: ui.Controls, period: str, user: str | None = None) -> str:
+    """The patrol view's address for these choices: the crime types, and the
+    period when the view offers it (else its default). ``user``, the signed-in
+    user when sign-in is configured, adds a pass for them (:func:`patrol_pass`).
+    """
     offered = [o.value for o in period_options(list(controls.months))]
-    if period not in offered:
-        return PATH
-    return f"{PATH}?{_query(period, controls.types)}"
+    pairs = [("period", period)] if period in offered else []
+    pairs += [("type", t) for t in controls.types]
+    if user is not None:
+        pairs.append((PASS_PARAM, patrol_pass(user)))
+    return f"{PATH}?{urlencode(pairs)}"
 
 
 def _form(choice: Choice) -> str:
@@ -360,15 +371,6 @@ def patrol_result(view: data.HotspotView, period: str, unit: str) -> PatrolHotsp
         [found.parameters.reason],
         unit=unit,
     )
-
-
-PASS_PARAM = "pass"
-"""The query parameter of the pass the app's page puts in its link."""
-PASS_COOKIE = "hotspot_patrol_pass"
-LINK_S = 10 * 60
-"""How long a link from the app lets its holder in (seconds)."""
-COOKIE_S = 12 * 3600
-"""How long the view then lets that browser back in (seconds): one shift."""
 
 
 def _signer():

@@ -1,19 +1,11 @@
 """Patrol hotspots: ranked DBSCAN hotspots over a heat layer, with their PAI."""
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import streamlit as st
 
 from app import data, exports, ui
 from app.html_tables import ranked_hotspots_html
-from app.patrol_view import (
-    PASS_PARAM,
-    hotspot_figures,
-    link,
-    patrol_pass,
-    patrol_result,
-)
+from app.patrol_view import hotspot_figures, link, patrol_result
 from geo.errors import GeoInputError
 
 GI_CELL_M = 150.0
@@ -103,11 +95,11 @@ with col_table:
     # files are built when clicked (callables), not on every rerun
     for where, f in zip(st.columns(len(files)), files.values(), strict=True):
         ui.download(f.label, f.build, f.name, f.mime, where=where)
-    view_link = link(c, period)
-    if ui.sign_in_required():  # the view cannot see who is signed in: vouch
-        view_link += ("&" if "?" in view_link else "?") + urlencode(
-            {PASS_PARAM: patrol_pass(str(st.user.get("email") or st.user.get("sub")))}
-        )
+    # with sign-in, the view cannot see who is signed in: the link vouches for them
+    user = None
+    if ui.sign_in_required():
+        user = str(st.user.get("email") or st.user.get("sub"))
+    view_link = link(c, period, user)
     st.caption(
         f"[Patrol view]({view_link}): this map and list as one light page, quick "
         "to open on a phone or the briefing-room screen."
