@@ -9,6 +9,7 @@ mutated); analysis results are cached per parameters (``cache_data``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import time
@@ -29,6 +30,7 @@ from geo.cctv import (
 )
 from geo.change import WardChange, types_unit, ward_change
 from geo.displacement import Displacement, WDQResult, displacement, wdq
+from geo.errors import GeoInputError, WorkspaceDamagedError
 from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.gistar import gi_star_grid
 from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots
@@ -53,6 +55,8 @@ class Dataset:
     label: str
     workspace: str
     synthetic: bool = False
+    problem: str | None = None
+    """Why the analysts' workspace is not the one shown (damaged, foreign)."""
 
 
 def user_workspace() -> Path:
@@ -84,9 +88,28 @@ def user_dataset() -> Dataset | None:
     )
 
 
+_set_aside: dict[str, str] = {}
+"""Analysts' workspaces found damaged while serving: path -> what was wrong."""
+
+
+def set_aside(err: WorkspaceDamagedError) -> None:
+    """Open the demo instead of the damaged workspace from now on (this process)."""
+    _set_aside[err.path] = str(err)
+
+
 def start_dataset() -> Dataset:
-    """What the app opens on: the analysts' workspace, else the demo."""
-    return user_dataset() or demo_dataset()
+    """What the app opens on: the analysts' workspace, else the demo.
+
+    A workspace that cannot be read (damaged, not a workspace, of a newer
+    version) gives the demo, with what is wrong as its ``problem``.
+    """
+    problem = _set_aside.get(str(user_workspace().resolve()))
+    if problem is None:
+        try:
+            return user_dataset() or demo_dataset()
+        except GeoInputError as err:
+            problem = str(err)
+    return dataclasses.replace(demo_dataset(), problem=problem)
 
 
 def current_dataset() -> Dataset:
@@ -211,11 +234,14 @@ def hotspot_result(
 @st.cache_data(max_entries=16, show_spinner="Scoring last period's hotspots...")
 def evaluation(
     ws, set_name, types, before: str, after: str, eps, min_samples
-) -> Evaluation:
-    """PAI and hit rate of the before period's hotspots on the after period."""
+) -> Evaluation | None:
+    """PAI and hit rate of the before period's hotspots on the after period
+    (None when the before period has no incidents)."""
+    n_before = len(select(ws, set_name, types, before))
+    if not n_before:  # nothing held before: no hotspots to score
+        return None
     found = hotspot_result(ws, set_name, types, before, eps, min_samples)
     nxt = select(ws, set_name, types, after)
-    n_before = len(select(ws, set_name, types, before))
     return evaluate_hotspots(
         found.table, nxt, area_m2=area_m2(ws, set_name), before_total=n_before
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+import logging
 import os
 import socket
 import subprocess
@@ -25,7 +26,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from geo.errors import GeoInputError, WorkspaceDamagedError
+
 ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger(__name__)
 
 
 def warm() -> None:
@@ -41,10 +45,14 @@ def warm() -> None:
     # runtime exists is not registered with it, and its maps stay blank.
     from app import data, exports, maps, ui  # noqa: F401
 
-    c = ui.default_controls(data.start_dataset())
-    if c.types:
-        data.hotspot_view(*c.key, c.after, c.before, None, None)
-        data.hotspot_map_html(*c.key, c.after, c.before, None, None, None)
+    try:
+        _warm_page(data, ui)
+    except WorkspaceDamagedError as err:  # found while reading: serve the demo
+        log.error("%s Serving the synthetic demo instead.", err)
+        data.set_aside(err)
+        _warm_page(data, ui)
+    except GeoInputError as err:  # the page shows it to the first visitor
+        log.warning("warm-up: %s", err)
     # The page icon is checked against Streamlit's emoji catalogue, whose pattern
     # takes 0.1-0.2 s to compile: once here, not in the first visitor's page
     from streamlit.string_util import is_emoji
@@ -54,6 +62,13 @@ def warm() -> None:
     # which walks the stack and maps every module loaded to its file (0.25 s
     # here); inspect keeps that map, so fill it now, with the modules loaded
     inspect.stack()
+
+
+def _warm_page(data, ui) -> None:
+    c = ui.default_controls(data.start_dataset())
+    if c is not None and c.types:
+        data.hotspot_view(*c.key, c.after, c.before, None, None)
+        data.hotspot_map_html(*c.key, c.after, c.before, None, None, None)
 
 
 def no_delay() -> None:
@@ -86,8 +101,6 @@ def no_delay() -> None:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    import logging
-
     import streamlit  # noqa: F401  (creates its loggers, whose levels are set below)
     from streamlit.web import cli
 

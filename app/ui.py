@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -47,14 +48,30 @@ class Controls:
         return types_unit(self.types)
 
 
+def plain(text: str) -> str:
+    """``text`` made inert for Streamlit's markdown: shown as written, never as
+    a link, an image, emphasis or HTML."""
+    return _MARKDOWN.sub(r"\\\g<0>", escape(str(text), quote=False))
+
+
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:$]")
+
+
 def show_error(err: Exception) -> None:
-    st.error(str(err), icon=":material/error:")
+    st.error(plain(str(err)), icon=":material/error:")
 
 
 def sidebar() -> Controls | None:
     ds = data.current_dataset()
+    st.session_state.pop("not_ready", None)
+    if ds.problem:
+        st.error(
+            "The analysts' workspace could not be opened, so the app shows the "
+            f"synthetic demo instead. {plain(ds.problem)}",
+            icon=":material/error:",
+        )
     if not ds.synthetic:
-        st.sidebar.markdown(f"**Data:** {escape(ds.label)}")
+        st.sidebar.markdown(f"**Data:** {plain(ds.label)}")
     else:
         st.sidebar.warning(
             "**Synthetic demo data**: the place is made up, and no figure here "
@@ -68,7 +85,8 @@ def sidebar() -> Controls | None:
         show_error(err)
         return None
     if not held["sets"] or not held["months"]:
-        st.sidebar.info("The workspace holds no incidents or no boundary set yet.")
+        st.sidebar.info(not_ready(held))
+        st.session_state["not_ready"] = not_ready(held)
         return None
     vintage = st.sidebar.selectbox(
         "Boundary set",
@@ -96,10 +114,11 @@ def sidebar() -> Controls | None:
 
 
 def _periods(months: list[str]) -> tuple[str, str]:
+    b_default, a_default = default_periods(months)
     options = period_options(months)
+    options = [*dict.fromkeys([*options[:-1], b_default, a_default]), CUSTOM]
     st.sidebar.markdown("**Periods** (financial years, April-March)")
     col1, col2 = st.sidebar.columns(2)
-    b_default, a_default = default_periods(options)
     before = col1.selectbox("Before", options, index=options.index(b_default))
     after = col2.selectbox("After", options, index=options.index(a_default))
     if before == CUSTOM or after == CUSTOM:
@@ -146,16 +165,60 @@ def period_options(months: list[str]) -> list[str]:
     return [*(p.label for p in whole_years(months)), CUSTOM]
 
 
-def default_periods(options: list[str]) -> tuple[str, str]:
-    """The last two financial years in the data, as CSP reports compare them."""
-    return options[max(len(options) - 3, 0)], options[max(len(options) - 2, 0)]
+def default_periods(months: list[str]) -> tuple[str, str]:
+    """The periods the pages open on, for the months held (sorted ``YYYY-MM``).
+
+    The last two whole financial years, as CSP reports compare them. With
+    fewer held, the latest half of the months held (up to 12) and the run of
+    months of the same length before it; with one month, that month and the one
+    before it (not held: its counts are zero, and the pages say so).
+
+    Examples
+    --------
+    >>> default_periods(["2019-12", "2022-10"])
+    ('2020/21', '2021/22')
+    >>> default_periods(["2022-03", "2022-10"])
+    ('2022-03:2022-06', '2022-07:2022-10')
+    >>> default_periods(["2022-10"])
+    ('2022-09', '2022-10')
+    """
+    years = [p.label for p in whole_years(months)]
+    if len(years) >= 2:
+        return years[-2], years[-1]
+    span = parse_period(f"{months[0]}:{months[-1]}")
+    k = min(12, max(1, span.n_months // 2))
+    after = parse_period(f"{pd.Period(months[-1], freq='M') - (k - 1)}:{months[-1]}")
+    return _written(after.shifted(-1)), _written(after)
 
 
-def default_controls(ds: data.Dataset) -> Controls:
-    """What the sidebar shows before the user touches it (no widgets drawn)."""
+def _written(p) -> str:
+    """A run of months as the period box takes it (one month as ``YYYY-MM``)."""
+    return p.start if p.n_months == 1 else p.label
+
+
+def not_ready(held: dict) -> str:
+    """What the workspace lacks for the analysis pages, and how to add it."""
+    if not held["months"]:
+        return (
+            "The workspace holds no incidents yet: import police.uk files on the "
+            "Data page (or with `hotspot-map import`)."
+        )
+    return (
+        f"The workspace holds {len(held['months']):,} month(s) of incidents "
+        f"({held['months'][0]} to {held['months'][-1]}) but no boundary set: "
+        "import ward boundaries on the Data page (or with "
+        "`hotspot-map import --boundaries FILE --name NAME`)."
+    )
+
+
+def default_controls(ds: data.Dataset) -> Controls | None:
+    """What the sidebar shows before the user touches it (no widgets drawn);
+    None when the workspace holds no incidents or no boundary set."""
     ws = data.ws_key(ds)
     held = data.catalogue(ws)
-    before, after = default_periods(period_options(held["months"]))
+    if not held["sets"] or not held["months"]:
+        return None
+    before, after = default_periods(held["months"])
     return Controls(
         dataset=ds,
         ws=ws,
@@ -171,6 +234,10 @@ def controls() -> Controls:
     """The sidebar's choices (set by streamlit_app.py); stops the page if none."""
     chosen = st.session_state.get("controls")
     if chosen is None:
+        reason = st.session_state.get("not_ready")
+        if reason:
+            st.info(reason, icon=":material/info:")
+            st.page_link("app_pages/data_page.py", label="Go to the Data page")
         st.stop()
     return chosen
 

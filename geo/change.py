@@ -32,6 +32,7 @@ from geo._stats import benjamini_hochberg, binomial_p
 from geo.errors import GeoInputError
 from geo.periods import Period, missing_months, month_name
 from geo.settings import ASB
+from geo.words import REPORTS_CAVEAT, count_unit, subject, types_unit
 
 __all__ = [
     "REPORTS_CAVEAT",
@@ -105,36 +106,6 @@ class Comparison:
         if self.per_month:
             return len(self.before_months), len(self.after_months)
         return 1, 1
-
-
-REPORTS_CAVEAT = (
-    "ASB figures count reports, not incidents: one incident can be reported many "
-    "times, and reporting rises and falls with publicity and confidence."
-)
-"""Said wherever ASB counts are shown."""
-
-
-def types_unit(types) -> str:
-    """Name what counts of these crime types are called.
-
-    ``reports`` for ASB only, ``offences`` without ASB, ``incidents`` for both.
-    """
-    types = set(types)
-    if types == {ASB}:
-        return "reports"
-    return "incidents" if ASB in types else "offences"
-
-
-def count_unit(incidents: pd.DataFrame) -> str:
-    """Name what the counts of ``incidents`` are (:func:`types_unit` of its types)."""
-    # the distinct values first: a category column of a million rows made into
-    # strings row by row took 0.28 s
-    return types_unit(str(t) for t in incidents["crime_type"].unique())
-
-
-def subject(unit: str) -> str:
-    """Name the subject of a headline about ``unit``: ASB, Recorded crime ..."""
-    return {"reports": "ASB", "offences": "Recorded crime"}.get(unit, "Incidents")
 
 
 def comparison(

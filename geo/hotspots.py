@@ -21,9 +21,9 @@ import shapely
 
 from geo._points import DistinctPoints, distinct_points, point_xy
 from geo._validate import require_min_int, require_positive, require_projected
-from geo.change import count_unit
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_EPS_M, NOISE
+from geo.words import count_unit
 
 __all__ = [
     "HOTSPOT_COLUMNS",

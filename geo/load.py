@@ -255,7 +255,7 @@ def tag_wards(
     if tags is None:
         tags = assign_wards(incidents, wards, tolerance_m=tolerance_m)
     outside = tags["ward_match"] == "outside"
-    if outside.all():
+    if len(outside) and outside.all():  # none at all is an empty period, not this
         msg = (
             f"none of the {len(incidents):,} incidents fall within "
             f"{tolerance_m:g} m of the boundaries in "

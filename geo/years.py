@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from geo._stats import benjamini_hochberg
-from geo.change import REPORTS_CAVEAT, count_unit, subject
 from geo.errors import GeoInputError
 from geo.periods import Period, month_name, parse_period
 from geo.settings import ASB
+from geo.words import REPORTS_CAVEAT, count_unit, subject
 
 __all__ = ["Years", "whole_years", "year_periods", "years_change"]
 

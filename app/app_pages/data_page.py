@@ -57,7 +57,10 @@ with right:
     st.subheader("Last imports")
     st.dataframe(summary.imports, hide_index=True)
 
-own = data.user_dataset()
+try:
+    own = data.user_dataset()
+except GeoInputError:  # damaged or foreign: the banner above says so
+    own = None
 choices = {"Synthetic demo (Sandbay)": data.demo_dataset()}
 if own is not None:
     choices = {f"Your workspace ({own.workspace})": own, **choices}

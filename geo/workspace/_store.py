@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from geo.errors import GeoInputError
+from geo.errors import GeoInputError, WorkspaceDamagedError
 
 __all__ = [
     "LABELLED",
@@ -38,6 +38,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _APP = "hotspot-mapper workspace"
+
+_DAMAGED = re.compile(r"corrupt|checksum|invalid block|malformed", re.IGNORECASE)
+"""How DuckDB says a file's contents are damaged (in its error text)."""
 
 _UNWRITABLE = re.compile(r"read-only file system|permission denied", re.IGNORECASE)
 """How the system says a file cannot be written (in DuckDB's error text)."""
@@ -237,7 +240,7 @@ def connect(
         msg = f"workspace folder {str(path.parent)!r} does not exist; create it first."
         raise GeoInputError(msg)
     for _ in range(2):
-        with _process_lock(path).hold(write=write):
+        with _process_lock(path).hold(write=write), _damage_named(path):
             con = _open(path, write=write, timeout_s=lock_timeout_s)
             try:
                 _check_schema(con, path, write=write)
@@ -261,6 +264,25 @@ def connect(
                 f"{SCHEMA_VERSION} when first opened, which needs to write it. {err}"
             )
             raise GeoInputError(msg) from err
+
+
+@contextlib.contextmanager
+def _damage_named(path: Path) -> Iterator[None]:
+    """Turn DuckDB's report of a damaged file into one that names the file.
+
+    DuckDB finds damage only when it reads the damaged block, so this covers
+    the whole operation, not just opening the file.
+    """
+    try:
+        yield
+    except duckdb.Error as err:
+        if isinstance(err, GeoInputError) or not _DAMAGED.search(str(err)):
+            raise
+        msg = (
+            f"workspace {str(path)!r} is damaged ({str(err).splitlines()[0]}); "
+            "restore a copy of it, or import the data again into a new workspace."
+        )
+        raise WorkspaceDamagedError(msg, path=str(path)) from err
 
 
 class _NeedsUpgradeError(Exception):

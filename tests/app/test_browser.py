@@ -28,9 +28,6 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if CHROMIUM is None:
-        pytest.skip("no Chromium: apt-get install chromium")
-    pytest.importorskip("playwright.sync_api")
     # no analysts' workspace yet: the app opens on the demo, as on a new machine
     own = tmp_path_factory.mktemp("ws") / "hotspots.duckdb"
     with running(env={"HOTSPOT_WORKSPACE": str(own)}) as url:  # as `make run` does
@@ -39,7 +36,11 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
+    """Debian's Chromium driven by Playwright; the tests skip without either."""
+    if CHROMIUM is None:
+        pytest.skip("no Chromium: apt-get install chromium (as .ci/run does)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_playwright = sync_api.sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(
@@ -52,7 +53,7 @@ def browser():
 
 
 @pytest.mark.parametrize(("page", "has_map"), PAGES.items())
-def test_page_draws_in_a_real_browser(server, browser, page, has_map):
+def test_page_draws_in_a_real_browser(browser, server, page, has_map):
     tab = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
@@ -78,7 +79,7 @@ def test_page_draws_in_a_real_browser(server, browser, page, has_map):
     tab.close()
 
 
-def test_patrol_view_draws_its_map_and_takes_choices(server, browser):
+def test_patrol_view_draws_its_map_and_takes_choices(browser, server):
     tab = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
@@ -100,7 +101,7 @@ def test_patrol_view_draws_its_map_and_takes_choices(server, browser):
     tab.close()
 
 
-def test_downloads_are_built_on_click(server, browser):
+def test_downloads_are_built_on_click(browser, server):
     tab = browser.new_page(accept_downloads=True)
     tab.goto(server)
     tab.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
@@ -112,7 +113,7 @@ def test_downloads_are_built_on_click(server, browser):
     tab.close()
 
 
-def test_committee_report_downloads_from_the_ward_page(server, browser):
+def test_committee_report_downloads_from_the_ward_page(browser, server):
     tab = browser.new_page(accept_downloads=True)
     tab.goto(f"{server}/wards_page")
     tab.wait_for_selector("[data-testid=stMetric], [data-testid=stDataFrame]")
@@ -175,8 +176,6 @@ def test_place_a_camera_by_clicking_the_map(browser, tmp_path):
 
 def test_upload_through_the_server_lands_in_the_workspace(browser, tmp_path):
     """A police.uk file uploaded on the Data page, over HTTP as a user sends it."""
-    if CHROMIUM is None:
-        pytest.skip("no Chromium: apt-get install chromium")
     from geo.workspace import Workspace
 
     own = tmp_path / "hotspots.duckdb"
