@@ -577,10 +577,9 @@ def _cmd_load(args: argparse.Namespace) -> None:
 def _cmd_hotspots(args: argparse.Namespace) -> None:
     ws, wards = _data(args)
     period = parse_period(args.period) if args.period else None
-    following = period.shifted(1) if period else None
-    periods = [period, following] if period else []
+    periods = patrol.patrol_periods(period) if period else []
     loaded = load_from_args(
-        args, periods, wards=wards, allow_empty=[following], workspace=ws
+        args, periods, wards=wards, allow_empty=periods[::2], workspace=ws
     )
     result = patrol.patrol_hotspots(
         loaded.incidents,
@@ -588,9 +587,9 @@ def _cmd_hotspots(args: argparse.Namespace) -> None:
         period=period,
         eps=args.eps,
         min_samples=args.min_samples,
+        months_with_data=loaded.quality.months_in_data,
     )
-    for line in result.notes:
-        sys.stderr.write(line + "\n")
+    _say(result.notes)
     path = exports.write_hotspots(
         result, args.out, wards=wards, top=args.top, synthetic=_is_demo(loaded)
     )
@@ -815,9 +814,10 @@ def _cmd_import(args: argparse.Namespace) -> None:
     sys.stderr.write(f"workspace: {ws.path}\n")
 
 
-def _say(lines: Sequence[str]) -> None:
+def _say(lines: Sequence[object]) -> None:
+    """Print sentences and notes to stderr, one a line."""
     for line in lines:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(f"{line}\n")
 
 
 def _cmd_workspace(args: argparse.Namespace) -> None:

@@ -28,13 +28,13 @@ from geo.cctv import (
     register_cameras,
     suggest_sites,
 )
-from geo.change import WardChange, types_unit, ward_change
+from geo.change import WardChange, ward_change
 from geo.displacement import Displacement, WDQResult, displacement, wdq
 from geo.errors import GeoInputError, WorkspaceDamagedError
-from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.gistar import gi_star_grid
-from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots
+from geo.hotspots import Hotspots, hdbscan_hotspots
 from geo.incidents import LoadedIncidents
+from geo.patrol import PatrolHotspots, patrol_hotspots, patrol_periods
 from geo.periods import parse_month, parse_period
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.workspace import ENV_VAR, Workspace
@@ -217,63 +217,42 @@ def area_m2(ws: WsKey, set_name: str) -> float:
 
 
 @st.cache_data(max_entries=32, show_spinner="Finding hotspots...")
-def hotspot_result(
+def hotspot_view(
     ws: WsKey,
     set_name: str,
     types: tuple[str, ...],
     period: str,
     eps: float | None,
     min_samples: int | None,
-) -> Hotspots:
-    inc = select(ws, set_name, types, period)
-    return hotspots(
-        inc, eps=eps, min_samples=min_samples, area_m2=area_m2(ws, set_name)
+) -> PatrolHotspots:
+    """The patrol hotspots of ``period`` (geo's one answer: the page, the patrol
+    view and their downloads show it), with how well the previous period's
+    hotspots predicted it."""
+    p = parse_period(period)
+    around = patrol_periods(p)
+    inc = (
+        _ws(ws)
+        .load(wards=set_name, periods=around, types=types, allow_empty=around[::2])
+        .incidents
+    )
+    return patrol_hotspots(
+        inc,
+        period=p,
+        area_m2=area_m2(ws, set_name),
+        eps=eps,
+        min_samples=min_samples,
+        months_with_data=catalogue(ws)["months"],
     )
 
 
-@st.cache_data(max_entries=16, show_spinner="Scoring last period's hotspots...")
-def evaluation(
-    ws, set_name, types, before: str, after: str, eps, min_samples
-) -> Evaluation | None:
-    """PAI and hit rate of the before period's hotspots on the after period
-    (None when the before period has no incidents)."""
-    n_before = len(select(ws, set_name, types, before))
-    if not n_before:  # nothing held before: no hotspots to score
-        return None
-    found = hotspot_result(ws, set_name, types, before, eps, min_samples)
-    nxt = select(ws, set_name, types, after)
-    return evaluate_hotspots(
-        found.table, nxt, area_m2=area_m2(ws, set_name), before_total=n_before
-    )
-
-
-@dataclass(frozen=True)
-class HotspotView:
-    """What the hotspot page shows for one period: hotspots, incidents, PAI."""
-
-    found: Hotspots
-    incidents: gpd.GeoDataFrame
-    evaluation: Evaluation | None  # of the earlier period's hotspots on this one
-
-
-def hotspot_view(
-    ws, set_name, types, period: str, earlier: str | None, eps, min_samples
-) -> HotspotView:
-    """The hotspot page's analysis (each part cached); ``earlier`` is scored on
-    ``period`` when it ends before ``period`` starts."""
-    ev = None
-    if earlier and parse_period(earlier).end < parse_period(period).start:
-        ev = evaluation(ws, set_name, types, earlier, period, eps, min_samples)
-    return HotspotView(
-        found=hotspot_result(ws, set_name, types, period, eps, min_samples),
-        incidents=select(ws, set_name, types, period),
-        evaluation=ev,
-    )
+def hotspot_result(ws, set_name, types, period: str, eps, min_samples) -> Hotspots:
+    """The hotspots of :func:`hotspot_view` (the CCTV page assesses these)."""
+    return hotspot_view(ws, set_name, types, period, eps, min_samples).hotspots
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the map...")
 def hotspot_map_html(
-    ws, set_name, types, period: str, earlier, eps, min_samples, gi_cell_m
+    ws, set_name, types, period: str, eps, min_samples, gi_cell_m
 ) -> str:
     """The hotspot page's map as an HTML page (with Gi* cells of ``gi_cell_m``).
 
@@ -282,14 +261,14 @@ def hotspot_map_html(
     """
     from app import maps
 
-    view = hotspot_view(ws, set_name, types, period, earlier, eps, min_samples)
+    view = hotspot_view(ws, set_name, types, period, eps, min_samples)
     grid = gi_grid(ws, set_name, types, period, gi_cell_m) if gi_cell_m else None
     m = maps.hotspot_map(
-        view.found.table,
+        view.hotspots.table,
         incidents=view.incidents,
         wards=wards(ws, set_name),
         grid=grid,
-        unit=types_unit(types),
+        unit=view.unit,
     )
     return m.get_root().render()
 

@@ -170,8 +170,8 @@ def patrol_pack(
     return patrol_pack_html(
         result.hotspots.table,
         title=f"Patrol hotspots: {label}",
-        subtitle=f"{result.incidents:,} {unit}; hotspots ranked by {unit}",
-        notes=result.notes,
+        subtitle=f"{result.total:,} {unit}; hotspots ranked by {unit}",
+        notes=[str(n) for n in result.notes],
         wards=wards,
         top=top,
         synthetic_label=DEMO_LABEL if synthetic else None,

@@ -25,7 +25,7 @@ import pandas as pd
 from app import data, exports, ui
 from app.html_tables import ranked_hotspots_html
 from geo.errors import GeoInputError
-from geo.patrol import PatrolHotspots
+from geo.patrol import PREDICTED, PatrolHotspots
 from geo.periods import parse_period
 from geo.synthetic import DEMO_LABEL
 
@@ -37,7 +37,6 @@ __all__ = [
     "link",
     "page",
     "patrol_pass",
-    "patrol_result",
     "period_options",
     "routes",
 ]
@@ -61,27 +60,30 @@ class Figure:
     help: str | None = None
 
 
-def hotspot_figures(view: data.HotspotView, unit: str, area_m2: float) -> list[Figure]:
+def hotspot_figures(view: PatrolHotspots) -> list[Figure]:
     """The four figures above the hotspot map, as both hotspot pages print them.
 
-    ``unit`` names what is counted ("reports" for ASB), ``area_m2`` is the
-    boundary set's area (the share of it inside hotspots).
+    All four come from geo's one answer for the period: the share of the
+    boundary set's area inside hotspots, and the PAI of the previous period's
+    hotspots on this one (:data:`geo.patrol.PREDICTED`).
     """
-    table, n, ev = view.found.table, len(view.incidents), view.evaluation
+    table, ev = view.hotspots.table, view.predicted
     pai = f"{ev.pai:.1f}" if ev is not None and ev.pai == ev.pai else "n/a"
+    previous = view.previous_period.label if view.previous_period else "none"
     return [
         Figure("Hotspots", f"{len(table):,}"),
         Figure(
-            f"{unit.capitalize()} in hotspots",
-            f"{int(table['incidents'].sum()):,} of {n:,}",
+            f"{view.unit.capitalize()} in hotspots",
+            f"{int(table['incidents'].sum()):,} of {view.total:,}",
         ),
-        Figure("Share of the area", f"{table.area.sum() / area_m2:.1%}"),
+        Figure("Share of the area", f"{table.area.sum() / view.area_m2:.1%}"),
         Figure(
-            "PAI of last period's hotspots",
+            "PAI of the previous period's hotspots",
             pai,
-            "Predictive accuracy index of the before period's hotspots on this "
-            "period: (share of incidents inside) / (share of area). Above 1 beats "
-            "chance.",
+            f"Predictive accuracy index: {PREDICTED} ({previous}, the same number "
+            "of months just before). (Share of this period's "
+            f"{view.unit} inside those hotspots) / (their share of the area). "
+            "Above 1 beats chance; n/a when the previous period is not held.",
         ),
     ]
 
@@ -291,7 +293,7 @@ def _basis(choice: Choice) -> str:
     """What the figures count, over which period and wards, and of which data."""
     c = choice.controls
     scored = (
-        f"the PAI scores the hotspots of {escape(choice.earlier)} on this period"
+        f"the PAI is {PREDICTED} ({escape(choice.earlier)})"
         if choice.earlier
         else "no period of the same length before it is held (PAI n/a)"
     )
@@ -312,12 +314,12 @@ def _basis(choice: Choice) -> str:
 def page(choice: Choice) -> str:
     """The patrol view's HTML for ``choice`` (every text from the data escaped)."""
     c = choice.controls
-    args = (choice.period, choice.earlier, None, None)
+    args = (choice.period, None, None)
     view = data.hotspot_view(*c.key, *args)
-    figures = hotspot_figures(view, c.unit, data.area_m2(*c.set_key))
+    figures = hotspot_figures(view)
     map_html = data.hotspot_map_html(*c.key, *args, None)
-    ranked = ranked_hotspots_html(pd.DataFrame(view.found.table), c.unit)
-    offered = exports.hotspot_files(patrol_result(view, choice.period, c.unit))
+    ranked = ranked_hotspots_html(pd.DataFrame(view.hotspots.table), view.unit)
+    offered = exports.hotspot_files(view)
     files = " · ".join(
         f'<a href="{PATH}/download?'
         f'{escape(_query(choice.period, c.types, format=fmt))}">{f.label}</a>'
@@ -329,7 +331,7 @@ def page(choice: Choice) -> str:
         f'<div class="cols"><div class="map"><iframe title="Hotspot map" '
         f'srcdoc="{escape(map_html, quote=True)}"></iframe></div>'
         f'<div class="side">{ranked}<p>Download: {files}</p>'
-        f'<p class="rule">{escape(view.found.parameters.reason)}</p></div></div>'
+        f'<p class="rule">{escape(view.hotspots.parameters.reason)}</p></div></div>'
     )
     return _shell("Patrol hotspots", body, c.dataset.synthetic)
 
@@ -347,9 +349,8 @@ def download(choice: Choice, fmt: str) -> exports.HotspotFile:
     """The download ``fmt`` ("pack", "csv", "geojson") of ``choice``'s hotspots,
     the file the Patrol hotspots page's buttons give for the same choices."""
     c = choice.controls
-    view = data.hotspot_view(*c.key, choice.period, choice.earlier, None, None)
     files = exports.hotspot_files(
-        patrol_result(view, choice.period, c.unit),
+        data.hotspot_view(*c.key, choice.period, None, None),
         wards=data.wards(*c.set_key),
         synthetic=c.dataset.synthetic,
     )
@@ -357,20 +358,6 @@ def download(choice: Choice, fmt: str) -> exports.HotspotFile:
         msg = f"unknown download format {fmt!r}; choose one of: {', '.join(files)}"
         raise GeoInputError(msg)
     return files[fmt]
-
-
-def patrol_result(view: data.HotspotView, period: str, unit: str) -> PatrolHotspots:
-    """The hotspots of ``view`` as the exports take them, with the rule as a note."""
-    found = view.found
-    return PatrolHotspots(
-        found,
-        parse_period(period),
-        None,
-        None,
-        len(view.incidents),
-        [found.parameters.reason],
-        unit=unit,
-    )
 
 
 def _signer():

@@ -67,8 +67,8 @@ def warm() -> None:
 def _warm_page(data, ui) -> None:
     c = ui.default_controls(data.start_dataset())
     if c is not None and c.types:
-        data.hotspot_view(*c.key, c.after, c.before, None, None)
-        data.hotspot_map_html(*c.key, c.after, c.before, None, None, None)
+        data.hotspot_view(*c.key, c.after, None, None)
+        data.hotspot_map_html(*c.key, c.after, None, None, None)
 
 
 def no_delay() -> None:

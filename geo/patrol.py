@@ -1,102 +1,227 @@
-"""Patrol hotspots for a period, scored on the period that follows it."""
+"""Patrol hotspots for a period: the one answer every front end shows.
+
+The ranked hotspots of a period, the rule that found them, and how well hotspots
+predict, in **one framing used everywhere** (the command line, the Patrol
+hotspots page, the patrol view, the patrol pack and the committee report):
+
+- **predicted**: how well the previous period's hotspots predicted this one.
+  The previous period is the run of months of the same length just before
+  (2023/24 for 2024/25; 2024-04:2024-06 for 2024-07:2024-09); its hotspots are
+  found by the same rule, on its own incidents, and scored on this period's
+  incidents: hit rate and PAI (Chainey et al. 2008), RRI (Levine 2008).
+- **next**: this period's hotspots scored on the period after it, when held
+  (per hotspot: ``next_incidents``, ``pai_next``, ``rri_next``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 
-from geo.change import count_unit
 from geo.errors import GeoInputError
 from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.hotspots import Hotspots, hotspots
 from geo.periods import Period
+from geo.words import Note, count_unit
 
-__all__ = ["PatrolHotspots", "patrol_hotspots"]
+__all__ = ["PREDICTED", "PatrolHotspots", "patrol_hotspots", "patrol_periods"]
+
+PREDICTED = "how well the previous period's hotspots predicted this one"
+"""The framing of :attr:`PatrolHotspots.predicted`, in words."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PatrolHotspots:
-    """Hotspots of a period, their evaluation on the next period, and notes.
+    """Hotspots of a period, how well the previous period's predicted it, notes.
 
-    ``hotspots.table`` gains ``next_incidents``, ``pai_next`` and ``rri_next``
-    when the following period has data.
+    Attributes
+    ----------
+    hotspots : Hotspots
+        This period's hotspots, ranked. ``hotspots.table`` gains
+        ``next_incidents``, ``pai_next`` and ``rri_next`` when the following
+        period is held.
+    incidents : GeoDataFrame
+        This period's incidents (the ones clustered).
+    period, previous_period, next_period : Period or None
+        This period, the run of months of the same length before it and after it.
+    predicted : Evaluation or None
+        The previous period's hotspots scored on this period's incidents
+        (:data:`PREDICTED`); None when the previous period holds no incidents.
+    next_evaluation : Evaluation or None
+        This period's hotspots scored on the next period, when it is held.
+    area_m2 : float or None
+        The boundary set's area (``A`` of PAI and of the density rule).
+    unit : str
+        What is counted: "reports" (ASB only), "offences" or "incidents".
+    notes : list of Note
+        The rule, the share in hotspots, and each evaluation in a sentence.
     """
 
     hotspots: Hotspots
+    incidents: gpd.GeoDataFrame
     period: Period | None
-    next_period: Period | None
-    evaluation: Evaluation | None
-    incidents: int
-    notes: list[str] = field(default_factory=list)
+    previous_period: Period | None = None
+    next_period: Period | None = None
+    predicted: Evaluation | None = None
+    next_evaluation: Evaluation | None = None
+    area_m2: float | None = None
     unit: str = "incidents"
-    """What is counted: "reports" (ASB only), "offences" or "incidents"."""
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """How many incidents (of :attr:`unit`) the period holds."""
+        return len(self.incidents)
+
+
+def patrol_periods(period: Period) -> list[Period]:
+    """List the periods :func:`patrol_hotspots` reads: before, ``period``, after.
+
+    Examples
+    --------
+    >>> from geo.periods import parse_period
+    >>> [p.label for p in patrol_periods(parse_period("2022-07:2022-09"))]
+    ['2022-04:2022-06', '2022-07:2022-09', '2022-10:2022-12']
+    """
+    return [period.shifted(-1), period, period.shifted(1)]
 
 
 def patrol_hotspots(
     incidents: gpd.GeoDataFrame,
     *,
-    wards: gpd.GeoDataFrame | None = None,
     period: Period | None = None,
+    wards: gpd.GeoDataFrame | None = None,
+    area_m2: float | None = None,
     eps: float | None = None,
     min_samples: int | None = None,
+    months_with_data: list[str] | None = None,
 ) -> PatrolHotspots:
-    """Find ranked hotspots in ``period`` and score them on the period after it.
+    """Find ranked hotspots in ``period``, with how well hotspots predict it.
 
     Parameters
     ----------
     incidents : GeoDataFrame
-        Incidents of ``period`` and, when available, of the period after it.
+        Incidents of ``period`` and, when held, of the periods around it
+        (:func:`patrol_periods`); other months are ignored.
+    period : Period, optional
+        The period to find hotspots in; all incidents when omitted (then
+        nothing is predicted or scored).
     wards : GeoDataFrame, optional
         Boundaries; their area is the ``A`` of the density rule and of PAI.
-    period : Period, optional
-        The period to find hotspots in; all incidents when omitted.
+    area_m2 : float, optional
+        That area directly (when the caller holds it already).
     eps, min_samples : optional
-        DBSCAN parameters; chosen from the data when omitted.
+        DBSCAN parameters for every period's hotspots; chosen from each
+        period's own data when omitted (the same rule).
+    months_with_data : list of str, optional
+        Months held in the source (all types). The previous period is scored
+        only when the data reaches back to its first month: a period cut by
+        the start of the data is not of the same length. Defaults to the
+        months of ``incidents``.
 
     Returns
     -------
     PatrolHotspots
+
+    Raises
+    ------
+    GeoInputError
+        When ``period`` holds no incidents.
     """
-    main = (
-        incidents
-        if period is None
-        else incidents.loc[period.contains(incidents["month"])]
-    )
+    if area_m2 is None and wards is not None:
+        area_m2 = float(wards.union_all().area)
+    main = _within(incidents, period)
     if main.empty:
         label = period.label if period else "the data"
         msg = f"no incidents in {label}; choose another period or crime type."
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="period")
     unit = count_unit(main)
-    area = float(wards.union_all().area) if wards is not None else None
-    found = hotspots(main, eps=eps, min_samples=min_samples, area_m2=area)
-    p = found.parameters
+    found = hotspots(main, eps=eps, min_samples=min_samples, area_m2=area_m2)
+    result = PatrolHotspots(
+        hotspots=found, incidents=main, period=period, area_m2=area_m2, unit=unit
+    )
     notes = [
-        f"DBSCAN with eps {p.eps:g} m and min_samples {p.min_samples}: {p.reason}",
-        f"{len(found.table)} hotspots hold {int(found.table['incidents'].sum()):,} of "
-        f"{len(main):,} {unit}.",
+        Note(text=found.parameters.reason),
+        Note(
+            text=f"{len(found.table)} hotspots hold "
+            f"{int(found.table['incidents'].sum()):,} of {len(main):,} {unit}."
+        ),
     ]
     if period is None:
-        notes.append("No period given: PAI on a following period is not available.")
-        return PatrolHotspots(found, None, None, None, len(main), notes, unit)
-    following = period.shifted(1)
-    nxt = incidents.loc[following.contains(incidents["month"])]
-    if nxt.empty or area is None or found.table.empty:
-        notes.append(
-            f"No data for the following period ({following.label}): PAI not available."
+        notes.append(Note(text="No period given: nothing to predict or score."))
+        return replace(result, notes=notes)
+    before, _, after = patrol_periods(period)
+    held = months_with_data if months_with_data is not None else incidents["month"]
+    first = min(held, default=period.start)
+    predicted = None
+    if before.start >= first:
+        predicted = _predicted(incidents, before, main, eps, min_samples, area_m2)
+    notes.append(Note(text=predicted_sentence(predicted, before, unit)))
+    nxt = _within(incidents, after)
+    scored = None
+    if not nxt.empty and area_m2 is not None and not found.table.empty:
+        scored = evaluate_hotspots(
+            found.table, nxt, area_m2=area_m2, before_total=len(main)
         )
-        return PatrolHotspots(found, period, following, None, len(main), notes, unit)
-    ev = evaluate_hotspots(found.table, nxt, area_m2=area, before_total=len(main))
+        found = _with_next(found, scored)
+        notes.append(
+            Note(
+                text=f"On the following period ({after.label}): these hotspots, "
+                f"{scored.hotspot_area_m2 / scored.area_m2:.1%} of the area, held "
+                f"{scored.hit_rate:.1%} of {scored.next_total:,} {unit}: PAI "
+                f"{scored.pai:.1f}, RRI {scored.rri:.2f}."
+            )
+        )
+    return replace(
+        result,
+        hotspots=found,
+        previous_period=before,
+        next_period=after,
+        predicted=predicted,
+        next_evaluation=scored,
+        notes=notes,
+    )
+
+
+def predicted_sentence(ev: Evaluation | None, previous: Period, unit: str) -> str:
+    """Say how well the previous period's hotspots predicted this one."""
+    if ev is None:
+        return (
+            f"The previous period ({previous.label}) is not held in whole: there "
+            "are no earlier hotspots to score on this one."
+        )
+    if not ev.hotspot_area_m2:
+        return f"The previous period ({previous.label}) had no hotspots to score."
+    return (
+        f"The previous period's hotspots ({previous.label}), "
+        f"{ev.hotspot_area_m2 / ev.area_m2:.1%} of the area, held "
+        f"{ev.hit_rate:.1%} of this period's {ev.next_total:,} {unit}: PAI "
+        f"{ev.pai:.1f} (above 1 beats chance)."
+    )
+
+
+def _within(incidents: gpd.GeoDataFrame, period: Period | None) -> gpd.GeoDataFrame:
+    if period is None:
+        return incidents
+    return incidents.loc[period.contains(incidents["month"])]
+
+
+def _predicted(incidents, previous: Period, main, eps, min_samples, area_m2):
+    """Score the previous period's hotspots on this one (None: none held)."""
+    earlier = _within(incidents, previous)
+    if earlier.empty or area_m2 is None:
+        return None
+    found = hotspots(earlier, eps=eps, min_samples=min_samples, area_m2=area_m2)
+    return evaluate_hotspots(
+        found.table, main, area_m2=area_m2, before_total=len(earlier)
+    )
+
+
+def _with_next(found: Hotspots, ev: Evaluation) -> Hotspots:
     table = found.table.copy()
     per = ev.per_hotspot.reindex(table["hotspot_id"])
     table["next_incidents"] = per["next_incidents"].to_numpy()
     table["pai_next"] = per["pai"].round(2).to_numpy()
     table["rri_next"] = per["rri"].round(2).to_numpy()
-    found = Hotspots(parameters=found.parameters, labels=found.labels, table=table)
-    notes.append(
-        f"On the following period ({following.label}): the hotspots, "
-        f"{ev.hotspot_area_m2 / ev.area_m2:.1%} of the area, held "
-        f"{ev.hit_rate:.1%} of {ev.next_total:,} {unit}: PAI {ev.pai:.1f}, "
-        f"RRI {ev.rri:.2f}."
-    )
-    return PatrolHotspots(found, period, following, ev, len(main), notes, unit)
+    return Hotspots(parameters=found.parameters, labels=found.labels, table=table)

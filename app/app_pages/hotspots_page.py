@@ -5,7 +5,7 @@ import streamlit as st
 
 from app import data, exports, ui
 from app.html_tables import ranked_hotspots_html
-from app.patrol_view import hotspot_figures, link, patrol_result
+from app.patrol_view import hotspot_figures, link
 from geo.errors import GeoInputError
 
 GI_CELL_M = 150.0
@@ -58,16 +58,15 @@ with st.expander("Parameters: how hotspots are found", expanded=False):
     show_gi = col3.checkbox("Gi* hot cells (cross-check)", value=False)
     hdb = col3.checkbox("HDBSCAN count (cross-check)", value=False)
 
-earlier = c.before if period == c.after else None
 chosen = (float(eps), int(min_samples)) if by_hand else (None, None)
 try:
-    view = data.hotspot_view(*c.key, period, earlier, *chosen)
+    view = data.hotspot_view(*c.key, period, *chosen)
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()
-table = view.found.table
+table = view.hotspots.table
 
-figures = hotspot_figures(view, c.unit, data.area_m2(*c.set_key))
+figures = hotspot_figures(view)
 for col, figure in zip(st.columns(len(figures)), figures, strict=True):
     col.metric(figure.label, figure.value, help=figure.help)
 
@@ -75,12 +74,12 @@ col_map, col_table = st.columns([3, 2])
 with col_map:
     # a map to look at, not to click: a plain frame (no component to start up)
     html = data.hotspot_map_html(
-        *c.key, period, earlier, *chosen, GI_CELL_M if show_gi else None
+        *c.key, period, *chosen, GI_CELL_M if show_gi else None
     )
     st.iframe(html, height=560)
 with col_table:
     # plain HTML, not st.dataframe: the grid's JavaScript (1.2 MB) held up the map
-    st.html(ranked_hotspots_html(pd.DataFrame(table), c.unit))
+    st.html(ranked_hotspots_html(pd.DataFrame(table), view.unit))
     if hdb:
         k = data.hdbscan_count(*c.key, period, max(int(min_samples), 5))
         st.caption(
@@ -88,7 +87,7 @@ with col_table:
             f"finds {k} clusters."
         )
     files = exports.hotspot_files(
-        patrol_result(view, period, c.unit),
+        view,
         wards=data.wards(*c.set_key),
         synthetic=c.dataset.synthetic,
     )

@@ -372,18 +372,16 @@ def test_server_warm_up_computes_exactly_what_the_first_page_asks_for(monkeypatc
 
         return wrapper
 
-    for name in ("hotspots", "evaluate_hotspots"):
-        monkeypatch.setattr(data, name, counted(name))
+    monkeypatch.setattr(data, "patrol_hotspots", counted("patrol_hotspots"))
     at = _app()
     assert not at.exception, at.exception
     assert int(_metric(at, "Hotspots")) > 0
     assert calls == []
-    # a choice the warm-up did not make reaches the analysis: this period's
-    # hotspots, and last period's to score them (PAI)
+    # a choice the warm-up did not make reaches geo's one answer for it, once
     at.toggle[0].set_value(True).run()  # plain DBSCAN at the suggested values
     calls.clear()
     at.number_input[1].set_value(int(at.number_input[1].value) + 7).run()
-    assert sorted(calls) == ["evaluate_hotspots", "hotspots", "hotspots"]
+    assert calls == ["patrol_hotspots"]
 
 
 def test_workspace_state_read_again_only_when_the_file_changes(
