@@ -51,10 +51,17 @@ class Controls:
 def plain(text: str) -> str:
     """``text`` made inert for Streamlit's markdown: shown as written, never as
     a link, an image, emphasis or HTML."""
-    return _MARKDOWN.sub(r"\\\g<0>", escape(str(text), quote=False))
+    inert = _MARKDOWN.sub(r"\\\g<0>", escape(str(text), quote=False))
+    inert = re.sub(r"(?i)www\.", r"www\\.", inert)  # no bare-address link
+    return _SHORTCODE.sub(r"\\:", inert)
 
 
-_MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:$]")
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]<>#|~$]")
+_SHORTCODE = re.compile(r":(?=//|[A-Za-z_/-]+:)")
+"""A colon that starts an address (``http://``) or a shortcode (``:smile:``)."""
+"""What starts markdown, HTML, a link or Streamlit's ``:color[...]`` in a
+line's text (a list marker or heading needs the start of a line, which the
+pages never give data text)."""
 
 
 def show_error(err: Exception) -> None:

@@ -32,7 +32,7 @@ from geo._stats import benjamini_hochberg, binomial_p
 from geo.errors import GeoInputError
 from geo.periods import Period, missing_months, month_name
 from geo.settings import ASB
-from geo.words import REPORTS_CAVEAT, count_unit, subject, types_unit
+from geo.words import REPORTS_CAVEAT, Note, count_unit, subject, types_unit
 
 __all__ = [
     "REPORTS_CAVEAT",
@@ -206,8 +206,9 @@ class WardChange:
         The same by quarter of the period: ``quarter, before_months,
         after_months, months_compared, before, after, change, pct_change,
         complete``.
-    caveats : list of str
-        What the figures need to be read with (months left out, reports).
+    caveats : list of Note
+        What the figures need to be read with (months left out, reports); a
+        note's ``level`` says which are warnings.
     basis : Comparison
         The months counted and how.
     missing : dict
@@ -222,7 +223,7 @@ class WardChange:
     before: Period
     after: Period
     basis: Comparison
-    caveats: list[str] = field(default_factory=list)
+    caveats: list[Note] = field(default_factory=list)
     missing: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -451,7 +452,7 @@ def _add_rates(table, population, basis: Comparison, caveats) -> pd.DataFrame:
     return table
 
 
-def _caveats(incidents, before, after, missing, basis: Comparison) -> list[str]:
+def _caveats(incidents, before, after, missing, basis: Comparison) -> list[Note]:
     out = []
     if ASB in set(incidents["crime_type"].astype(str).unique()):
         out.append(REPORTS_CAVEAT)
@@ -462,13 +463,16 @@ def _caveats(incidents, before, after, missing, basis: Comparison) -> list[str]:
             f"months with data ({basis.label})."
         )
         if gaps:
-            out.append(f"police.uk has no data for {'; '.join(gaps)}.")
+            out.append(Note(f"police.uk has no data for {'; '.join(gaps)}.", "warning"))
     elif basis.dropped:
         pairs = ", ".join(f"{b} and {a}" for b, a in basis.dropped)
         out.append(
-            f"Like for like: {len(basis.dropped)} month(s) left out of both periods "
-            f"because one side has no data ({pairs}); police.uk has no data for "
-            f"{'; '.join(gaps)}."
+            Note(
+                f"Like for like: {len(basis.dropped)} month(s) left out of both "
+                f"periods because one side has no data ({pairs}); police.uk has no "
+                f"data for {'; '.join(gaps)}.",
+                "warning",
+            )
         )
     if before.n_months != after.n_months and not basis.per_month:
         out.append(

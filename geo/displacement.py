@@ -31,6 +31,7 @@ from geo._points import point_xy
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
 from geo.hotspots import hotspots
+from geo.words import Note
 
 __all__ = [
     "DISPLACEMENT_COLUMNS",
@@ -564,9 +565,12 @@ def displacement(
             else ""
         )
         notes.append(
-            f"WARNING: {share:.0%} of the after period's incidents sit on map points "
-            f"never used before{when}; apparent movement at street scale may be an "
-            "artefact of the map points changing, not of crime moving."
+            Note(
+                f"{share:.0%} of the after period's incidents sit on map points "
+                f"never used before{when}; apparent movement at street scale may "
+                "be an artefact of the map points changing, not of crime moving.",
+                "warning",
+            )
         )
     return Displacement(
         matched=matched,

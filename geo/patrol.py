@@ -142,14 +142,14 @@ def patrol_hotspots(
         hotspots=found, incidents=main, period=period, area_m2=area_m2, unit=unit
     )
     notes = [
-        Note(text=found.parameters.reason),
+        Note(found.parameters.reason),
         Note(
             text=f"{len(found.table)} hotspots hold "
             f"{int(found.table['incidents'].sum()):,} of {len(main):,} {unit}."
         ),
     ]
     if period is None:
-        notes.append(Note(text="No period given: nothing to predict or score."))
+        notes.append(Note("No period given: nothing to predict or score."))
         return replace(result, notes=notes)
     before, _, after = patrol_periods(period)
     held = months_with_data if months_with_data is not None else incidents["month"]
@@ -157,7 +157,7 @@ def patrol_hotspots(
     predicted = None
     if before.start >= first:
         predicted = _predicted(incidents, before, main, eps, min_samples, area_m2)
-    notes.append(Note(text=predicted_sentence(predicted, before, unit)))
+    notes.append(Note(predicted_sentence(predicted, before, unit)))
     nxt = _within(incidents, after)
     scored = None
     if not nxt.empty and area_m2 is not None and not found.table.empty:

@@ -8,7 +8,6 @@ a front end styles a warning without reading the sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
@@ -62,18 +61,28 @@ def subject(unit: str) -> str:
 Level = Literal["info", "warning"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Note:
-    """A sentence that qualifies a result, with its level.
+class Note(str):
+    """A sentence that qualifies a result, with its level (``info``, ``warning``).
 
-    ``str(note)`` is the sentence, so a note prints and joins like text.
+    A string, so it prints, joins and escapes like the sentence it is; a front
+    end styles it by :attr:`level`, never by reading the sentence.
+
+    Examples
+    --------
+    >>> n = Note("Like for like: 3 month(s) left out.", "warning")
+    >>> n.warning, n.startswith("Like")
+    (True, True)
     """
 
-    text: str
-    level: Level = "info"
+    level: Level
 
-    def __str__(self) -> str:
-        return self.text
+    def __new__(cls, text: str, level: Level = "info") -> Note:  # noqa: D102
+        if level not in ("info", "warning"):
+            msg = f"`level` must be 'info' or 'warning', got {level!r}."
+            raise ValueError(msg)
+        note = super().__new__(cls, text)
+        note.level = level
+        return note
 
     @property
     def warning(self) -> bool:
@@ -81,6 +90,6 @@ class Note:
         return self.level == "warning"
 
 
-def notes_of(*items: str | Note) -> list[Note]:
+def notes_of(*items: str) -> list[Note]:
     """Make notes of sentences (``info``), keeping notes as they are."""
-    return [i if isinstance(i, Note) else Note(text=i) for i in items]
+    return [i if isinstance(i, Note) else Note(i) for i in items]

@@ -30,7 +30,7 @@ from geo._stats import benjamini_hochberg
 from geo.errors import GeoInputError
 from geo.periods import Period, month_name, parse_period
 from geo.settings import ASB
-from geo.words import REPORTS_CAVEAT, count_unit, subject
+from geo.words import REPORTS_CAVEAT, Note, count_unit, subject
 
 __all__ = ["Years", "whole_years", "year_periods", "years_change"]
 
@@ -326,8 +326,11 @@ def _caveats(incidents, years, positions, have, dispersion) -> list[str]:
         gaps = sorted(m for y in years for m in y.months if m not in have)
         names = ", ".join(month_name(years[0].months[i]) for i in left)
         out.append(
-            f"Like for like across years: {names} left out of every year because "
-            f"police.uk has no data for {', '.join(gaps)}."
+            Note(
+                f"Like for like across years: {names} left out of every year "
+                f"because police.uk has no data for {', '.join(gaps)}.",
+                "warning",
+            )
         )
     if len(years) < 3:
         out.append(

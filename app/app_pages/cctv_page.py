@@ -52,7 +52,7 @@ m3.metric(
 )
 m4.metric("Gain from suggested sites", f"+{int(result['sites']['gain'].sum()):,}")
 for note in result["notes"]:
-    st.caption(note)
+    st.caption(ui.plain(note))
 if register.empty:
     st.info(
         "The camera register is empty. Click the map to place a camera, or import a "
@@ -287,8 +287,8 @@ with tab_impact:
     go_live = st.text_input("Go-live month (YYYY-MM; blank: the earliest install)", "")
     try:
         ba = data.cctv_before_after(*c.key, float(range_m), go_live or None)
-        st.write(ba.interpretation)
-        st.caption(f"Cameras assessed: {ba.selection}.")
+        st.markdown(ui.plain(ba.interpretation))
+        st.caption(ui.plain(f"Cameras assessed: {ba.selection}."))
         ui.download(
             "Impact brief (HTML)",
             lambda: data.brief_html(

@@ -39,7 +39,7 @@ else:
     st.dataframe(ui.style_calendar(calendar), height=min(38 + 35 * len(calendar), 420))
     for feed, gaps in summary.gaps.items():
         if gaps:
-            st.warning(f"{feed}: no data for {', '.join(gaps)}.")
+            st.warning(ui.plain(f"{feed}: no data for {', '.join(gaps)}."))
     st.caption(
         "Rows per month. police.uk serves only the latest 36 months and revises "
         "past ones; the workspace keeps every month it was given, and a newer "
@@ -166,4 +166,4 @@ if submitted:
     st.rerun()
 
 for line in st.session_state.pop("import_report", []):
-    st.write(line)
+    st.markdown(ui.plain(line))

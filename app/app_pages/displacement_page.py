@@ -18,7 +18,7 @@ except GeoInputError as err:
     st.stop()
 
 for note in result.notes:
-    (st.warning if note.startswith("WARNING") else st.caption)(note)
+    (st.warning if getattr(note, "warning", False) else st.caption)(ui.plain(note))
 m = result.matched
 before_status = m.loc[m["period"] == "before", "status"].value_counts()
 after_status = m.loc[m["period"] == "after", "status"].value_counts()

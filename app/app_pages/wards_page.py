@@ -34,9 +34,9 @@ st.info(
     icon=":material/rule:",
 )
 for line in result.headlines:
-    st.markdown(f"- {line}")
+    st.markdown(f"- {ui.plain(line)}")
 for caveat in result.caveats:
-    (st.warning if caveat.startswith("Like for like") else st.caption)(caveat)
+    (st.warning if getattr(caveat, "warning", False) else st.caption)(caveat)
 
 measures = {
     "Change (%)": ("pct_change", True),

@@ -32,9 +32,9 @@ except GeoInputError as err:
     st.stop()
 
 for line in result.headlines:
-    st.markdown(f"- {line}")
+    st.markdown(f"- {ui.plain(line)}")
 for caveat in result.caveats:
-    st.caption(caveat)
+    (st.warning if getattr(caveat, "warning", False) else st.caption)(caveat)
 st.dataframe(tables.years_totals_table(result), hide_index=True)
 
 shown = tables.years_table(result)

@@ -151,3 +151,26 @@ def test_years_small_multiples_and_tables_take_any_ward_name(hostile):
     assert years_small_multiples_png(result.table, result.labels).startswith(b"\x89PNG")
     html = tables.years_table(result).to_html()  # pandas escapes by default
     _assert_inert(html)
+
+
+@pytest.mark.parametrize(
+    ("text", "live"),
+    [
+        ("[Reported by](http://evil.example/x)", "a"),
+        ("![pixel](http://evil.example/p.png)", "img"),
+        ("<b>bold</b> **strong** _em_", "b"),
+        ("see www.evil.example or http://evil.example", "a"),
+    ],
+)
+def test_data_text_shown_in_the_app_is_never_markdown(text, live):
+    """What Streamlit's markdown makes of ui.plain(text): the text, and no element."""
+    from markdown_it import MarkdownIt
+
+    from app.ui import plain
+
+    md = MarkdownIt("gfm-like", {"linkify": True, "html": True})
+    assert BeautifulSoup(md.render(text), "html.parser").find(live) is not None
+    html = md.render(plain(text))
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find(["a", "img", "b", "strong", "em"]) is None
+    assert soup.get_text().strip() == text
