@@ -29,7 +29,7 @@ from geo.cctv import (
     suggest_sites,
 )
 from geo.change import read_population, ward_change
-from geo.displacement import displacement, wdq
+from geo.displacement import displacement_analysis, wdq_analysis
 from geo.errors import GeoInputError
 from geo.hotspots import hotspots, prepare
 from geo.incidents import Columns, LoadedIncidents
@@ -242,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("displacement", help="hotspots of two periods, matched")
     _add_input_args(p, wards="required")
     _add_periods(p)
+    _add_basis(p)
     p.add_argument("--eps", type=float, help="metres (default: from the before period)")
     p.add_argument("--min-samples", type=int, help="(default: from the before period)")
     p.add_argument(
@@ -261,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="polygon file, or with --wards a ward code or name",
     )
     _add_periods(p)
+    _add_basis(p)
     p.add_argument(
         "--buffer-m",
         type=float,
@@ -639,31 +641,22 @@ def _cmd_years(args: argparse.Namespace) -> None:
     sys.stderr.write(f"wrote {len(result.table)} wards to {path}\n")
 
 
-def _split(incidents: gpd.GeoDataFrame, before: Period, after: Period):
-    return (
-        incidents.loc[before.contains(incidents["month"])],
-        incidents.loc[after.contains(incidents["month"])],
-    )
-
-
 def _cmd_displacement(args: argparse.Namespace) -> None:
     before, after = parse_period(args.before), parse_period(args.after)
-    if before.overlaps(after):
-        msg = f"periods {before.label} and {after.label} overlap; choose separate ones."
-        raise GeoInputError(msg)
     ws, wards = _data(args)
     loaded = load_from_args(args, [before, after], wards=wards, workspace=ws)
-    b, a = _split(loaded.incidents, before, after)
-    result = displacement(
-        b,
-        a,
+    result = displacement_analysis(
+        loaded.incidents,
+        before=before,
+        after=after,
         area_m2=float(wards.union_all().area),
+        months_with_data=loaded.quality.months_in_data,
+        basis=_basis(args),
         eps=args.eps,
         min_samples=args.min_samples,
         max_shift_m=args.max_shift_m,
     )
-    for line in result.notes:
-        sys.stderr.write(line + "\n")
+    _say(result.notes)
     path = exports.write_geojson(result.matched, args.out)
     sys.stderr.write(f"wrote {len(result.matched)} hotspots to {path}\n")
 
@@ -695,10 +688,18 @@ def _cmd_wdq(args: argparse.Namespace) -> None:
     target = _area(args.target, wards, "target")
     control = _area(args.control, wards, "control") if args.control else None
     loaded = load_from_args(args, [before, after], wards=wards, workspace=ws)
-    b, a = _split(loaded.incidents, before, after)
-    area = wards.union_all() if wards is not None else None
-    result = wdq(b, a, target, area=area, control=control, buffer_m=args.buffer_m)
-    sys.stderr.write(result.interpretation + "\n")
+    result = wdq_analysis(
+        loaded.incidents,
+        target,
+        before=before,
+        after=after,
+        area=wards.union_all() if wards is not None else None,
+        control=control,
+        buffer_m=args.buffer_m,
+        months_with_data=loaded.quality.months_in_data,
+        basis=_basis(args),
+    )
+    _say([*result.notes, result.interpretation])
     path = exports.write_json(result.to_dict(), args.out)
     sys.stderr.write(f"wrote the WDQ to {path}\n")
 

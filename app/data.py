@@ -29,7 +29,12 @@ from geo.cctv import (
     suggest_sites,
 )
 from geo.change import WardChange, ward_change
-from geo.displacement import Displacement, WDQResult, displacement, wdq
+from geo.displacement import (
+    Displacement,
+    WDQResult,
+    displacement_analysis,
+    wdq_analysis,
+)
 from geo.errors import GeoInputError, WorkspaceDamagedError
 from geo.gistar import gi_star_grid
 from geo.hotspots import Hotspots, hdbscan_hotspots
@@ -323,34 +328,58 @@ def _span(*periods: str) -> str:
     return f"{min(p.start for p in ps)}:{max(p.end for p in ps)}"
 
 
+def _both(ws, set_name, types, before: str, after: str) -> gpd.GeoDataFrame:
+    """The incidents of both periods in one frame (each period's read cached)."""
+    return pd.concat(
+        [select(ws, set_name, types, before), select(ws, set_name, types, after)]
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner="Matching hotspots...")
-def displacement_result(ws, set_name, types, before: str, after: str) -> Displacement:
-    return displacement(
-        select(ws, set_name, types, before),
-        select(ws, set_name, types, after),
+def displacement_result(
+    ws, set_name, types, before: str, after: str, basis: str = "like-for-like"
+) -> Displacement:
+    """Displacement on the ward table's basis and months (geo's one answer)."""
+    return displacement_analysis(
+        _both(ws, set_name, types, before, after),
+        before=parse_period(before),
+        after=parse_period(after),
         area_m2=area_m2(ws, set_name),
+        months_with_data=catalogue(ws)["months"],
+        basis=basis,
         history=select(ws, set_name, (), _span(before, after)),
     )
 
 
 @st.cache_data(max_entries=32, show_spinner="WDQ...")
 def wdq_result(
-    ws, set_name, types, before, after, target: str, buffer_m: float
+    ws,
+    set_name,
+    types,
+    before,
+    after,
+    target: str,
+    buffer_m: float,
+    basis: str = "like-for-like",
 ) -> WDQResult:
+    """The WDQ of a ward or a before hotspot, on the ward table's basis and months."""
     w = wards(ws, set_name)
     if target.startswith("Hotspot "):
-        found = displacement_result(ws, set_name, types, before, after)
+        found = displacement_result(ws, set_name, types, before, after, basis)
         hid = int(target.split()[1])
         table = found.before_hotspots
         shape = table.loc[table["hotspot_id"] == hid].geometry.iloc[0]
     else:
         shape = w.loc[w["ward_name"] == target].union_all()
-    return wdq(
-        select(ws, set_name, types, before),
-        select(ws, set_name, types, after),
+    return wdq_analysis(
+        _both(ws, set_name, types, before, after),
         shape,
+        before=parse_period(before),
+        after=parse_period(after),
         area=study_area(ws, set_name),
         buffer_m=buffer_m,
+        months_with_data=catalogue(ws)["months"],
+        basis=basis,
     )
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 from app import data
 from geo.change import types_unit
 from geo.errors import GeoInputError
-from geo.periods import parse_period
+from geo.periods import parse_period, require_separate
 from geo.settings import ASB
 from geo.years import whole_years
 
@@ -144,22 +144,35 @@ def _periods(months: list[str]) -> tuple[str, str]:
 
 
 def periods_or_stop(controls: Controls) -> None:
-    """Check both periods parse and differ; show the error and stop if not."""
+    """Check both periods parse, are separate and in order; else say so and stop."""
     try:
-        b, a = parse_period(controls.before), parse_period(controls.after)
+        require_separate(parse_period(controls.before), parse_period(controls.after))
     except GeoInputError as err:
         show_error(err)
-        st.stop()
-    if b.overlaps(a):
-        show_error(
-            GeoInputError(
-                f"periods {b.label} and {a.label} overlap; choose two separate periods."
-            )
-        )
         st.stop()
     if not controls.types:
         st.info("Choose at least one crime type in the sidebar.")
         st.stop()
+
+
+BASES = {"Like-for-like months": "like-for-like", "Per month of data": "per-month"}
+"""The comparison bases offered, by their label."""
+
+
+def basis_control() -> str:
+    """The comparison basis (one choice shared by the pages that compare periods)."""
+    st.session_state.setdefault("basis", next(iter(BASES)))
+    st.session_state["basis"] = st.session_state["basis"]  # kept across pages
+    label = st.radio(
+        "Compare",
+        list(BASES),
+        horizontal=True,
+        key="basis",
+        help="Like for like: a month missing from either period (police.uk has "
+        "gaps) is left out of both, so both count the same months. Per month: "
+        "each period's count divided by its months with data.",
+    )
+    return BASES[label]
 
 
 def default_types(types_present: list[str]) -> list[str]:

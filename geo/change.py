@@ -30,7 +30,7 @@ import pandas as pd
 
 from geo._stats import benjamini_hochberg, binomial_p
 from geo.errors import GeoInputError
-from geo.periods import Period, missing_months, month_name
+from geo.periods import Period, missing_months, month_name, require_separate
 from geo.settings import ASB
 from geo.words import REPORTS_CAVEAT, Note, count_unit, subject, types_unit
 
@@ -43,6 +43,7 @@ __all__ = [
     "change_sentence",
     "comparison",
     "count_unit",
+    "on_basis",
     "read_population",
     "subject",
     "types_unit",
@@ -178,6 +179,37 @@ def comparison(
         tuple(a for _, a in kept),
         dropped,
         text,
+    )
+
+
+def on_basis(
+    incidents: pd.DataFrame,
+    *,
+    before: Period,
+    after: Period,
+    months_with_data: list[str] | pd.Series | None = None,
+    basis: Basis = "like-for-like",
+) -> tuple[Comparison, pd.DataFrame, pd.DataFrame]:
+    """Split incidents into the months a before/after comparison counts.
+
+    The one split every comparison uses (ward change, displacement, WDQ), so
+    their counts agree: the :class:`Comparison` and the rows of its before and
+    after months. ``months_with_data`` are the months held in the source (all
+    types); it defaults to the months of ``incidents``.
+
+    Raises
+    ------
+    GeoInputError
+        Periods that overlap or come in the wrong order, a period with no data.
+    """
+    require_separate(before, after)
+    present = months_with_data if months_with_data is not None else incidents["month"]
+    basis_ = comparison(before, after, present, basis=basis)
+    month = incidents["month"]
+    return (
+        basis_,
+        incidents.loc[month.isin(basis_.before_months)],
+        incidents.loc[month.isin(basis_.after_months)],
     )
 
 
@@ -320,14 +352,13 @@ def ward_change(
     """
     _check_inputs(incidents, before, after)
     present = months_with_data if months_with_data is not None else incidents["month"]
-    basis_ = comparison(before, after, present, basis=basis)
+    basis_, b_rows, a_rows = on_basis(
+        incidents, before=before, after=after, months_with_data=present, basis=basis
+    )
     missing = {
         "before": missing_months(before, present),
         "after": missing_months(after, present),
     }
-    month = incidents["month"]
-    b_rows = incidents.loc[month.isin(basis_.before_months)]
-    a_rows = incidents.loc[month.isin(basis_.after_months)]
     table = _ward_table(b_rows, a_rows, wards, basis_, alpha)
     unit = count_unit(incidents)
     caveats = _caveats(incidents, before, after, missing, basis_)
@@ -352,15 +383,10 @@ def ward_change(
 
 
 def _check_inputs(incidents: pd.DataFrame, before: Period, after: Period) -> None:
-    if before.overlaps(after):
-        msg = (
-            f"periods {before.label} and {after.label} overlap; a before/after "
-            "comparison needs separate periods."
-        )
-        raise GeoInputError(msg)
+    require_separate(before, after)
     if "ward_code" not in incidents.columns:
         msg = "`incidents` carry no ward_code; load them with a boundary file."
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="incidents")
 
 
 def _values(b: np.ndarray, a: np.ndarray, basis: Comparison):

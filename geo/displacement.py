@@ -20,7 +20,7 @@ in target and buffer together, relative to the control's trend).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -29,8 +29,10 @@ import shapely
 
 from geo._points import point_xy
 from geo._validate import require_positive, require_projected
+from geo.change import Basis, Comparison, on_basis
 from geo.errors import GeoInputError
 from geo.hotspots import hotspots
+from geo.periods import Period
 from geo.words import Note
 
 __all__ = [
@@ -40,10 +42,12 @@ __all__ = [
     "Displacement",
     "WDQResult",
     "displacement",
+    "displacement_analysis",
     "match_hotspots",
     "new_location_share",
     "resnapped_months",
     "wdq",
+    "wdq_analysis",
 ]
 
 DISPLACEMENT_COLUMNS = [
@@ -255,14 +259,24 @@ class WDQResult:
     interpretable: bool
     buffer_m: float
     notes: list[str] = field(default_factory=list)
+    basis: str = ""
+    """The months counted, in words (as the ward table's basis says them)."""
+    before_months: tuple[str, ...] = ()
+    after_months: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        """Return the contract's JSON fields (plus ``interpretable``, ``buffer_m``)."""
+        """Return the contract's JSON fields, then the rest.
+
+        After the contract's: ``interpretable``, ``buffer_m``, ``notes`` and the
+        months counted (``basis``, ``before_months``, ``after_months``).
+        """
         out = {k: getattr(self, k) for k in (
             "target_before", "target_after", "buffer_before", "buffer_after",
             "control_before", "control_after", "wdq", "total_net_effect",
-            "interpretation", "interpretable", "buffer_m", "notes",
+            "interpretation", "interpretable", "buffer_m", "notes", "basis",
         )}  # fmt: skip
+        out["before_months"] = list(self.before_months)
+        out["after_months"] = list(self.after_months)
         if isinstance(out["wdq"], float) and math.isnan(out["wdq"]):
             out["wdq"] = None
         return out
@@ -490,6 +504,11 @@ class Displacement:
     new_location_share: float
     resnapped: list[str]
     notes: list[str]
+    basis: Comparison | None = None
+    """The months each period counts (:func:`displacement_analysis`)."""
+    after_labels: pd.Series | None = None
+    """Each after-period incident's hotspot (``hotspot_id``; -1 none), for
+    assessing these very hotspots (camera coverage)."""
 
 
 def _local_note(p) -> str:
@@ -581,4 +600,136 @@ def displacement(
         new_location_share=share,
         resnapped=resnapped,
         notes=notes,
+        after_labels=found_a.labels,
+    )
+
+
+def displacement_analysis(
+    incidents: gpd.GeoDataFrame,
+    *,
+    before: Period,
+    after: Period,
+    area_m2: float | None = None,
+    months_with_data: list[str] | None = None,
+    basis: Basis = "like-for-like",
+    eps: float | None = None,
+    min_samples: int | None = None,
+    max_shift_m: float = 500.0,
+    history: gpd.GeoDataFrame | None = None,
+) -> Displacement:
+    """Did it move? Hotspots of two periods matched, on the ward table's months.
+
+    The one entry point for displacement: the periods are counted on the same
+    comparison basis and months as :func:`geo.change.ward_change`
+    (like-for-like by default), so a hotspot's counts and the ward table's
+    agree. See :func:`displacement` for the matching.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Incidents of both periods (one set of crime types), metres.
+    before, after : Period
+        Separate periods, the before one first.
+    months_with_data : list of str, optional
+        Months held in the source (all types); defaults to those of
+        ``incidents``.
+    basis : {"like-for-like", "per-month"}
+        See :class:`geo.change.Comparison`.
+    area_m2, eps, min_samples, max_shift_m, history
+        As :func:`displacement`.
+
+    Returns
+    -------
+    Displacement
+        With :attr:`Displacement.basis` naming the months counted.
+    """
+    comp, b, a = on_basis(
+        incidents,
+        before=before,
+        after=after,
+        months_with_data=months_with_data,
+        basis=basis,
+    )
+    result = displacement(
+        b,
+        a,
+        area_m2=area_m2,
+        eps=eps,
+        min_samples=min_samples,
+        max_shift_m=max_shift_m,
+        history=history if history is not None else incidents,
+    )
+    said = Note(f"Months counted: {comp.label} ({_months_said(comp)}).")
+    return replace(result, basis=comp, notes=[said, *result.notes])
+
+
+def wdq_analysis(
+    incidents: gpd.GeoDataFrame,
+    target: shapely.Geometry,
+    *,
+    before: Period,
+    after: Period,
+    area: shapely.Geometry | None = None,
+    control: shapely.Geometry | None = None,
+    buffer_m: float = 250.0,
+    months_with_data: list[str] | None = None,
+    basis: Basis = "like-for-like",
+) -> WDQResult:
+    """Weigh displacement round ``target`` on the ward table's months.
+
+    The one entry point for the WDQ: both periods count the months
+    :func:`geo.change.on_basis` gives (like-for-like by default), named in
+    the result. See :func:`wdq` for the quotient and its arguments.
+
+    Examples
+    --------
+    police.uk has no August or September 2020: like for like, the months in
+    the same places of the before period are left out too (4 months each).
+
+    >>> from shapely.geometry import box
+    >>> from geo.periods import parse_period
+    >>> from geo.settings import WORKING_CRS
+    >>> held = ["2019-12", "2020-01", "2020-02", "2020-03", "2020-04",
+    ...         "2020-05", "2020-07", "2020-10", "2020-11", "2020-12"]
+    >>> inc = gpd.GeoDataFrame({"month": held * 2},
+    ...     geometry=gpd.points_from_xy([5.0] * 10 + [150.0] * 10, [5.0] * 20),
+    ...     crs=WORKING_CRS)
+    >>> r = wdq_analysis(inc, box(0, 0, 10, 10),
+    ...     before=parse_period("2019-12:2020-05"),
+    ...     after=parse_period("2020-07:2020-12"),
+    ...     control=box(100, 0, 200, 10), buffer_m=10)
+    >>> r.target_before, r.target_after, r.control_before, r.control_after
+    (4, 4, 4, 4)
+    >>> r.before_months
+    ('2019-12', '2020-03', '2020-04', '2020-05')
+    """
+    comp, b, a = on_basis(
+        incidents,
+        before=before,
+        after=after,
+        months_with_data=months_with_data,
+        basis=basis,
+    )
+    result = wdq(b, a, target, area=area, control=control, buffer_m=buffer_m)
+    return replace(
+        result,
+        basis=comp.label,
+        before_months=comp.before_months,
+        after_months=comp.after_months,
+        notes=[f"Months counted: {comp.label} ({_months_said(comp)}).", *result.notes],
+    )
+
+
+def _months_said(comp: Comparison) -> str:
+    """Say each side's months in short: first to last, and how many."""
+    return f"before {_run(comp.before_months)}; after {_run(comp.after_months)}"
+
+
+def _run(months: tuple[str, ...]) -> str:
+    if not months:
+        return "none"
+    return (
+        months[0]
+        if len(months) == 1
+        else f"{months[0]} to {months[-1]}, {len(months)} months"
     )

@@ -22,7 +22,14 @@ import pandas as pd
 
 from geo.errors import GeoInputError
 
-__all__ = ["Period", "missing_months", "month_name", "parse_month", "parse_period"]
+__all__ = [
+    "Period",
+    "missing_months",
+    "month_name",
+    "parse_month",
+    "parse_period",
+    "require_separate",
+]
 
 _FORMS = "2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03 or 2021-01:2021-10"
 _MONTH = r"(\d{4})-(0[1-9]|1[0-2])"
@@ -197,3 +204,35 @@ def parse_month(text: str, *, role: str = "month") -> pd.Period:
         msg = f"{role} {text!r} is not a month; write it as YYYY-MM, e.g. 2022-10."
         raise GeoInputError(msg)
     return pd.Period(text, freq="M")
+
+
+def require_separate(before: Period, after: Period) -> None:
+    """Check a before/after pair: separate periods, the before one first.
+
+    Raises
+    ------
+    GeoInputError
+        When the periods share a month, or ``before`` starts after ``after``
+        ends (``argument`` names the period to change).
+
+    Examples
+    --------
+    >>> require_separate(parse_period("2021/22"), parse_period("2022/23"))
+    >>> require_separate(parse_period("2022/23"), parse_period("2021/22"))
+    Traceback (most recent call last):
+    ...
+    geo.errors.GeoInputError: the before period 2022/23 comes after the after \
+period 2021/22; swap them.
+    """
+    if before.overlaps(after):
+        msg = (
+            f"periods {before.label} and {after.label} overlap; a before/after "
+            "comparison needs two separate periods."
+        )
+        raise GeoInputError(msg, argument="after")
+    if before.start > after.end:
+        msg = (
+            f"the before period {before.label} comes after the after period "
+            f"{after.label}; swap them."
+        )
+        raise GeoInputError(msg, argument="before")

@@ -11,8 +11,9 @@ c = ui.controls()
 ui.periods_or_stop(c)
 st.title("Displacement: did it fall or move?")
 ui.synthetic_banner(c)
+basis = ui.basis_control()
 try:
-    result = data.displacement_result(*c.key, c.before, c.after)
+    result = data.displacement_result(*c.key, c.before, c.after, basis)
 except GeoInputError as err:
     ui.show_error(err)
     st.stop()
@@ -43,16 +44,17 @@ with col_side:
     target = st.selectbox("Target area", options)
     buffer_m = st.slider("Buffer ring (metres)", 50, 1000, 250, step=50)
     try:
-        r = data.wdq_result(*c.key, c.before, c.after, target, float(buffer_m))
+        r = data.wdq_result(*c.key, c.before, c.after, target, float(buffer_m), basis)
     except GeoInputError as err:
         ui.show_error(err)
         st.stop()
     st.metric("WDQ", "n/a" if r.wdq is None or r.wdq != r.wdq else f"{r.wdq:.2f}")
     (st.success if r.interpretable else st.info)(r.interpretation)
     st.caption(
-        f"Target {r.target_before} -> {r.target_after}; buffer {r.buffer_before} -> "
-        f"{r.buffer_after}; control {r.control_before} -> {r.control_after}; "
-        f"total net effect {r.total_net_effect:+.1f} {c.unit}."
+        f"Target {r.target_before:,} -> {r.target_after:,}; buffer "
+        f"{r.buffer_before:,} -> {r.buffer_after:,}; control {r.control_before:,} "
+        f"-> {r.control_after:,}; total net effect {r.total_net_effect:+.1f} "
+        f"{c.unit}. Months counted: {r.basis} (as on Ward changes)."
     )
 
 st.subheader("Hot spot trends over the months")

@@ -11,17 +11,7 @@ c = ui.controls()
 ui.periods_or_stop(c)
 st.title("Ward changes")
 ui.synthetic_banner(c)
-BASES = {"Like-for-like months": "like-for-like", "Per month of data": "per-month"}
-basis = BASES[
-    st.radio(
-        "Compare",
-        list(BASES),
-        horizontal=True,
-        help="Like for like: a month missing from either period (police.uk has "
-        "gaps) is left out of both, so both count the same months. Per month: "
-        "each period's count divided by its months with data.",
-    )
-]
+basis = ui.basis_control()
 try:
     result = data.change(*c.key, c.before, c.after, basis)
 except GeoInputError as err:

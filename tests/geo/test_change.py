@@ -280,13 +280,19 @@ def test_bad_inputs(wards, tmp_path):
         ward_change(
             inc, wards, before=parse_period("2021-01"), after=parse_period("2023-01")
         )
+    with pytest.raises(
+        GeoInputError, match="2021-01 comes after the after period 2020-01; swap"
+    ):
+        ward_change(
+            inc, wards, before=parse_period("2021-01"), after=parse_period("2020-01")
+        )
     pop = pd.DataFrame({"ward_code": ["X1", "X2"], "population": [1, 2]})
     with pytest.raises(GeoInputError, match="another boundary vintage"):
         ward_change(
             inc.assign(month="2021-01"),
             wards,
-            before=parse_period("2021-01"),
-            after=parse_period("2020-01"),
+            before=parse_period("2020-01"),
+            after=parse_period("2021-01"),
             months_with_data=["2020-01", "2021-01"],
             population=pop,
         )
