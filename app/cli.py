@@ -20,18 +20,11 @@ import pandas as pd
 
 from app import exports
 from geo import patrol
-from geo.cctv import (
-    CameraList,
-    before_after,
-    coverage,
-    read_cameras,
-    register_cameras,
-    suggest_sites,
-)
+from geo.cctv import CameraList, before_after, cctv_assessment, read_cameras
 from geo.change import read_population, ward_change
 from geo.displacement import displacement_analysis, wdq_analysis
 from geo.errors import GeoInputError
-from geo.hotspots import hotspots, prepare
+from geo.hotspots import prepare
 from geo.incidents import Columns, LoadedIncidents
 from geo.load import load_incidents, resolve_types
 from geo.periods import Period, parse_month, parse_period
@@ -560,12 +553,8 @@ def _cameras_at_go_live(
 def _register_on(args, ws: Workspace, on) -> CameraList:
     """The register's cameras watching on a date (today if None); ``--range-m``
     for those that give no range."""
-    cams = ws.cameras(on, in_service=True)
-    note = (
-        f"Cameras: the workspace's register, {len(cams)} watching on {on or 'today'}."
-    )
     range_m = getattr(args, "range_m", DEFAULT_CAMERA_RANGE_M)
-    return register_cameras(cams, default_range_m=range_m, note=note)
+    return ws.camera_list(on, default_range_m=range_m)
 
 
 def _cmd_load(args: argparse.Namespace) -> None:
@@ -710,27 +699,24 @@ def _cmd_coverage(args: argparse.Namespace) -> None:
     cams = _camera_list(args, ws, period.end if period else None)
     loaded = load_from_args(args, [], wards=wards, workspace=ws)
     inc = loaded.incidents
-    current = inc.loc[period.contains(inc["month"])] if period else inc
-    if current.empty:
-        msg = f"no incidents in {period.label}; choose another period."
-        raise GeoInputError(msg)
-    area = float(wards.union_all().area) if wards is not None else None
-    found = hotspots(current, area_m2=area)
-    result = coverage(current, cams.cameras, found.labels)
-    for line in [*cams.notes, found.parameters.reason]:
-        sys.stderr.write(line + "\n")
-    everything = result.table.iloc[-1]
-    sys.stderr.write(
-        f"{everything['covered_incidents']:,} of {everything['incidents']:,} incidents "
-        f"({everything['covered_share']:.1%}) are in camera view; "
-        f"{len(result.uncovered)} hotspot(s) have under half their incidents in view.\n"
+    found = patrol.patrol_hotspots(
+        inc,
+        period=period,
+        wards=wards,
+        months_with_data=loaded.quality.months_in_data,
     )
-    sites = suggest_sites(
-        current, cams.cameras, found.labels, k=args.sites, range_m=args.range_m
+    result = cctv_assessment(
+        found.incidents,
+        cams,
+        found=found.hotspots,
+        sites=args.sites,
+        range_m=args.range_m,
+        unit=found.unit,
     )
-    for row in sites.itertuples():
+    _say([found.hotspots.parameters.reason, *result.notes])
+    for row in result.sites.itertuples():
         sys.stderr.write(
-            f"new site {row.order}: +{row.gain} incidents in view "
+            f"new site {row.order}: +{row.gain} {found.unit} in view "
             f"({row.cumulative_share:.1%} of the period covered)\n"
         )
     try:
@@ -740,8 +726,8 @@ def _cmd_coverage(args: argparse.Namespace) -> None:
         )
     except GeoInputError as err:
         sys.stderr.write(f"before/after: {err}\n")
-    path = exports.write_table(result.table, args.out)
-    sys.stderr.write(f"wrote {len(result.table)} rows to {path}\n")
+    path = exports.write_table(result.coverage.table, args.out)
+    sys.stderr.write(f"wrote {len(result.coverage.table)} rows to {path}\n")
 
 
 def _cmd_report(args: argparse.Namespace) -> None:

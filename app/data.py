@@ -21,12 +21,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.cctv import (
+    BRIEF_MONTHS,
     CameraList,
     before_after,
-    camera_views,
-    coverage,
+    cctv_assessment,
     register_cameras,
-    suggest_sites,
 )
 from geo.change import WardChange, ward_change
 from geo.displacement import (
@@ -41,6 +40,7 @@ from geo.hotspots import Hotspots, hdbscan_hotspots
 from geo.incidents import LoadedIncidents
 from geo.patrol import PatrolHotspots, patrol_hotspots, patrol_periods
 from geo.periods import parse_month, parse_period
+from geo.settings import DEFAULT_CAMERA_RANGE_M
 from geo.synthetic import DEMO_LABEL, write_demo
 from geo.workspace import ENV_VAR, Workspace
 
@@ -390,36 +390,28 @@ def register(ws: WsKey) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(max_entries=8)
-def cameras(ws: WsKey, range_m: float, *, proposed: bool = False) -> CameraList:
-    """The cameras watching today (with ``proposed``, the proposed sites too);
-    ``range_m`` for those with no range."""
-    chosen = _ws(ws).cameras(in_service=True)
-    if proposed:
-        reg = register(ws)
-        chosen = pd.concat([chosen, reg.loc[reg["status"] == "proposed"]])
-    return register_cameras(chosen, default_range_m=range_m)
+def cameras(ws: WsKey, range_m: float) -> CameraList:
+    """The cameras watching today; ``range_m`` for those with no range."""
+    return _ws(ws).camera_list(default_range_m=range_m)
 
 
 @st.cache_data(max_entries=16, show_spinner="Camera coverage...")
 def cctv_result(ws, set_name, types, period: str, range_m: float, k: int):
-    inc = select(ws, set_name, types, period)
-    found = hotspot_result(ws, set_name, types, period, None, None)
-    today = cameras(ws, range_m)
-    what_if = cameras(ws, range_m, proposed=True)
-    cov = coverage(inc, today.cameras, found.labels)
-    cov_if = coverage(inc, what_if.cameras, found.labels)
-    return {
-        "coverage": cov,
-        "with_proposed": cov_if,
-        "hotspots": found.table,
-        "views": camera_views(what_if.cameras),
-        "sites": suggest_sites(
-            inc, what_if.cameras, found.labels, k=k, range_m=range_m
-        ),
-        "notes": today.notes,
-        "cameras": len(today.cameras),
-        "proposed": len(what_if.cameras) - len(today.cameras),
-    }
+    """The CCTV assessment of the period's patrol hotspots (geo's one answer)."""
+    view = hotspot_view(ws, set_name, types, period, None, None)
+    reg = register(ws)
+    proposed = register_cameras(
+        reg.loc[reg["status"] == "proposed"], default_range_m=range_m
+    ).cameras
+    return cctv_assessment(
+        view.incidents,
+        cameras(ws, range_m),
+        found=view.hotspots,
+        proposed=proposed,
+        sites=k,
+        range_m=range_m,
+        unit=view.unit,
+    )
 
 
 @st.cache_data(max_entries=16)
@@ -432,8 +424,7 @@ def cctv_before_after(ws, set_name, types, range_m, go_live):
 def _at_go_live(ws: WsKey, range_m: float, go_live: str | None) -> gpd.GeoDataFrame:
     """The cameras in service at the end of the go-live month (today if none)."""
     on = parse_month(go_live, role="go-live month").end_time.date() if go_live else None
-    then = _ws(ws).cameras(on, in_service=True)
-    return register_cameras(then, default_range_m=range_m).cameras
+    return _ws(ws).camera_list(on, default_range_m=range_m).cameras
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the brief...")
@@ -444,7 +435,7 @@ def brief_html(
     from geo.cctv import impact
 
     on = parse_month(go_live, role="go-live month")
-    span = f"{on - 12}:{on + 12}"
+    span = f"{on - BRIEF_MONTHS}:{on + BRIEF_MONTHS}"
     cams = _at_go_live(ws, range_m, go_live)
     result = impact(select(ws, set_name, types, span), cams, go_live=go_live)
     return build(result, cams, wards=wards(ws, set_name), synthetic=synthetic)
@@ -459,7 +450,7 @@ def report_html(ws, set_name, types, before, after, basis: str = "like-for-like"
     loaded: LoadedIncidents = _ws(ws).load(
         wards=set_name, periods=periods, allow_empty=optional
     )
-    cams = cameras(ws, 100.0)
+    cams = cameras(ws, DEFAULT_CAMERA_RANGE_M)
     return build_report(
         loaded,
         wards(ws, set_name),

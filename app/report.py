@@ -19,12 +19,11 @@ from app import tables
 from app.figures import hotspot_map_png, ward_map_png
 from app.html_tables import html_table
 from app.patrol_pack import CSS
-from geo.cctv import CameraList, coverage
+from geo.cctv import CameraList, cctv_assessment
 from geo.change import Basis, WardChange, count_unit, ward_change
-from geo.displacement import displacement
-from geo.evaluate import evaluate_hotspots
-from geo.hotspots import hotspots
+from geo.displacement import displacement_analysis
 from geo.incidents import LoadedIncidents
+from geo.patrol import patrol_hotspots, predicted_sentence
 from geo.periods import Period, parse_period
 from geo.settings import ASB
 from geo.synthetic import DEMO_LABEL
@@ -97,7 +96,7 @@ def build_report(
         _focus_section(chosen, label),
         _ward_section(chosen, wards, label),
         _years_section(focus, wards, after, held, population, label),
-        _hotspot_section(focus, wards, before, after, cameras),
+        _hotspot_section(focus, wards, before, after, cameras, months, basis),
         _data_section(loaded, wards, before, after, boundary_label, chosen),
     ]
     title = f"Community safety performance: {before.label} to {after.label}"
@@ -257,48 +256,46 @@ def _years_section(focus, wards, after: Period, months, population, label) -> st
     return section_html(f"{label} across years", body, "years")
 
 
-def _hotspot_section(focus, wards, before: Period, after: Period, cameras) -> str:
+def _hotspot_section(
+    focus, wards, before: Period, after: Period, cameras, months, basis
+) -> str:
+    """The hotspots of the after period as the displacement command finds them
+    (held to the before period's standard, on the ward table's months), with
+    their statuses, camera coverage of these same hotspots, and the PAI in the
+    framing every front end uses."""
     area = float(wards.union_all().area)
-    b = focus[before.contains(focus["month"])]
-    a = focus[after.contains(focus["month"])]
-    found = hotspots(a, area_m2=area)
-    table = found.table
+    moved = displacement_analysis(
+        focus,
+        before=before,
+        after=after,
+        area_m2=area,
+        months_with_data=months,
+        basis=basis,
+    )
+    patrol = patrol_hotspots(focus, period=after, area_m2=area, months_with_data=months)
+    table = moved.after_hotspots
     lines = [
-        f"Hotspots use every month of {after.label} with data "
-        f"({a['month'].nunique()} months, {len(a):,} {count_unit(a)}), not only the "
-        "months compared above: where to patrol, not a before/after figure.",
-        found.parameters.reason,
+        f"The hotspots of {after.label} as the displacement analysis finds them: "
+        f"on the months compared above, held to {before.label}'s standard, so "
+        "that each has a status (persistent, emerging or shifted).",
+        *moved.notes,
+        predicted_sentence(patrol.predicted, patrol.previous_period, patrol.unit),
     ]
-    moved = None
-    if not b.empty and not a.empty:
-        moved = displacement(b, a, area_m2=area, history=focus)
-        # the before period's hotspots, found with its own parameters
-        ev = evaluate_hotspots(
-            moved.before_hotspots, a, area_m2=area, before_total=len(b)
-        )
-        lines.append(
-            f"Last period's hotspots held {ev.hit_rate:.1%} of this period's incidents "
-            f"on {ev.hotspot_area_m2 / area:.1%} of the area: PAI {ev.pai:.1f}."
-        )
-        lines += moved.notes
     top = table.head(10).copy()
-    if moved is not None:
-        after_status = moved.matched[moved.matched["period"] == "after"].set_index(
-            "hotspot_id"
-        )
-        top["status"] = top["hotspot_id"].map(after_status["status"])
+    status = moved.matched[moved.matched["period"] == "after"].set_index("hotspot_id")
+    top["status"] = top["hotspot_id"].map(status["status"])
     if cameras is not None:
-        cov = coverage(a, cameras.cameras, found.labels).table
-        share = cov.set_index("hotspot_id")["covered_share"]
-        top["in_camera_view"] = top["hotspot_id"].astype(str).map(share)
-        everything = cov.iloc[-1]
-        lines.append(
-            f"CCTV: {everything['covered_share']:.1%} of this period's incidents "
-            "are in "
-            f"camera view; {(cov['covered_share'].iloc[:-1] < 0.5).sum()} hotspot(s) "
-            "have under half their incidents in view."
+        a = focus.loc[focus["month"].isin(moved.basis.after_months)]
+        cctv = cctv_assessment(
+            a,
+            cameras,
+            found=moved.after_found,
+            sites=1,
+            unit=count_unit(a),
         )
-        lines += cameras.notes
+        share = cctv.coverage.table.set_index("hotspot_id")["covered_share"]
+        top["in_camera_view"] = top["hotspot_id"].astype(str).map(share)
+        lines += [f"CCTV: {n}" for n in cctv.notes]
     cols = [
         c
         for c in (

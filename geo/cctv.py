@@ -29,14 +29,18 @@ from geo.periods import parse_month
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
 
 __all__ = [
+    "BRIEF_MONTHS",
     "COVERAGE_COLUMNS",
+    "UNDER_COVERED",
     "BeforeAfter",
+    "CCTVAssessment",
     "CameraList",
     "Coverage",
     "Impact",
     "assessed_cameras",
     "before_after",
     "camera_views",
+    "cctv_assessment",
     "coverage",
     "covered_by",
     "impact",
@@ -44,6 +48,13 @@ __all__ = [
     "register_cameras",
     "suggest_sites",
 ]
+
+UNDER_COVERED = 0.5
+"""A hotspot is under-covered when less than this share of its incidents are
+in camera view."""
+
+BRIEF_MONTHS = 12
+"""Months either side of the go-live month that a before/after compares."""
 
 COVERAGE_COLUMNS = [
     "hotspot_id",
@@ -387,7 +398,8 @@ def coverage(
     Coverage
         ``table``: :data:`COVERAGE_COLUMNS`, one row per hotspot then a row
         ``all`` counting every incident of the period; ``uncovered``: hotspots
-        with under half their incidents covered, ranked by incidents;
+        with under :data:`UNDER_COVERED` of their incidents covered, ranked by
+        incidents;
         ``covered``: a boolean per incident.
     """
     pt, cam = covered_by(incidents, cameras)
@@ -422,7 +434,7 @@ def coverage(
     )
     table = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
     spots = table[table["hotspot_id"] != "all"]
-    uncovered = spots[spots["covered_share"] < 0.5].sort_values(
+    uncovered = spots[spots["covered_share"] < UNDER_COVERED].sort_values(
         "incidents", ascending=False, kind="stable"
     )
     return Coverage(table=table, uncovered=uncovered, covered=covered)
@@ -570,7 +582,7 @@ def before_after(
     *,
     go_live: str | None = None,
     camera_ids: Sequence[str] = (),
-    months: int = 12,
+    months: int = BRIEF_MONTHS,
     min_count: int = 20,
 ) -> BeforeAfter:
     """Compare incidents in new cameras' view before and after they went live.
@@ -646,7 +658,7 @@ def impact(
     *,
     go_live: str,
     camera_ids: Sequence[str] = (),
-    months: int = 12,
+    months: int = BRIEF_MONTHS,
     min_count: int = 20,
 ) -> Impact:
     """Run the before/after of :func:`before_after`, overall and by crime type.
@@ -688,3 +700,101 @@ def impact(
         )
     chosen = cameras.loc[cameras["camera_id"].astype(str).isin(overall.cameras)]
     return Impact(overall=overall, by_type=pd.DataFrame(rows), cameras=chosen)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CCTVAssessment:
+    """Cameras against a period's hotspots: the CCTV question's one answer.
+
+    Attributes
+    ----------
+    hotspots : Hotspots
+        The hotspots assessed (the period's patrol hotspots, or another
+        analysis's, e.g. displacement's).
+    coverage : Coverage
+        Today's cameras: per hotspot and a row ``all`` for every incident.
+    with_proposed : Coverage or None
+        The same with the proposed cameras added (the what-if).
+    sites : GeoDataFrame
+        Suggested new sites (:func:`suggest_sites`), around the cameras and
+        proposed cameras together.
+    views : GeoDataFrame
+        What every camera, proposed ones too, sees (:func:`camera_views`).
+    cameras, proposed : int
+        How many cameras watch today, and how many are proposed.
+    notes : list of str
+        The camera list's notes (default ranges said) and the headline.
+    """
+
+    hotspots: object
+    coverage: Coverage
+    with_proposed: Coverage | None
+    sites: gpd.GeoDataFrame
+    views: gpd.GeoDataFrame
+    cameras: int
+    proposed: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def covered_share(self) -> float:
+        """The share of the period's incidents in today's cameras' view."""
+        return float(self.coverage.table.iloc[-1]["covered_share"])
+
+
+def cctv_assessment(
+    incidents: gpd.GeoDataFrame,
+    cameras: CameraList,
+    *,
+    found,
+    proposed: gpd.GeoDataFrame | None = None,
+    sites: int = 3,
+    range_m: float = DEFAULT_CAMERA_RANGE_M,
+    unit: str = "incidents",
+) -> CCTVAssessment:
+    """Assess the cameras against a period's hotspots, with a what-if and new sites.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        The period's incidents (the ones ``found`` clustered).
+    cameras : CameraList
+        The cameras watching (e.g. ``Workspace.camera_list()``).
+    found : Hotspots
+        The hotspots to assess: their ``labels`` align with ``incidents``.
+    proposed : GeoDataFrame, optional
+        Proposed cameras (register rows with a range) for the what-if.
+    sites : int
+        How many new sites to suggest.
+    range_m : float
+        The range of a suggested site's camera, metres.
+    unit : str
+        What is counted ("reports" for ASB), for the headline.
+
+    Returns
+    -------
+    CCTVAssessment
+    """
+    today = cameras.cameras
+    cov = coverage(incidents, today, found.labels)
+    every = today
+    with_proposed = None
+    if proposed is not None and not proposed.empty:
+        every = pd.concat([today, proposed.to_crs(today.crs)])
+        with_proposed = coverage(incidents, every, found.labels)
+    total = cov.table.iloc[-1]
+    headline = (
+        f"{total['covered_incidents']:,} of {total['incidents']:,} {unit} "
+        f"({total['covered_share']:.1%}) are in camera view; "
+        f"{len(cov.uncovered)} of {len(cov.table) - 1} hotspot(s) have under "
+        f"{UNDER_COVERED:.0%} of their {unit} in view."
+    )
+    return CCTVAssessment(
+        hotspots=found,
+        coverage=cov,
+        with_proposed=with_proposed,
+        sites=suggest_sites(incidents, every, found.labels, k=sites, range_m=range_m),
+        views=camera_views(every),
+        cameras=len(today),
+        proposed=len(every) - len(today),
+        notes=[*cameras.notes, headline],
+    )

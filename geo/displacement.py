@@ -31,7 +31,7 @@ from geo._points import point_xy
 from geo._validate import require_positive, require_projected
 from geo.change import Basis, Comparison, on_basis
 from geo.errors import GeoInputError
-from geo.hotspots import hotspots
+from geo.hotspots import Hotspots, hotspots
 from geo.periods import Period
 from geo.words import Note
 
@@ -506,9 +506,9 @@ class Displacement:
     notes: list[str]
     basis: Comparison | None = None
     """The months each period counts (:func:`displacement_analysis`)."""
-    after_labels: pd.Series | None = None
-    """Each after-period incident's hotspot (``hotspot_id``; -1 none), for
-    assessing these very hotspots (camera coverage)."""
+    after_found: Hotspots | None = None
+    """The after period's hotspots with each incident's label, for assessing
+    these very hotspots (camera coverage)."""
 
 
 def _local_note(p) -> str:
@@ -600,7 +600,7 @@ def displacement(
         new_location_share=share,
         resnapped=resnapped,
         notes=notes,
-        after_labels=found_a.labels,
+        after_found=found_a,
     )
 
 

@@ -25,7 +25,13 @@ from geo.hotspots import Hotspots, hotspots
 from geo.periods import Period
 from geo.words import Note, count_unit
 
-__all__ = ["PREDICTED", "PatrolHotspots", "patrol_hotspots", "patrol_periods"]
+__all__ = [
+    "PREDICTED",
+    "PatrolHotspots",
+    "patrol_hotspots",
+    "patrol_periods",
+    "predicted_sentence",
+]
 
 PREDICTED = "how well the previous period's hotspots predicted this one"
 """The framing of :attr:`PatrolHotspots.predicted`, in words."""

@@ -80,18 +80,37 @@ class Period:
     def shifted(self, steps: int) -> Period:
         """Return the period of the same length ``steps`` lengths later (or earlier).
 
+        Its label is written as a person would: a financial or calendar year
+        as one, a single month as ``YYYY-MM``, otherwise first:last.
+
         Examples
         --------
         >>> parse_period("2022-Q1").shifted(1).label
         '2022-04:2022-06'
+        >>> [parse_period(p).shifted(-1).label for p in ("2021/22", "2022")]
+        ['2020/21', '2021']
+        >>> parse_period("2022-02").shifted(-1).label
+        '2022-01'
         """
         move = steps * self.n_months
         start = pd.Period(self.start, freq="M") + move
         end = pd.Period(self.end, freq="M") + move
-        return Period(start=str(start), end=str(end), label=f"{start}:{end}")
+        return Period(start=str(start), end=str(end), label=_written(start, end))
 
     def __str__(self) -> str:
         return self.label
+
+
+def _written(start: pd.Period, end: pd.Period) -> str:
+    """Write a run of months as a person would (see :meth:`Period.shifted`)."""
+    if start == end:
+        return str(start)
+    year = (end - start).n == 11
+    if year and start.month == 4:
+        return f"{start.year}/{(start.year + 1) % 100:02d}"
+    if year and start.month == 1:
+        return str(start.year)
+    return f"{start}:{end}"
 
 
 def parse_period(text: str) -> Period:

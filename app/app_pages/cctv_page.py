@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from app import data, maps, ui
 from geo.cctv import camera_views
 from geo.errors import GeoInputError
-from geo.settings import WORKING_CRS
+from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
 from geo.workspace import Workspace
 from geo.workspace._cameras import STATUSES
 
@@ -24,7 +24,11 @@ ui.periods_or_stop(c)
 st.title("CCTV coverage")
 ui.synthetic_banner(c)
 range_m = st.sidebar.number_input(
-    "Camera range when the register gives none (m)", 20.0, 500.0, 100.0, step=10.0
+    "Camera range when the register gives none (m)",
+    20.0,
+    500.0,
+    float(DEFAULT_CAMERA_RANGE_M),
+    step=10.0,
 )
 k = st.slider("New camera sites to suggest", 1, 10, 3)
 try:
@@ -35,23 +39,24 @@ except GeoInputError as err:
 register = data.register(c.ws)
 editable = ui.can_import()
 
-cov, cov_if = result["coverage"].table, result["with_proposed"].table
+cov = result.coverage.table
+cov_if = (result.with_proposed or result.coverage).table
 everything, everything_if = cov.iloc[-1], cov_if.iloc[-1]
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(
     f"{c.unit.capitalize()} in camera view ({c.after})",
     f"{everything['covered_share']:.1%}",
-    help=f"{result['cameras']} working camera(s); faulty cameras watch nothing.",
+    help=f"{result.cameras} working camera(s); faulty cameras watch nothing.",
 )
-m2.metric("Hotspots mostly out of view", len(result["coverage"].uncovered))
+m2.metric("Hotspots mostly out of view", len(result.coverage.uncovered))
 m3.metric(
     "With the proposed cameras",
     f"{everything_if['covered_share']:.1%}",
     delta=f"{everything_if['covered_share'] - everything['covered_share']:+.1%}",
-    help=f"{result['proposed']} proposed camera(s) added to today's.",
+    help=f"{result.proposed} proposed camera(s) added to today's.",
 )
-m4.metric("Gain from suggested sites", f"+{int(result['sites']['gain'].sum()):,}")
-for note in result["notes"]:
+m4.metric("Gain from suggested sites", f"+{int(result.sites['gain'].sum()):,}")
+for note in result.notes:
     st.caption(ui.plain(note))
 if register.empty:
     st.info(
@@ -127,7 +132,7 @@ with tab_place:
     )
 
 with col_map:
-    table = result["hotspots"].merge(
+    table = result.hotspots.table.merge(
         cov.assign(
             hotspot_id=lambda d: pd.to_numeric(d["hotspot_id"], errors="coerce")
         ),
@@ -136,10 +141,10 @@ with col_map:
         suffixes=("", "_cov"),
     )
     fmap = maps.camera_map(
-        result["views"],
+        result.views,
         table,
         wards=data.wards(*c.set_key),
-        sites=result["sites"],
+        sites=result.sites,
         draft=camera_views(draft),
         focus=row is not None or click is not None,
     )
@@ -332,7 +337,7 @@ ui.download(
     "text/csv",
 )
 st.subheader("Suggested sites")
-sites = result["sites"]
+sites = result.sites
 if sites.empty:
     st.caption("No site would bring more incidents into view.")
 for site in sites.itertuples():

@@ -29,14 +29,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from geo.cctv import CameraList, read_cameras
+from geo.cctv import CameraList, read_cameras, register_cameras
 from geo.change import read_population
 from geo.errors import GeoInputError
 from geo.incidents import Columns, LoadedIncidents, Progress, incidents_frame
 from geo.load import missing_in_periods, resolve_types, select_rows, tag_wards
 from geo.periods import Period
 from geo.quality import QualityReport, is_synthetic
-from geo.settings import WARD_TOLERANCE_M, WORKING_CRS
+from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M, WORKING_CRS
 from geo.wards import WARD_COLUMNS, locate_points, read_wards
 from geo.workspace import _cameras, _imports
 from geo.workspace._imports import ImportResult, MonthChange
@@ -341,6 +341,25 @@ class Workspace:
         """
         with self._read() as con:
             return _cameras.register_on(con, on, in_service=in_service)
+
+    def camera_list(
+        self,
+        on: dt.date | str | None = None,
+        *,
+        default_range_m: float = DEFAULT_CAMERA_RANGE_M,
+    ) -> CameraList:
+        """Return the cameras watching on a date (today by default), ready to use.
+
+        The register as it stood then, in service only, with
+        ``default_range_m`` for cameras that give no range; its note says
+        which date and how many.
+        """
+        cams = self.cameras(on, in_service=True)
+        note = (
+            "Cameras: the workspace's register, "
+            f"{len(cams)} watching on {on or 'today'}."
+        )
+        return register_cameras(cams, default_range_m=default_range_m, note=note)
 
     def camera_history(self) -> pd.DataFrame:
         """Every recorded change to the camera register, oldest first."""

@@ -61,8 +61,8 @@ def test_previous_period_predicts_this_one_worked_by_hand(three_months):
         eps=50,
         min_samples=5,
     )
-    assert r.previous_period.label == "2022-01:2022-01"
-    assert r.next_period.label == "2022-03:2022-03"
+    assert r.previous_period.label == "2022-01"
+    assert r.next_period.label == "2022-03"
     assert r.total == 20 and r.unit == "offences"
     table = r.hotspots.table
     assert table["incidents"].tolist() == [6]
