@@ -36,9 +36,14 @@ from geo.displacement import (
 )
 from geo.errors import GeoInputError, WorkspaceDamagedError
 from geo.gistar import gi_star_grid
-from geo.hotspots import Hotspots, hdbscan_hotspots
+from geo.hotspots import Hotspots
 from geo.incidents import LoadedIncidents
-from geo.patrol import PatrolHotspots, patrol_hotspots, patrol_periods
+from geo.patrol import (
+    PatrolHotspots,
+    hdbscan_cross_check,
+    patrol_hotspots,
+    patrol_periods,
+)
 from geo.periods import parse_month, parse_period
 from geo.settings import DEFAULT_CAMERA_RANGE_M
 from geo.synthetic import DEMO_LABEL, write_demo
@@ -286,8 +291,8 @@ def gi_grid(ws, set_name, types, period, cell_m: float) -> gpd.GeoDataFrame:
 
 @st.cache_data(max_entries=16, show_spinner="HDBSCAN...")
 def hdbscan_count(ws, set_name, types, period, min_cluster_size: int) -> int:
-    inc = select(ws, set_name, types, period)
-    return int(hdbscan_hotspots(inc, min_cluster_size=min_cluster_size).max())
+    view = hotspot_view(ws, set_name, types, period, None, None)
+    return hdbscan_cross_check(view, min_cluster_size=min_cluster_size)
 
 
 @st.cache_data(max_entries=16, show_spinner="Comparing wards...")

@@ -33,7 +33,7 @@ from geo.change import Basis, Comparison, on_basis
 from geo.errors import GeoInputError
 from geo.hotspots import Hotspots, hotspots
 from geo.periods import Period
-from geo.words import Note
+from geo.words import Note, count_unit
 
 __all__ = [
     "DISPLACEMENT_COLUMNS",
@@ -659,7 +659,11 @@ def displacement_analysis(
         max_shift_m=max_shift_m,
         history=history if history is not None else incidents,
     )
-    said = Note(f"Months counted: {comp.label} ({_months_said(comp)}).")
+    unit = count_unit(incidents)
+    said = Note(
+        f"Months counted: {comp.label} ({_months_said(comp)}): {len(b):,} {unit} "
+        f"before, {len(a):,} after."
+    )
     return replace(result, basis=comp, notes=[said, *result.notes])
 
 

@@ -21,13 +21,14 @@ import geopandas as gpd
 
 from geo.errors import GeoInputError
 from geo.evaluate import Evaluation, evaluate_hotspots
-from geo.hotspots import Hotspots, hotspots
+from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots
 from geo.periods import Period
 from geo.words import Note, count_unit
 
 __all__ = [
     "PREDICTED",
     "PatrolHotspots",
+    "hdbscan_cross_check",
     "patrol_hotspots",
     "patrol_periods",
     "predicted_sentence",
@@ -231,3 +232,14 @@ def _with_next(found: Hotspots, ev: Evaluation) -> Hotspots:
     table["pai_next"] = per["pai"].round(2).to_numpy()
     table["rri_next"] = per["rri"].round(2).to_numpy()
     return Hotspots(parameters=found.parameters, labels=found.labels, table=table)
+
+
+def hdbscan_cross_check(result: PatrolHotspots, *, min_cluster_size: int) -> int:
+    """Count the clusters HDBSCAN finds in the same period's incidents.
+
+    A self-adjusting cross-check of the DBSCAN hotspots (see
+    :func:`geo.hotspots.hdbscan_hotspots`): close counts mean the hotspots do
+    not hang on the choice of ``eps``.
+    """
+    labels = hdbscan_hotspots(result.incidents, min_cluster_size=min_cluster_size)
+    return int(labels.max())
