@@ -36,6 +36,26 @@ from geo.workspace import DEFAULT_WORKSPACE, Workspace, default_workspace
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
+FLAGS = {
+    "month_col": "--month-col",
+    "lon_col": "--lon-col",
+    "lat_col": "--lat-col",
+    "x_col": "--x-col",
+    "y_col": "--y-col",
+    "code_col": "--code-col",
+    "name_col": "--name-col",
+    "wards_crs": "--wards-crs",
+    "first": "--from",
+    "last": "--to",
+    "calendar": "--calendar",
+    "name": "--name",
+    "out": "--out",
+    "before": "--before",
+    "after": "--after",
+    "period": "--period",
+}
+"""The flag of each geo argument an error may name (GeoInputError.worded)."""
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for bad input
@@ -883,7 +903,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.ExitStack() as args.resources:
             args.run(args)
     except GeoInputError as err:
-        sys.stderr.write(f"hotspot-map: error: {err}\n")
+        sys.stderr.write(f"hotspot-map: error: {err.worded(FLAGS)}\n")
         return EXIT_BAD_INPUT
     except OSError as err:
         sys.stderr.write(f"hotspot-map: error: {err}\n")

@@ -164,8 +164,8 @@ def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> st
     body = (
         f"<p>{escape(label)} by ward, both periods counted on the same boundary set "
         "and the same months. A change is marked as more than chance when an exact "
-        "test of the two counts, corrected for testing every ward (5% false "
-        f"discovery rate), says so.{rates}</p>"
+        "test of the two counts, corrected for testing every ward "
+        f"({change.alpha:.0%} false discovery rate), says so.{rates}</p>"
         + _basis_line(change)
         + img_html(png, "Map of the change by ward")
         + table_html(tables.ward_table(change), "ward-table")
@@ -247,7 +247,7 @@ def _years_section(focus, wards, after: Period, months, population, label) -> st
                 "Trend: Poisson regression of each ward's yearly count on the year, "
                 "allowing for counts varying more than chance from year to year "
                 "(estimated across the wards), corrected for testing every ward "
-                "(5% false discovery rate).",
+                f"({result.alpha:.0%} false discovery rate).",
                 *result.caveats,
             ],
             "caveat",

@@ -64,8 +64,29 @@ line's text (a list marker or heading needs the start of a line, which the
 pages never give data text)."""
 
 
+FIELDS = {
+    "month_col": "'Month' (rename the column in your file)",
+    "lon_col": "'Longitude'",
+    "lat_col": "'Latitude'",
+    "x_col": "'Easting'",
+    "y_col": "'Northing'",
+    "code_col": "a ward code column such as 'WD23CD' (rename it in your file)",
+    "wards_crs": "a CRS in the file itself (a .prj beside a shapefile)",
+    "first": "From",
+    "last": "To",
+    "calendar": "Calendar years",
+    "name": "the boundary set's name",
+    "before": "Before",
+    "after": "After",
+    "period": "the period",
+}
+"""The app's words for each geo argument an error may name (its own fields; the
+app has no column options, so a column is named as the file should call it)."""
+
+
 def show_error(err: Exception) -> None:
-    st.error(plain(str(err)), icon=":material/error:")
+    text = err.worded(FIELDS) if isinstance(err, GeoInputError) else str(err)
+    st.error(plain(text), icon=":material/error:")
 
 
 def sidebar() -> Controls | None:

@@ -257,6 +257,8 @@ class WardChange:
     basis: Comparison
     caveats: list[Note] = field(default_factory=list)
     missing: dict[str, list[str]] = field(default_factory=dict)
+    alpha: float = 0.05
+    """The false discovery rate of ``significant`` (said in every sentence)."""
 
     @property
     def per_month(self) -> bool:
@@ -367,7 +369,7 @@ def ward_change(
     monthly = _months_table(b_rows, a_rows, before, after, present)
     quarterly = _quarters_table(monthly, basis_)
     headlines = _headlines(table, by_type, monthly, quarterly, before, after,
-                           basis_, unit)  # fmt: skip
+                           basis_, unit, alpha)  # fmt: skip
     return WardChange(
         table=table,
         headlines=headlines,
@@ -379,6 +381,7 @@ def ward_change(
         basis=basis_,
         caveats=caveats,
         missing=missing,
+        alpha=alpha,
     )
 
 
@@ -645,7 +648,7 @@ def _signed(value: float) -> str:
 
 
 def _headlines(
-    table, by_type, monthly, quarterly, before, after, basis: Comparison, unit
+    table, by_type, monthly, quarterly, before, after, basis: Comparison, unit, alpha
 ) -> list[str]:
     what = subject(unit)
     per = " a month" if basis.per_month else ""
@@ -665,11 +668,14 @@ def _headlines(
     sig_rose = int((table["significant"] & (table["change"] > 0)).sum())
     if sig_fell or sig_rose:
         noise = (
-            f"the change is more than chance (5% false discovery rate) in {sig_fell} "
-            f"that fell and {sig_rose} that rose"
+            f"the change is more than chance ({alpha:.0%} false discovery rate) in "
+            f"{sig_fell} that fell and {sig_rose} that rose"
         )
     else:
-        noise = "in no ward is the change more than chance (5% false discovery rate)"
+        noise = (
+            "in no ward is the change more than chance "
+            f"({alpha:.0%} false discovery rate)"
+        )
     out.append(
         f"{what} fell in {fell} of {len(table)} wards and rose in {rose}; {noise}."
     )

@@ -1,5 +1,7 @@
 """The library's error types: one for bad input, one for a damaged workspace."""
 
+from collections.abc import Mapping
+
 __all__ = ["GeoInputError", "WorkspaceDamagedError"]
 
 
@@ -21,6 +23,24 @@ class GeoInputError(ValueError):
     def __init__(self, message: str = "", *, argument: str | None = None) -> None:
         super().__init__(message)
         self.argument = argument
+
+    def worded(self, names: Mapping[str, str]) -> str:
+        """Return the message in an interface's words for the arguments it names.
+
+        geo names an argument in backticks (```month_col```); ``names`` maps
+        each to the interface's own control (``"--month-col"`` on the command
+        line). Arguments not in ``names`` stay as they are.
+
+        Examples
+        --------
+        >>> err = GeoInputError("no month column; name yours with `month_col`.")
+        >>> err.worded({"month_col": "--month-col"})
+        'no month column; name yours with --month-col.'
+        """
+        text = str(self)
+        for arg, word in names.items():
+            text = text.replace(f"`{arg}`", word)
+        return text
 
 
 class WorkspaceDamagedError(GeoInputError):

@@ -678,19 +678,18 @@ def _match_columns(
     if "month" not in fields and "date" not in fields:
         msg = (
             f"{name!r} has no month or date column (found {header}); police.uk "
-            "files have 'Month'. Name yours with --month-col."
+            "files have 'Month'. Name yours with `month_col`."
         )
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="month_col")
     has_lonlat = "lon" in fields and "lat" in fields
     has_xy = "x" in fields and "y" in fields
     if need_xy and not (has_lonlat or has_xy):
         msg = (
             f"{name!r} has no coordinate columns (found {header}); police.uk "
             "files have 'Longitude' and 'Latitude'. Name yours with "
-            "--lon-col/--lat-col "
-            "or --x-col/--y-col."
+            "`lon_col`/`lat_col` or `x_col`/`y_col`."
         )
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="lon_col")
     return fields
 
 
@@ -862,17 +861,17 @@ def _check_lonlat_columns(
         msg = (
             f"{name!r}: columns {cols[0]!r}/{cols[1]!r} hold values like "
             f"{lon[0]:.0f}, {lat[0]:.0f}, which are eastings/northings in metres, not "
-            "degrees. Name them with --x-col/--y-col."
+            "degrees. Name them with `x_col`/`y_col`."
         )
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="x_col")
     swapped = np.mean((lon > 49) & (lon < 61) & (lat > -9) & (lat < 3))
     if swapped > 0.5:
         msg = (
             f"{name!r}: longitude and latitude look swapped ({cols[0]!r} holds values "
-            f"like {lon[0]:.4f}, a UK latitude). Swap the column names, or pass "
-            f"--lon-col {cols[1]!r} --lat-col {cols[0]!r}."
+            f"like {lon[0]:.4f}, a UK latitude). Swap the column names, or name "
+            f"{cols[1]!r} as `lon_col` and {cols[0]!r} as `lat_col`."
         )
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="lon_col")
 
 
 def _check_xy_columns(
@@ -885,9 +884,9 @@ def _check_xy_columns(
         msg = (
             f"{name!r}: columns {cols[0]!r}/{cols[1]!r} hold values like {x[0]}, "
             f"{y[0]}, which look like degrees, not metres. Name them with "
-            "--lon-col/--lat-col."
+            "`lon_col`/`lat_col`."
         )
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="lon_col")
 
 
 def _mark_duplicate_force_months(

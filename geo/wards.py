@@ -109,7 +109,7 @@ def _read_vector(path: Path, assume_crs: str | None) -> gpd.GeoDataFrame:
         role="boundary file",
         assume_crs=assume_crs,
         no_crs_hint="add one (a .prj beside a shapefile) or say which it is with "
-        "--wards-crs EPSG:27700.",
+        "`wards_crs` (EPSG:27700, say).",
     )
     if raw.empty or raw.geometry.isna().all():
         msg = f"boundary file {str(path)!r} has no features with geometry."
@@ -171,9 +171,9 @@ def _detect_columns(
     if code is None:
         msg = (
             f"boundary file {str(path)!r}: no ward code column found among {cols}; "
-            "name it with --code-col."
+            "name it with `code_col`."
         )
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="code_col")
     name = name_col or _first_match(cols, _NAME_PATTERNS) or code
     return code, name
 
@@ -224,9 +224,9 @@ def _one_row_per_code(
         msg = (
             f"boundary file {str(path)!r}: ward code {code!r} is used for different "
             f"names {both}; codes must be unique. Fix the file or pick another "
-            "--code-col."
+            "`code_col`."
         )
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="code_col")
     if not wards["ward_code"].duplicated().any():
         return wards, 0
     merged = int(wards["ward_code"].duplicated().sum())

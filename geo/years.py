@@ -66,6 +66,8 @@ class Years:
     headlines: list[str]
     caveats: list[str] = field(default_factory=list)
     dispersion: float = 1.0
+    alpha: float = 0.05
+    """The false discovery rate of ``trend`` (said in every sentence about it)."""
 
     @property
     def labels(self) -> list[str]:
@@ -86,8 +88,10 @@ def year_periods(first: str, last: str, *, calendar: bool = False) -> list[Perio
     kind = "calendar" if calendar else "financial"
     start, end = _year_of(first, calendar), _year_of(last, calendar)
     if end < start:
-        msg = f"--to {last!r} is before --from {first!r}; give the earlier year first."
-        raise GeoInputError(msg)
+        msg = (
+            f"`last` {last!r} is before `first` {first!r}; give the earlier year first."
+        )
+        raise GeoInputError(msg, argument="last")
     if end - start > 19:
         msg = f"{end - start + 1} {kind} years is more than 20; choose a shorter span."
         raise GeoInputError(msg)
@@ -126,13 +130,13 @@ def _year_of(text: str, calendar: bool) -> int:
         if text.isdigit() and len(text) == 4:
             return int(text)
         msg = (
-            f"{text!r} is not a calendar year; with --calendar write years as "
+            f"{text!r} is not a calendar year; with `calendar` years are written "
             "2019, 2020 ..."
         )
-        raise GeoInputError(msg)
+        raise GeoInputError(msg, argument="calendar")
     if text.isdigit() and len(text) == 4:
         msg = (
-            f"{text!r} is a calendar year; add --calendar, or write the financial "
+            f"{text!r} is a calendar year; add `calendar`, or write the financial "
             f"year as {text}/{(int(text) + 1) % 100:02d}."
         )
         raise GeoInputError(msg)
@@ -182,7 +186,9 @@ def years_change(
         every year, or incidents not tagged with wards.
     """
     if len(years) < 2:
-        msg = "a comparison across years needs at least two years; widen --from/--to."
+        msg = (
+            "a comparison across years needs at least two years; widen `first`/`last`."
+        )
         raise GeoInputError(msg)
     if "ward_code" not in incidents.columns:
         msg = "`incidents` carry no ward_code; load them with a boundary file."
@@ -235,6 +241,7 @@ def years_change(
         headlines=headlines,
         caveats=caveats,
         dispersion=dispersion,
+        alpha=alpha,
     )
 
 

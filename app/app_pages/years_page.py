@@ -53,7 +53,8 @@ st.dataframe(
 st.caption(
     "Trend: Poisson regression of each ward's yearly count on the year, allowing "
     "for counts varying more than chance from year to year (estimated across the "
-    "wards), corrected for testing every ward (5% false discovery rate). Every "
+    f"wards), corrected for testing every ward ({result.alpha:.0%} false discovery "
+    "rate). Every "
     f"year counts the same months ({len(result.months)} of 12)."
 )
 ui.download(

@@ -440,8 +440,8 @@ class Workspace:
 def _set_name(name: str) -> str:
     name = str(name).strip()
     if not name:
-        msg = "a boundary set needs a name (--name), e.g. '2023 wards'."
-        raise GeoInputError(msg)
+        msg = "a boundary set needs a name (`name`), e.g. '2023 wards'."
+        raise GeoInputError(msg, argument="name")
     return name
 
 

@@ -28,8 +28,8 @@ def export_gpkg(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     (polygons) and the camera register (points).
     """
     if path.suffix.lower() != ".gpkg":
-        msg = f"--out {str(path)!r}: the workspace is exported as a .gpkg file."
-        raise GeoInputError(msg)
+        msg = f"`out` {str(path)!r}: the workspace is exported as a .gpkg file."
+        raise GeoInputError(msg, argument="out")
     sets = [r[0] for r in con.execute(
         "SELECT name FROM boundary_sets ORDER BY added, name").fetchall()]  # fmt: skip
     layers: list[str] = []

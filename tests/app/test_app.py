@@ -421,3 +421,26 @@ def test_workspace_state_read_again_only_when_the_file_changes(
     assert second != first
     assert second[1][2] == 3
     assert data.user_dataset().workspace == str(own_workspace)
+
+
+def test_errors_name_the_apps_own_controls_not_the_command_lines(own_workspace):
+    """geo names the argument; the Data page says what the file should call it."""
+    at = _app()
+    at.switch_page("app_pages/data_page.py").run()
+    table = b"Longitude,Latitude,Crime type\n-3.05,53.81,Burglary\n"
+    at.file_uploader[0].set_value(("no_month.csv", table, "text/csv"))
+    at.button[0].click().run()
+    said = " ".join(e.value for e in at.error)
+    assert "has no month or date column" in said
+    assert "'Month' (rename the column in your file)" in said
+    assert "--month-col" not in said and "month_col" not in said
+
+
+def test_the_command_line_names_its_flag_for_the_same_error(tmp_path, capsys):
+    from app.cli import main
+
+    bad = tmp_path / "no_month.csv"
+    bad.write_text("Longitude,Latitude,Crime type\n-3.05,53.81,Burglary\n")
+    assert main(["load", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "Name yours with --month-col." in err and "`" not in err

@@ -390,3 +390,14 @@ def test_one_word_for_what_is_counted_by_types_and_by_data():
     frame = pd.DataFrame({"crime_type": [ASB, ASB, "Burglary"]})
     assert count_unit(frame) == types_unit({ASB, "Burglary"}) == "incidents"
     assert count_unit(frame.iloc[:2]) == "reports"
+
+
+@pytest.mark.parametrize(("alpha", "said"), [(0.05, "5%"), (0.1, "10%")])
+def test_the_false_discovery_rate_said_is_the_one_used(wards, alpha, said):
+    inc = _incidents([("A", "2021-01", ASB, 40), ("A", "2022-01", ASB, 10)])
+    r = ward_change(
+        inc, wards, before=parse_period("2021-01"), after=parse_period("2022-01"),
+        alpha=alpha,
+    )  # fmt: skip
+    assert r.alpha == alpha
+    assert f"({said} false discovery rate)" in r.headlines[1]

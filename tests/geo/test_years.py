@@ -133,9 +133,9 @@ def test_rates_per_resident(wards):
 @pytest.mark.parametrize(
     ("first", "last", "calendar", "match"),
     [
-        ("2020", "2022", False, "is a calendar year; add --calendar"),
+        ("2020", "2022", False, "is a calendar year; add `calendar`"),
         ("2020/21", "2022", True, "not a calendar year"),
-        ("2022/23", "2020/21", False, "before --from"),
+        ("2022/23", "2020/21", False, "before `first`"),
         ("2020-Q1", "2021/22", False, "not a financial year"),
     ],
 )
