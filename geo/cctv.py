@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geo._columns import CAMERA_ALIASES, match_aliases, parse_dates
 from geo._points import point_xy
 from geo._stats import binomial_p
 from geo._validate import require_min_int, require_positive, require_projected
@@ -65,20 +66,6 @@ COVERAGE_COLUMNS = [
 ]
 """The contract's coverage columns."""
 
-_ALIASES = {
-    "camera_id": ("cameraid", "camera", "id", "cameraref", "ref"),
-    "location": ("location", "name", "description", "site"),
-    "lon": ("longitude", "lon", "lng", "long"),
-    "lat": ("latitude", "lat"),
-    "x": ("easting", "x"),
-    "y": ("northing", "y"),
-    "range_m": ("rangem", "range", "radius", "radiusm"),
-    "bearing": ("bearing", "direction", "heading", "azimuth"),
-    "fov": ("fov", "fieldofview", "angle", "viewangle"),
-    "install_date": ("installdate", "installed", "golive", "livedate", "date"),
-    "purpose": ("purpose", "type", "category"),
-}
-
 
 @dataclass(frozen=True)
 class CameraList:
@@ -88,10 +75,6 @@ class CameraList:
     read: int
     dropped: dict[str, int]
     notes: list[str] = field(default_factory=list)
-
-
-def _norm(name: str) -> str:
-    return "".join(ch for ch in str(name).lower() if ch.isalnum())
 
 
 def read_cameras(
@@ -111,11 +94,7 @@ def read_cameras(
     """
     require_positive(default_range_m, name="default_range_m", unit=" metres")
     raw, xy = _read(Path(path))
-    cols = {}
-    for col in raw.columns:
-        for field_, names in _ALIASES.items():
-            if _norm(col) in names and field_ not in cols:
-                cols[field_] = col
+    cols = match_aliases(raw.columns, CAMERA_ALIASES)
     if xy is None:
         xy = _coordinates(raw, cols, path)
     missing = ~np.isfinite(xy).all(axis=1)
@@ -246,15 +225,7 @@ def _coordinates(raw: pd.DataFrame, cols: dict, path) -> np.ndarray:
 
 
 def _dates(text: np.ndarray) -> np.ndarray:
-    """ISO dates (2022-10-01) first, then UK day-first ones (01/10/2022)."""
-    series = pd.Series(text, dtype=str)
-    iso = pd.to_datetime(series, format="ISO8601", errors="coerce")
-    rest = iso.isna() & (series != "")
-    if rest.any():
-        iso[rest] = pd.to_datetime(
-            series[rest], dayfirst=True, format="mixed", errors="coerce"
-        )
-    return iso.to_numpy()
+    return parse_dates(pd.Series(text, dtype=str)).to_numpy()
 
 
 def _text(raw: pd.DataFrame, cols: dict, field_: str) -> np.ndarray:

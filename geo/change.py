@@ -28,6 +28,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo._columns import (
+    POPULATION_ALIASES,
+    WARD_CODE_PATTERNS,
+    first_matching,
+    match_aliases,
+    norm,
+)
 from geo._stats import benjamini_hochberg, binomial_p
 from geo.errors import GeoInputError
 from geo.periods import Period, missing_months, month_name, require_separate
@@ -282,11 +289,15 @@ def read_population(path, *, code_col: str | None = None) -> pd.DataFrame:
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
         msg = f"population file {str(path)!r} is not a readable CSV ({err})."
         raise GeoInputError(msg) from err
-    cols = {c.lower().strip(): c for c in raw.columns}
-    code = code_col or next(
-        (cols[c] for c in cols if c in ("ward_code", "code") or _is_ons_code(c)), None
+    fields = match_aliases(raw.columns, POPULATION_ALIASES)
+    code = (
+        code_col
+        or fields.get("ward_code")
+        or first_matching(raw.columns, WARD_CODE_PATTERNS[:1])
     )
-    pop = next((cols[c] for c in cols if "population" in c or c == "all ages"), None)
+    pop = fields.get("population") or next(
+        (c for c in raw.columns if "population" in norm(c)), None
+    )
     if code is None or pop is None:
         msg = (
             f"population file {str(path)!r} needs a ward code column (ward_code or "
@@ -303,10 +314,6 @@ def read_population(path, *, code_col: str | None = None) -> pd.DataFrame:
         )
         raise GeoInputError(msg)
     return pd.DataFrame({"ward_code": raw[code].str.strip(), "population": values})
-
-
-def _is_ons_code(name: str) -> bool:
-    return len(name) == 6 and name.startswith("wd") and name.endswith("cd")
 
 
 def ward_change(

@@ -19,7 +19,6 @@ import functools
 import hashlib
 import logging
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pyproj import CRS, Transformer
 
+from geo._columns import INCIDENT_ALIASES, match_aliases, parse_dates
 from geo._points import points_by_place
 from geo._sources import Source, as_buffer, expand_sources
 from geo._vector import read_vector
@@ -70,29 +70,6 @@ _CATEGORICAL = ("crime_type", "location", "lsoa_code", "outcome", "source")
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, name)``: called as each file is read."""
 
-# Normalised header name (lower case, letters and digits only) -> our field.
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "incident_id": ("crimeid", "incidentid", "id", "crimereference", "reference"),
-    "month": ("month",),
-    "date": (
-        "date",
-        "incidentdate",
-        "offencedate",
-        "occurreddate",
-        "datetime",
-        "committeddate",
-        "reporteddate",
-    ),
-    "lon": ("longitude", "lon", "lng", "long"),
-    "lat": ("latitude", "lat"),
-    "x": ("easting", "eastings", "x", "xcoord", "xcoordinate"),
-    "y": ("northing", "northings", "y", "ycoord", "ycoordinate"),
-    "crime_type": ("crimetype", "offencetype", "incidenttype", "category", "type"),
-    "location": ("location", "street", "streetname", "address"),
-    "lsoa_code": ("lsoacode", "lsoa11cd", "lsoa21cd", "lsoa"),
-    "outcome": ("lastoutcomecategory", "outcome", "outcomecategory"),
-    "force": ("reportedby", "force", "fallswithin"),
-}
 _MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
 _UNSPECIFIED = "Unspecified"
 
@@ -375,15 +352,15 @@ def _read_source(
     if parsed.error is not None:
         raise parsed.error
     if source.kind == "vector":
-        raw, n, xy = _read_vector(source)
+        raw, n, located = _read_vector(source)
     else:
         raw, n = parsed.table
-        xy = None
+        located = None
     seen.digests[digest] = (source.name, n)
     quality.read += n
     if n == 0:
         return FileRead(source.name, digest, 0, None, _no_drops())
-    table, drops = _normalise(raw, n, xy, source.name, columns, quality, seen)
+    table, drops = _normalise(raw, n, located, source.name, columns, quality, seen)
     return FileRead(source.name, digest, n, table, drops)
 
 
@@ -529,7 +506,9 @@ def _sniff_delimiter(data: bytes, name: str) -> str:
     return sep
 
 
-def _read_vector(source: Source) -> tuple[dict[str, pa.Array], int, np.ndarray]:
+def _read_vector(
+    source: Source,
+) -> tuple[dict[str, pa.Array], int, tuple[np.ndarray, np.ndarray]]:
     gdf = read_vector(source.path, role="incident file")
     geom = gdf.geometry
     is_point = ((geom.geom_type == "Point") & ~geom.is_empty).to_numpy()
@@ -537,16 +516,23 @@ def _read_vector(source: Source) -> tuple[dict[str, pa.Array], int, np.ndarray]:
     xy = np.full((len(gdf), 2), np.nan)
     pts = gdf.geometry[is_point]
     xy[is_point] = np.column_stack([pts.x, pts.y])
-    props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(str)
-    props = props.replace({"None": "", "nan": "", "NaT": ""})
-    props["__kind"] = np.where(
-        is_point, "point", np.where(geom.isna() | geom.is_empty, "empty", "other")
-    )
-    raw = {
-        c: _trim(pa.array(props[c].to_numpy(dtype=object), pa.string()))
-        for c in props.columns
-    }
-    return raw, len(props), xy
+    props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    raw = {c: _trim(_as_text(props[c])) for c in props.columns}
+    reasons = np.where(
+        is_point, _KEEP, np.where(geom.isna() | geom.is_empty, _NO_XY, _NOT_POINT)
+    ).astype(np.int8)
+    return raw, len(props), (xy, reasons)
+
+
+def _as_text(values: pd.Series) -> pa.Array:
+    """Make a property column text: null, NaN and NaT blank, others as written.
+
+    GeoJSON properties may be any JSON value: numbers and booleans too.
+    """
+    missing = values.isna().to_numpy()
+    text = values.astype(object).to_numpy()
+    text = np.where(missing, "", [str(v) for v in text]) if len(text) else text
+    return pa.array(text.astype(object), pa.string())
 
 
 # --- normalising -------------------------------------------------------------
@@ -555,23 +541,21 @@ def _read_vector(source: Source) -> tuple[dict[str, pa.Array], int, np.ndarray]:
 def _normalise(
     raw: dict[str, pa.Array],
     n: int,
-    xy: np.ndarray | None,
+    located: tuple[np.ndarray, np.ndarray] | None,
     name: str,
     columns: Columns,
     quality: QualityReport,
     seen: _SeenKeys,
 ) -> tuple[pa.Table | None, pd.DataFrame]:
-    fields = _match_columns(list(raw), columns, name, need_xy=xy is None)
+    fields = _match_columns(list(raw), columns, name, need_xy=located is None)
     month = _months(raw[fields.get("month") or fields["date"]])
-    if xy is None:
+    if located is None:
         x, y, lon, lat, place, reasons = _coordinates(raw, fields, columns, name)
-    else:
+    else:  # a vector file's points, and why a feature has none
+        xy, geometry_reasons = located
         x, y = xy[:, 0], xy[:, 1]
         lon, lat, place = _lonlat(x, y, WORKING_CRS)
-        kind = raw["__kind"].to_numpy(zero_copy_only=False)
-        reasons = np.full(n, _KEEP, np.int8)
-        reasons[kind == "empty"] = _NO_XY
-        reasons[kind == "other"] = _NOT_POINT
+        reasons = geometry_reasons.copy()
     no_month = month.is_null().to_numpy(zero_copy_only=False)
     reasons[(reasons == _KEEP) & no_month] = _BAD_MONTH
     force = _column(raw, fields, "force", n, "")
@@ -643,22 +627,11 @@ def _drops(
     return out[["force", "month", "reason", "n"]]
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
-
-
 def _match_columns(
     header: Iterable[str], columns: Columns, name: str, *, need_xy: bool
 ) -> dict[str, str]:
     header = list(header)
-    by_norm: dict[str, str] = {}
-    for col in header:
-        by_norm.setdefault(_norm(col), col)
-    fields: dict[str, str] = {}
-    for field_, aliases in _ALIASES.items():
-        hit = next((by_norm[a] for a in aliases if a in by_norm), None)
-        if hit is not None:
-            fields[field_] = hit
+    fields = match_aliases(header, INCIDENT_ALIASES)
     for field_ in ("lon", "lat", "x", "y", "month", "crime_type"):
         given = getattr(columns, field_)
         if given is None:
@@ -719,13 +692,7 @@ def _months(text: pa.Array) -> pa.Array:
 
 
 def _parse_dates(text: pd.Series) -> pd.Series:
-    iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    rest = iso.isna()
-    if rest.any():
-        iso[rest] = pd.to_datetime(
-            text[rest], format="mixed", dayfirst=True, errors="coerce"
-        )
-    return iso.dt.strftime("%Y-%m").where(iso.notna())
+    return parse_dates(text).dt.strftime("%Y-%m").where(lambda m: m.notna())
 
 
 def _numbers(text: pa.Array) -> np.ndarray:

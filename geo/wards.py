@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
+from geo._columns import WARD_CODE_PATTERNS, WARD_NAME_PATTERNS, first_matching
 from geo._points import distinct_points
 from geo._validate import require_projected
 from geo._vector import read_vector
@@ -24,9 +24,6 @@ log = logging.getLogger(__name__)
 
 WARD_COLUMNS = ["ward_code", "ward_name", "geometry"]
 """Columns of a boundary set returned by :func:`read_wards`."""
-
-_CODE_PATTERNS = (r"wd\d\dcd", r"ward_?code", r"[a-z]+\d\dcd", r"code", r"gss_?code")
-_NAME_PATTERNS = (r"wd\d\dnm", r"ward_?name", r"[a-z]+\d\dnm", r"name")
 
 
 def read_wards(
@@ -167,23 +164,15 @@ def _detect_columns(
         if given is not None and given not in cols:
             msg = f"boundary file {str(path)!r} has no column {given!r}; it has {cols}."
             raise GeoInputError(msg)
-    code = code_col or _first_match(cols, _CODE_PATTERNS)
+    code = code_col or first_matching(cols, WARD_CODE_PATTERNS)
     if code is None:
         msg = (
             f"boundary file {str(path)!r}: no ward code column found among {cols}; "
             "name it with `code_col`."
         )
         raise GeoInputError(msg, argument="code_col")
-    name = name_col or _first_match(cols, _NAME_PATTERNS) or code
+    name = name_col or first_matching(cols, WARD_NAME_PATTERNS) or code
     return code, name
-
-
-def _first_match(cols: list[str], patterns: tuple[str, ...]) -> str | None:
-    for pattern in patterns:
-        for col in cols:
-            if re.fullmatch(pattern, str(col).lower()):
-                return col
-    return None
 
 
 def _polygons_only(geoms: gpd.GeoSeries) -> tuple[gpd.GeoSeries, int, int]:

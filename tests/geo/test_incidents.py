@@ -174,6 +174,38 @@ def test_geojson_points(tmp_path, wards):
     )
 
 
+def test_geojson_with_null_numeric_and_boolean_properties(tmp_path):
+    """A police.uk API export saved as GeoJSON: outcome null, numbers, booleans."""
+    import json
+
+    lon, lat = lonlat(5, 5)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "month": "2022-01",
+                "category": "Burglary",
+                "outcome": outcome,
+                "id": ident,
+                "persistent_id": flag,
+                "location": "On or near Test Street",
+            },
+        }
+        for outcome, ident, flag in (
+            (None, 101, True),
+            ("Under investigation", 102, False),
+        )
+    ]
+    path = tmp_path / "api.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    loaded = read_incidents(path)
+    assert loaded.quality.kept == 2 and loaded.quality.dropped == {}
+    inc = loaded.incidents
+    assert inc["crime_type"].astype(str).tolist() == ["Burglary", "Burglary"]
+    assert inc["incident_id"].astype(str).tolist() == ["101", "102"]
+
+
 def test_bom_and_cp1252_text(tmp_path):
     lon, lat = lonlat(0, 0)
     text = "Month,Longitude,Latitude,Location\n"
