@@ -390,7 +390,7 @@ def test_real_blackpool_2022_asb_hotspots(real_data):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_cluster_edges_keep_every_pair_across_clusters(seed):
-    from geo.hotspots import _cluster_edges
+    from geo._clustering import _cluster_edges
 
     rng = np.random.default_rng(seed)
     centres = rng.uniform(0, 400, (6, 2))

@@ -9,8 +9,8 @@ import pyarrow as pa
 import pytest
 import shapely
 
+from geo._hotspot_table import _hotspot_polygons
 from geo._points import PointsByPlace, distinct_points, point_xy, points_by_place
-from geo.hotspots import _hotspot_polygons
 from geo.incidents import INCIDENT_COLUMNS, incidents_frame
 from geo.settings import WORKING_CRS
 
