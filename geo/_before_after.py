@@ -1,4 +1,5 @@
 """Private: incidents in new cameras' view before and after go-live."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geo.errors import GeoInputError
 
 __all__ = [
     "CAMERA_ALIASES",
@@ -19,8 +25,12 @@ __all__ = [
     "POPULATION_ALIASES",
     "WARD_CODE_PATTERNS",
     "WARD_NAME_PATTERNS",
+    "Columns",
+    "column_of",
     "first_matching",
     "match_aliases",
+    "match_columns",
+    "months_of",
     "norm",
     "parse_dates",
 ]
@@ -152,3 +162,103 @@ def parse_dates(text: pd.Series) -> pd.Series:
             text[rest], format="mixed", dayfirst=True, errors="coerce"
         )
     return out
+
+
+# --- incident tables -----------------------------------------------------------
+
+_MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Column names to use instead of detection (any left ``None`` is detected).
+
+    Attributes
+    ----------
+    lon, lat : str, optional
+        Longitude and latitude columns (degrees, EPSG:4326).
+    x, y : str, optional
+        Easting and northing columns (metres, EPSG:27700 unless ``crs`` says).
+    month : str, optional
+        A month (``YYYY-MM``) or date column.
+    crime_type : str, optional
+        The offence or incident type column.
+    crs : str, optional
+        CRS of ``x``/``y`` when not British National Grid.
+    """
+
+    lon: str | None = None
+    lat: str | None = None
+    x: str | None = None
+    y: str | None = None
+    month: str | None = None
+    crime_type: str | None = None
+    crs: str | None = None
+
+
+def match_columns(
+    header: Iterable[str], columns: Columns, name: str, *, need_xy: bool
+) -> dict[str, str]:
+    header = list(header)
+    fields = match_aliases(header, INCIDENT_ALIASES)
+    for field_ in ("lon", "lat", "x", "y", "month", "crime_type"):
+        given = getattr(columns, field_)
+        if given is None:
+            continue
+        if given not in set(header):
+            msg = (
+                f"{name!r} has no column {given!r} (named for {field_}); "
+                f"it has {header}."
+            )
+            raise GeoInputError(msg)
+        fields[field_] = given
+        if field_ == "month":
+            fields.pop("date", None)
+    if columns.x is not None or columns.y is not None:
+        fields.pop("lon", None)
+        fields.pop("lat", None)
+    if "month" not in fields and "date" not in fields:
+        msg = (
+            f"{name!r} has no month or date column (found {header}); police.uk "
+            "files have 'Month'. Name yours with `month_col`."
+        )
+        raise GeoInputError(msg, argument="month_col")
+    has_lonlat = "lon" in fields and "lat" in fields
+    has_xy = "x" in fields and "y" in fields
+    if need_xy and not (has_lonlat or has_xy):
+        msg = (
+            f"{name!r} has no coordinate columns (found {header}); police.uk "
+            "files have 'Longitude' and 'Latitude'. Name yours with "
+            "`lon_col`/`lat_col` or `x_col`/`y_col`."
+        )
+        raise GeoInputError(msg, argument="lon_col")
+    return fields
+
+
+def column_of(
+    raw: dict[str, pa.Array], fields: dict[str, str], field_: str, n: int, default: str
+) -> pa.Array:
+    if field_ not in fields:
+        return pa.repeat(pa.scalar(default, pa.string()), n)
+    return raw[fields[field_]]
+
+
+def months_of(text: pa.Array) -> pa.Array:
+    """Month of each row as ``YYYY-MM``; null where it cannot be parsed."""
+    values = pc.unique(text)  # a police.uk file holds one month: test it once
+    good = values.filter(pc.match_substring_regex(values, f"^{_MONTH_RE}$"))
+    ok = pc.is_in(text, value_set=good)
+    month = pc.if_else(ok, text, pa.scalar(None, pa.string()))
+    todo = pc.and_(pc.invert(ok), pc.not_equal(text, ""))
+    if not pc.any(todo).as_py():
+        return month
+    rows = np.flatnonzero(todo.to_numpy(zero_copy_only=False))
+    parsed = _parse_dates(pd.Series(text.take(pa.array(rows)).to_pylist()))
+    values = month.to_numpy(zero_copy_only=False).astype(object)
+    values[rows] = parsed.to_numpy(dtype=object)
+    values[pd.isna(values)] = None
+    return pa.array(values, pa.string())
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
+    return parse_dates(text).dt.strftime("%Y-%m").where(lambda m: m.notna())

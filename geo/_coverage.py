@@ -1,4 +1,5 @@
 """Private: camera coverage of incidents and hotspots, and new sites."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

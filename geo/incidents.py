@@ -9,17 +9,19 @@ vectorised passes; a file pyarrow will not take as it is (rows of the wrong
 length, text that is not UTF-8, repeated column names) is read by pandas
 instead, under the same rules. police.uk snaps locations to a fixed set of map
 points, so coordinates are projected once per distinct point.
+
+This module reads (files, folders, archives, tables, GeoJSON); matching a
+table's columns to the fields is :mod:`geo._columns` (shared with the camera,
+ward and population readers), projecting coordinates and the reasons a row is
+dropped are :mod:`geo._project`.
 """
 
 from __future__ import annotations
 
 import collections
 import dataclasses
-import functools
 import hashlib
 import logging
-import os
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,15 +33,26 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from pyproj import CRS, Transformer
 
-from geo._columns import INCIDENT_ALIASES, match_aliases, parse_dates
+from geo._columns import Columns, column_of, match_columns, months_of
 from geo._points import points_by_place
+from geo._project import (
+    _BAD_MONTH,
+    _DUP_FM,
+    _KEEP,
+    _NO_XY,
+    _NOT_POINT,
+    _REASONS,
+    _coordinates,
+    _lonlat,
+    _pool,
+    _threads,
+)
 from geo._sources import Source, as_buffer, expand_sources
 from geo._vector import read_vector
 from geo.errors import GeoInputError
 from geo.quality import QualityReport
-from geo.settings import DISPLAY_CRS, WORKING_CRS
+from geo.settings import WORKING_CRS
 
 __all__ = [
     "INCIDENT_COLUMNS",
@@ -70,48 +83,7 @@ _CATEGORICAL = ("crime_type", "location", "lsoa_code", "outcome", "source")
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, name)``: called as each file is read."""
 
-_MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
 _UNSPECIFIED = "Unspecified"
-
-# Reasons a row is dropped, in the order they take precedence.
-_REASONS = (
-    "",
-    "no coordinates",
-    "non-numeric coordinates",
-    "coordinates at (0, 0)",
-    "coordinates out of range",
-    "not a point geometry",
-    "unparseable month",
-    "duplicate force-month (loaded twice)",
-)
-_KEEP, _NO_XY, _NON_NUMERIC, _ZERO, _OUT, _NOT_POINT, _BAD_MONTH, _DUP_FM = range(8)
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Column names to use instead of detection (any left ``None`` is detected).
-
-    Attributes
-    ----------
-    lon, lat : str, optional
-        Longitude and latitude columns (degrees, EPSG:4326).
-    x, y : str, optional
-        Easting and northing columns (metres, EPSG:27700 unless ``crs`` says).
-    month : str, optional
-        A month (``YYYY-MM``) or date column.
-    crime_type : str, optional
-        The offence or incident type column.
-    crs : str, optional
-        CRS of ``x``/``y`` when not British National Grid.
-    """
-
-    lon: str | None = None
-    lat: str | None = None
-    x: str | None = None
-    y: str | None = None
-    month: str | None = None
-    crime_type: str | None = None
-    crs: str | None = None
 
 
 @dataclass(frozen=True)
@@ -416,7 +388,7 @@ def _read_with_arrow(
         return None
     if (sep + ' "').encode() in data:  # a quoted value after a space: pandas' rule
         return None
-    fields = _match_columns(header, columns, name, need_xy=True)
+    fields = match_columns(header, columns, name, need_xy=True)
     wanted = [c for c in header if c in set(fields.values())]
     try:
         table = pacsv.read_csv(
@@ -462,7 +434,7 @@ def _read_with_pandas(data: bytes, sep: str, name: str, columns: Columns):
         try:
             header = pd.read_csv(as_buffer(data), sep=sep, nrows=0, encoding=encoding)
             header = [str(c) for c in header.columns]
-            fields = _match_columns(header, columns, name, need_xy=True)
+            fields = match_columns(header, columns, name, need_xy=True)
             wanted = set(fields.values())
             return pd.read_csv(
                 as_buffer(data),
@@ -547,8 +519,8 @@ def _normalise(
     quality: QualityReport,
     seen: _SeenKeys,
 ) -> tuple[pa.Table | None, pd.DataFrame]:
-    fields = _match_columns(list(raw), columns, name, need_xy=located is None)
-    month = _months(raw[fields.get("month") or fields["date"]])
+    fields = match_columns(list(raw), columns, name, need_xy=located is None)
+    month = months_of(raw[fields.get("month") or fields["date"]])
     if located is None:
         x, y, lon, lat, place, reasons = _coordinates(raw, fields, columns, name)
     else:  # a vector file's points, and why a feature has none
@@ -558,7 +530,7 @@ def _normalise(
         reasons = geometry_reasons.copy()
     no_month = month.is_null().to_numpy(zero_copy_only=False)
     reasons[(reasons == _KEEP) & no_month] = _BAD_MONTH
-    force = _column(raw, fields, "force", n, "")
+    force = column_of(raw, fields, "force", n, "")
     for name_ in pc.unique(force).to_pylist():
         if name_ and name_ not in quality.forces:
             quality.forces.append(name_)
@@ -568,7 +540,7 @@ def _normalise(
     if not keep.any():
         return None, drops
     lines = pa.array(np.arange(2, n + 2, dtype=np.int64))
-    incident_id = _column(raw, fields, "incident_id", n, "")
+    incident_id = column_of(raw, fields, "incident_id", n, "")
     id_given = pc.not_equal(incident_id, "")
     if not pc.all(id_given).as_py():  # "file.csv:line" where none is given
         missing = pc.invert(id_given)
@@ -579,16 +551,16 @@ def _normalise(
             incident_id = pc.replace_with_mask(incident_id, missing, made)
         else:  # none given (police.uk's ASB): every row's made id, in order
             incident_id = made
-    crime_type = _column(raw, fields, "crime_type", n, "")
+    crime_type = column_of(raw, fields, "crime_type", n, "")
     crime_type = pc.if_else(pc.equal(crime_type, ""), _UNSPECIFIED, crime_type)
     table = pa.table(
         {
             "incident_id": incident_id,
             "month": month,
             "crime_type": crime_type,
-            "location": _column(raw, fields, "location", n, ""),
-            "lsoa_code": _column(raw, fields, "lsoa_code", n, ""),
-            "outcome": _column(raw, fields, "outcome", n, ""),
+            "location": column_of(raw, fields, "location", n, ""),
+            "lsoa_code": column_of(raw, fields, "lsoa_code", n, ""),
+            "outcome": column_of(raw, fields, "outcome", n, ""),
             "source": pa.repeat(pa.scalar(name, pa.string()), n),
             "force": force,
             "x": x,
@@ -625,235 +597,6 @@ def _drops(
         quality.drop(str(reason), int(k))
     out["month"] = out["month"].astype(object).where(out["month"].notna(), None)
     return out[["force", "month", "reason", "n"]]
-
-
-def _match_columns(
-    header: Iterable[str], columns: Columns, name: str, *, need_xy: bool
-) -> dict[str, str]:
-    header = list(header)
-    fields = match_aliases(header, INCIDENT_ALIASES)
-    for field_ in ("lon", "lat", "x", "y", "month", "crime_type"):
-        given = getattr(columns, field_)
-        if given is None:
-            continue
-        if given not in set(header):
-            msg = (
-                f"{name!r} has no column {given!r} (named for {field_}); "
-                f"it has {header}."
-            )
-            raise GeoInputError(msg)
-        fields[field_] = given
-        if field_ == "month":
-            fields.pop("date", None)
-    if columns.x is not None or columns.y is not None:
-        fields.pop("lon", None)
-        fields.pop("lat", None)
-    if "month" not in fields and "date" not in fields:
-        msg = (
-            f"{name!r} has no month or date column (found {header}); police.uk "
-            "files have 'Month'. Name yours with `month_col`."
-        )
-        raise GeoInputError(msg, argument="month_col")
-    has_lonlat = "lon" in fields and "lat" in fields
-    has_xy = "x" in fields and "y" in fields
-    if need_xy and not (has_lonlat or has_xy):
-        msg = (
-            f"{name!r} has no coordinate columns (found {header}); police.uk "
-            "files have 'Longitude' and 'Latitude'. Name yours with "
-            "`lon_col`/`lat_col` or `x_col`/`y_col`."
-        )
-        raise GeoInputError(msg, argument="lon_col")
-    return fields
-
-
-def _column(
-    raw: dict[str, pa.Array], fields: dict[str, str], field_: str, n: int, default: str
-) -> pa.Array:
-    if field_ not in fields:
-        return pa.repeat(pa.scalar(default, pa.string()), n)
-    return raw[fields[field_]]
-
-
-def _months(text: pa.Array) -> pa.Array:
-    """Month of each row as ``YYYY-MM``; null where it cannot be parsed."""
-    values = pc.unique(text)  # a police.uk file holds one month: test it once
-    good = values.filter(pc.match_substring_regex(values, f"^{_MONTH_RE}$"))
-    ok = pc.is_in(text, value_set=good)
-    month = pc.if_else(ok, text, pa.scalar(None, pa.string()))
-    todo = pc.and_(pc.invert(ok), pc.not_equal(text, ""))
-    if not pc.any(todo).as_py():
-        return month
-    rows = np.flatnonzero(todo.to_numpy(zero_copy_only=False))
-    parsed = _parse_dates(pd.Series(text.take(pa.array(rows)).to_pylist()))
-    values = month.to_numpy(zero_copy_only=False).astype(object)
-    values[rows] = parsed.to_numpy(dtype=object)
-    values[pd.isna(values)] = None
-    return pa.array(values, pa.string())
-
-
-def _parse_dates(text: pd.Series) -> pd.Series:
-    return parse_dates(text).dt.strftime("%Y-%m").where(lambda m: m.notna())
-
-
-def _numbers(text: pa.Array) -> np.ndarray:
-    """Text to float; NaN where blank or not a number (as ``pandas.to_numeric``)."""
-    blank = pc.equal(text, "")
-    try:
-        values = pc.cast(pc.if_else(blank, None, text), pa.float64())
-    except pa.ArrowInvalid:
-        return pd.to_numeric(
-            pd.Series(text.to_numpy(zero_copy_only=False)), errors="coerce"
-        ).to_numpy(dtype=float)
-    return values.to_numpy(zero_copy_only=False).astype(float)
-
-
-def _coordinates(
-    raw: dict[str, pa.Array], fields: dict[str, str], columns: Columns, name: str
-) -> tuple[np.ndarray, ...]:
-    """Each row's x, y (metres), lon, lat, map point number and reason code."""
-    lonlat = "lon" in fields and "lat" in fields
-    cx, cy = (fields["lon"], fields["lat"]) if lonlat else (fields["x"], fields["y"])
-    tx, ty = raw[cx], raw[cy]
-    a, b = _numbers(tx), _numbers(ty)
-    blank = pc.or_(pc.equal(tx, ""), pc.equal(ty, "")).to_numpy(zero_copy_only=False)
-    bad = ~blank & (np.isnan(a) | np.isnan(b))
-    reasons = np.full(a.size, _KEEP, np.int8)
-    reasons[blank] = _NO_XY
-    reasons[bad] = _NON_NUMERIC
-    ok = ~blank & ~bad
-    reasons[ok & (a == 0) & (b == 0)] = _ZERO
-    if lonlat:
-        _check_lonlat_columns(a[ok], b[ok], name, (cx, cy))
-        out = (np.abs(a) > 180) | (np.abs(b) > 90)
-        reasons[ok & out & (reasons == _KEEP)] = _OUT
-        src = "EPSG:4326"
-    else:
-        src = columns.crs or WORKING_CRS
-        _check_xy_columns(a[ok], b[ok], name, (cx, cy), src)
-    good = reasons == _KEEP
-    x = np.full(a.size, np.nan)
-    y = np.full(a.size, np.nan)
-    place = np.full(a.size, -1, np.int64)
-    if good.any():
-        x[good], y[good], place[good] = _project(a[good], b[good], src, WORKING_CRS)
-    lost = good & ~(np.isfinite(x) & np.isfinite(y))
-    reasons[lost] = _OUT
-    if lonlat:
-        return x, y, a, b, place, reasons
-    lon, lat, _ = _lonlat(x, y, WORKING_CRS)
-    return x, y, lon, lat, place, reasons
-
-
-def _project(
-    a: np.ndarray, b: np.ndarray, src: str, dst: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Transform coordinates, each distinct point once (police.uk snaps them).
-
-    Returns x, y and the number of each row's distinct point (from 0, in
-    order of first row): rows share a number exactly when they share a point.
-    """
-    codes, uniq = pd.factorize(a + 1j * b)
-    ux, uy = _transform(uniq.real, uniq.imag, src, dst)
-    return ux[codes], uy[codes], codes
-
-
-_SPLIT_ABOVE = 200_000
-"""Points above which a transform is split across threads (PROJ runs without
-Python's lock: 1,000,000 points take 0.43 s on one core, 0.23 s on two)."""
-
-_WORKERS = threading.local()
-
-
-def _transform(
-    x: np.ndarray, y: np.ndarray, src: str, dst: str
-) -> tuple[np.ndarray, np.ndarray]:
-    threads = _threads()
-    if x.size <= _SPLIT_ABOVE or threads < 2:
-        tx, ty = _transformer(src, dst).transform(x, y)
-        return np.asarray(tx), np.asarray(ty)
-
-    def part(s: slice) -> tuple[np.ndarray, np.ndarray]:
-        own = getattr(_WORKERS, "transformers", None)  # not shared across threads
-        if own is None:
-            own = _WORKERS.transformers = {}
-        if (src, dst) not in own:
-            own[src, dst] = Transformer.from_crs(CRS(src), CRS(dst), always_xy=True)
-        return own[src, dst].transform(x[s], y[s])
-
-    bounds = np.linspace(0, x.size, threads + 1).astype(int)
-    parts = list(_pool(threads).map(part, map(slice, bounds[:-1], bounds[1:])))
-    return (
-        np.concatenate([np.asarray(p[0]) for p in parts]),
-        np.concatenate([np.asarray(p[1]) for p in parts]),
-    )
-
-
-def _threads() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
-@functools.lru_cache(maxsize=1)
-def _pool(threads: int) -> ThreadPoolExecutor:
-    """Threads for work that runs without Python's lock (PROJ, pyarrow)."""
-    return ThreadPoolExecutor(threads, thread_name_prefix="reader")
-
-
-def _lonlat(x: np.ndarray, y: np.ndarray, src: str) -> tuple[np.ndarray, ...]:
-    """Degrees of each point, and its point number as :func:`_project` gives."""
-    lon = np.full(x.size, np.nan)
-    lat = np.full(x.size, np.nan)
-    place = np.full(x.size, -1, np.int64)
-    ok = np.isfinite(x) & np.isfinite(y)
-    if ok.any():
-        lon[ok], lat[ok], place[ok] = _project(x[ok], y[ok], src, DISPLAY_CRS)
-    return lon, lat, place
-
-
-@functools.lru_cache(maxsize=16)
-def _transformer(src: str, dst: str) -> Transformer:
-    return Transformer.from_crs(CRS(src), CRS(dst), always_xy=True)
-
-
-def _check_lonlat_columns(
-    lon: np.ndarray, lat: np.ndarray, name: str, cols: tuple[str, str]
-) -> None:
-    if lon.size == 0:
-        return
-    nonzero = (lon != 0) | (lat != 0)
-    lon, lat = lon[nonzero], lat[nonzero]
-    if lon.size == 0:
-        return
-    looks_bng = np.mean((np.abs(lon) > 1000) & (np.abs(lat) > 1000))
-    if looks_bng > 0.5:
-        msg = (
-            f"{name!r}: columns {cols[0]!r}/{cols[1]!r} hold values like "
-            f"{lon[0]:.0f}, {lat[0]:.0f}, which are eastings/northings in metres, not "
-            "degrees. Name them with `x_col`/`y_col`."
-        )
-        raise GeoInputError(msg, argument="x_col")
-    swapped = np.mean((lon > 49) & (lon < 61) & (lat > -9) & (lat < 3))
-    if swapped > 0.5:
-        msg = (
-            f"{name!r}: longitude and latitude look swapped ({cols[0]!r} holds values "
-            f"like {lon[0]:.4f}, a UK latitude). Swap the column names, or name "
-            f"{cols[1]!r} as `lon_col` and {cols[0]!r} as `lat_col`."
-        )
-        raise GeoInputError(msg, argument="lon_col")
-
-
-def _check_xy_columns(
-    x: np.ndarray, y: np.ndarray, name: str, cols: tuple[str, str], crs: str
-) -> None:
-    if x.size == 0 or not CRS(crs).is_projected:
-        return
-    degrees = np.mean((np.abs(x) <= 180) & (np.abs(y) <= 90))
-    if degrees > 0.5:
-        msg = (
-            f"{name!r}: columns {cols[0]!r}/{cols[1]!r} hold values like {x[0]}, "
-            f"{y[0]}, which look like degrees, not metres. Name them with "
-            "`lon_col`/`lat_col`."
-        )
-        raise GeoInputError(msg, argument="lon_col")
 
 
 def _mark_duplicate_force_months(
