@@ -10,6 +10,12 @@ The file is ``workspace/hotspots.duckdb`` unless ``HOTSPOT_WORKSPACE`` or an
 explicit path says otherwise. Every write is one transaction: an import killed
 part-way leaves the workspace as it was, and a reader sees the state before an
 import or after it, never a mix.
+
+This module is the front (:class:`Workspace` and its summary). Behind it, in
+private modules: the file, its schema and locks (``_store``), imports of
+incidents (``_imports``), boundary sets and their map-point tags
+(``_boundaries``), the read path (``_read``), the camera register
+(``_cameras``) and the GeoPackage export (``_export``).
 """
 
 from __future__ import annotations
@@ -23,25 +29,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import shapely
 
 from geo.cctv import CameraList, read_cameras, register_cameras
 from geo.change import read_population
-from geo.errors import GeoInputError
-from geo.incidents import Columns, LoadedIncidents, Progress, incidents_frame
-from geo.load import missing_in_periods, resolve_types, select_rows, tag_wards
+from geo.incidents import Columns, LoadedIncidents, Progress
+from geo.load import missing_in_periods
 from geo.periods import Period
-from geo.quality import QualityReport, is_synthetic
-from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M, WORKING_CRS
-from geo.wards import WARD_COLUMNS, locate_points, read_wards
+from geo.quality import is_synthetic
+from geo.settings import DEFAULT_CAMERA_RANGE_M, WARD_TOLERANCE_M
+from geo.wards import read_wards
 from geo.workspace import _cameras, _imports
+from geo.workspace._boundaries import (
+    _check_population_codes,
+    _drop_set,
+    _set_name,
+    _store_population,
+    _store_set,
+    _tag_new_points,
+    _tag_points,
+    _wards_of,
+)
 from geo.workspace._imports import ImportResult, MonthChange
+from geo.workspace._read import _load
 from geo.workspace._store import (
-    LABELLED,
     SCHEMA_VERSION,
     connect,
     held_labels,
@@ -61,8 +72,10 @@ __all__ = [
     "default_workspace",
 ]
 
+
 DEFAULT_WORKSPACE = Path("workspace") / "hotspots.duckdb"
 """Where the workspace is kept unless told otherwise (git-ignored)."""
+
 
 ENV_VAR = "HOTSPOT_WORKSPACE"
 """Environment variable naming the workspace file."""
@@ -434,138 +447,6 @@ class Workspace:
             return export_gpkg(con, Path(path))
 
 
-# -- boundary sets -----------------------------------------------------------
-
-
-def _set_name(name: str) -> str:
-    name = str(name).strip()
-    if not name:
-        msg = "a boundary set needs a name (`name`), e.g. '2023 wards'."
-        raise GeoInputError(msg, argument="name")
-    return name
-
-
-def _drop_set(con, name: str) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM boundary_sets WHERE name = ?", [name]
-    ).fetchall()[0][0]
-    for table in ("boundaries", "location_wards", "populations"):
-        con.execute(f"DELETE FROM {table} WHERE set_name = ?", [name])
-    con.execute("DELETE FROM boundary_sets WHERE name = ?", [name])
-    return bool(found)
-
-
-def _store_set(con, name: str, wards: gpd.GeoDataFrame, tolerance_m: float, path):
-    attrs = {k: (v if isinstance(v, int | float | str) else str(v))
-             for k, v in wards.attrs.items()}  # fmt: skip
-    con.execute(
-        "INSERT INTO boundary_sets VALUES (?, ?, ?, ?, ?, ?)",
-        [name, Path(path).name, dt.datetime.now(), len(wards), float(tolerance_m),
-         json.dumps(attrs)],
-    )  # fmt: skip
-    rows = pd.DataFrame(
-        {
-            "set_name": name,
-            "ward_code": wards["ward_code"].to_numpy(),
-            "ward_name": wards["ward_name"].to_numpy(),
-            "wkb": shapely.to_wkb(wards.geometry.to_numpy()),
-        }
-    )
-    con.register("new_wards", rows)
-    con.execute("INSERT INTO boundaries SELECT * FROM new_wards")
-    con.unregister("new_wards")
-
-
-def _wards_of(con, name: str) -> gpd.GeoDataFrame:
-    meta = con.execute(
-        "SELECT attrs FROM boundary_sets WHERE name = ?", [name]
-    ).fetchall()
-    if not meta:
-        names = [r[0] for r in con.execute("SELECT name FROM boundary_sets").fetchall()]
-        msg = (
-            f"boundary set {name!r} is not in the workspace; it holds "
-            f"{', '.join(repr(n) for n in names) or 'none'}. Import one with "
-            "hotspot-map import --boundaries FILE --name NAME."
-        )
-        raise GeoInputError(msg)
-    rows = con.execute(
-        "SELECT ward_code, ward_name, wkb FROM boundaries WHERE set_name = ? "
-        "ORDER BY ward_code",
-        [name],
-    ).fetchall()
-    wards = gpd.GeoDataFrame(
-        {"ward_code": [r[0] for r in rows], "ward_name": [r[1] for r in rows]},
-        geometry=shapely.from_wkb([bytes(r[2]) for r in rows]),
-        crs=WORKING_CRS,
-    )[WARD_COLUMNS]
-    wards.attrs.update(json.loads(meta[0][0]))
-    wards.attrs.update(source=name, boundary_set=name)
-    return wards
-
-
-def _set_tolerance(con, name: str) -> float:
-    return float(
-        con.execute(
-            "SELECT tolerance_m FROM boundary_sets WHERE name = ?", [name]
-        ).fetchall()[0][0]
-    )
-
-
-def _tag_points(con, name, wards, tolerance_m, loc_ids) -> pd.DataFrame:
-    """Work out and store the ward of map points (all, or ``loc_ids``) in a set."""
-    if loc_ids is None:
-        pts = con.sql("SELECT loc_id, x, y FROM locations ORDER BY loc_id").df()
-    else:
-        con.register("wanted", pd.DataFrame({"loc_id": loc_ids}))
-        pts = con.sql(
-            "SELECT loc_id, x, y FROM locations JOIN wanted USING (loc_id) "
-            "ORDER BY loc_id"
-        ).df()
-        con.unregister("wanted")
-    tags = locate_points(
-        pts["x"].to_numpy(), pts["y"].to_numpy(), wards, tolerance_m=tolerance_m
-    )
-    rows = pd.DataFrame(
-        {
-            "set_name": name,
-            "loc_id": pts["loc_id"].to_numpy(),
-            "ward_code": tags["ward_code"].to_numpy(dtype=object),
-            "ward_name": tags["ward_name"].to_numpy(dtype=object),
-            "match": tags["ward_match"].to_numpy(dtype=object),
-        }
-    )
-    rows.loc[rows["match"] == "outside", ["ward_code", "ward_name"]] = None
-    con.register("new_tags", rows)
-    con.execute("INSERT INTO location_wards SELECT * FROM new_tags")
-    con.unregister("new_tags")
-    return tags
-
-
-def _tag_new_points(con, loc_ids: np.ndarray) -> None:
-    """Give new map points their ward in every stored set (during an import)."""
-    for (name,) in con.execute("SELECT name FROM boundary_sets").fetchall():
-        _tag_points(con, name, _wards_of(con, name), _set_tolerance(con, name), loc_ids)
-
-
-def _check_population_codes(pop: pd.DataFrame, wards: gpd.GeoDataFrame, path) -> None:
-    if not pop["ward_code"].isin(wards["ward_code"]).any():
-        msg = (
-            f"none of the ward codes of population file {str(path)!r} are wards of "
-            f"this boundary set (e.g. {pop['ward_code'].iloc[0]!r} vs "
-            f"{wards['ward_code'].iloc[0]!r}); it may be for another boundary vintage."
-        )
-        raise GeoInputError(msg)
-
-
-def _store_population(con, name: str, pop: pd.DataFrame, path) -> None:
-    rows = pop.assign(set_name=name, source=Path(path).name)[
-        ["set_name", "ward_code", "population", "source"]
-    ]
-    con.register("new_pop", rows)
-    con.execute("INSERT INTO populations SELECT * FROM new_pop")
-    con.unregister("new_pop")
-
-
 def _log_other(con, kind: str, path, summary: str) -> None:
     iid = next_id(con, "imports", "import_id")
     now = dt.datetime.now()
@@ -596,214 +477,6 @@ def _camera_rows(cams: gpd.GeoDataFrame) -> list[dict]:
             }
         )
     return rows
-
-
-# -- loading -----------------------------------------------------------------
-
-
-def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedIncidents:
-    stored = isinstance(wards, str)
-    if stored:
-        boundaries = _wards_of(con, wards)
-        if float(tolerance_m) != _set_tolerance(con, wards):
-            stored = False  # another tolerance: work the wards out afresh
-            wards = boundaries
-    agg = _aggregate(con)
-    quality = QualityReport()
-    _stored_drops(con, quality)
-    quality.read += int(agg["n"].sum())
-    quality.files = [r[0] for r in con.execute(
-        "SELECT name FROM files ORDER BY file_id").fetchall()]  # fmt: skip
-    quality.forces = [f for f in held_labels(con, "force") if f]
-    if agg.empty:
-        msg = (
-            f"no usable incidents in the workspace ({quality.read:,} rows read); "
-            "import police.uk files into it first."
-        )
-        raise GeoInputError(msg)
-    quality.months_in_data = sorted(agg["month"].unique().tolist())
-    chosen = resolve_types(agg["crime_type"].unique().tolist(), types)
-    _, dropped = select_rows(
-        agg["month"],
-        agg["crime_type"],
-        weight=agg["n"].to_numpy(),
-        types=chosen,
-        periods=periods,
-        allow_empty=allow_empty,
-    )
-    for reason, n in dropped.items():
-        quality.drop(reason, n)
-    quality.missing_months = missing_in_periods(
-        periods, quality.months_in_data, allow_empty=allow_empty
-    )
-    rows = _fetch(con, chosen, periods)
-    incidents = incidents_frame(rows)
-    if stored:
-        tags = _stored_tags(con, wards, rows["loc_id"].to_numpy())
-        incidents = tag_wards(incidents, boundaries, tolerance_m, quality, tags=tags)
-    elif wards is not None:
-        incidents = tag_wards(incidents, wards, tolerance_m, quality)
-    quality.kept = len(incidents)
-    quality.months = sorted(incidents["month"].unique().tolist())
-    return LoadedIncidents(incidents=incidents, quality=quality)
-
-
-def _stored_tags(con, set_name: str, loc_ids: np.ndarray) -> pd.DataFrame:
-    """Each row's stored ward (``ward_code, ward_name, ward_match``) by map point.
-
-    The set's tags are read once per map point and taken for the rows by
-    pyarrow (quicker than joining them to every row in the query).
-    """
-    held = con.sql(
-        "SELECT loc_id, ward_code, ward_name, match FROM location_wards "
-        "WHERE set_name = ?",
-        params=[set_name],
-    ).to_arrow_table()
-    ids = held["loc_id"].to_numpy()
-    top = max(int(ids.max(initial=-1)), int(loc_ids.max(initial=-1))) + 1
-    lookup = np.full(top, -1, np.int64)
-    lookup[ids] = np.arange(ids.size)
-    pos = lookup[loc_ids]
-    take = pa.array(pos, mask=pos < 0)  # a point without a tag: outside
-    return pd.DataFrame(
-        {
-            "ward_code": pd.array(held["ward_code"].take(take), dtype="str"),
-            "ward_name": pd.array(held["ward_name"].take(take), dtype="str"),
-            "ward_match": pd.array(
-                held["match"].take(take).fill_null("outside"), dtype="str"
-            ),
-        }
-    )
-
-
-def _aggregate(con) -> pd.DataFrame:
-    """Rows held per month and crime type: enough to count what a load leaves out."""
-    return con.execute(
-        "SELECT lm.label AS month, lc.label AS crime_type, n FROM (SELECT "
-        "month_label, crime_type_label, count(*) AS n FROM incident_data GROUP BY ALL) "
-        "JOIN labels lm ON lm.label_id = month_label "
-        "LEFT JOIN labels lc ON lc.label_id = crime_type_label "
-        "ORDER BY month, crime_type"
-    ).df()
-
-
-def _stored_drops(con, quality: QualityReport) -> None:
-    for reason, n in con.execute(
-        "SELECT reason, sum(n) FROM drops GROUP BY reason ORDER BY reason"
-    ).fetchall():
-        quality.read += int(n)
-        quality.drop(reason, int(n))
-
-
-def _fetch(con, types: list[str], periods: Sequence[Period]) -> pa.Table:
-    """Read the chosen rows as ``incident_rows`` has them, in the order read.
-
-    From the stored numbers, not the view, so DuckDB neither joins nor sorts:
-    texts are looked up by pyarrow in ``labels`` and the list of files, and
-    those with few distinct values come as dictionary arrays (only the values
-    present, sorted). Rows come back in stored order, which is ``seq`` order
-    (checked; sorted if ever not).
-    """
-    files = con.execute("SELECT file_id, name, base FROM files").fetchall()
-    top = max((f[0] for f in files), default=0)
-    names: list[str | None] = [None] * (top + 1)
-    bases = names[1:]
-    for file_id, name, base in files:
-        names[file_id], bases[file_id - 1] = name, base  # DuckDB lists count from 1
-    labels = _Labels(con)
-    where = []
-    if types:
-        where.append(f"crime_type_label IN ({labels.ids_of(lambda t: t in types)})")
-    if periods:
-        where.append(
-            "month_label IN "
-            f"({labels.ids_of(lambda m: any(p.start <= m <= p.end for p in periods))})"
-        )
-    codes = ", ".join(LABELLED[c] for c in ("month", *_FETCH_LABELLED))
-    sql = (
-        "SELECT seq, coalesce(incident_id, $bases[file_id] || ':' || line) AS "
-        f"incident_id, {codes}, file_id, loc_id, x, y FROM incident_data "
-        + (f"WHERE {' AND '.join(where)}" if where else "")
-    )
-    rows = con.sql(sql, params={"bases": bases}).to_arrow_table()
-    seq = rows["seq"].to_numpy()
-    if seq.size > 1 and not (seq[1:] > seq[:-1]).all():
-        rows = rows.take(pa.array(np.argsort(seq, kind="stable")))
-    out = {
-        "incident_id": rows["incident_id"],
-        "month": labels.texts(rows[LABELLED["month"]]),
-    }
-    for column in _FETCH_LABELLED:
-        out[column] = labels.dictionary(rows[LABELLED[column]])
-    out["source"] = _dictionary(
-        rows["file_id"].to_numpy(), pa.array(names, pa.string())
-    )
-    for column in ("loc_id", "x", "y"):
-        out[column] = rows[column]
-    return pa.table(out)
-
-
-_FETCH_LABELLED = ("crime_type", "location", "lsoa_code", "outcome")
-
-
-class _Labels:
-    """The ``labels`` of a workspace, to turn stored numbers back into text."""
-
-    def __init__(self, con) -> None:
-        held = con.sql(
-            "SELECT label_id, label FROM labels ORDER BY label_id"
-        ).to_arrow_table()
-        ids = held["label_id"].to_numpy()
-        self.words = pa.concat_arrays(
-            [pa.nulls(1, pa.string()), held["label"].combine_chunks()]
-        )  # position 0: no label
-        self.where = None  # numbered 1, 2, ... as imports number them: as is
-        if not np.array_equal(ids, np.arange(1, ids.size + 1)):
-            self.where = np.zeros(int(ids.max(initial=0)) + 1, np.int64)
-            self.where[ids] = np.arange(1, ids.size + 1)
-        self.ids = ids
-
-    def ids_of(self, keep) -> str:
-        """Return the numbers of the labels whose text passes ``keep`` (SQL list)."""
-        chosen = [
-            str(i) for i, w in zip(self.ids, self.words[1:].to_pylist(), strict=True)
-            if keep(w)
-        ]  # fmt: skip
-        return ", ".join(chosen) or "NULL"
-
-    def _positions(self, codes: pa.ChunkedArray) -> np.ndarray:
-        codes = codes.fill_null(0) if codes.null_count else codes
-        positions = codes.to_numpy()
-        return positions if self.where is None else self.where[positions]
-
-    def texts(self, codes: pa.ChunkedArray) -> pa.Array:
-        """Return each row's text."""
-        return self.words.take(pa.array(self._positions(codes)))
-
-    def dictionary(self, codes: pa.ChunkedArray) -> pa.DictionaryArray:
-        """Return each row's text as a dictionary array of the texts present."""
-        return _dictionary(self._positions(codes), self.words)
-
-
-def _dictionary(positions: np.ndarray, words: pa.Array) -> pa.DictionaryArray:
-    """Rows as positions in ``words``: a dictionary of the values used, sorted.
-
-    A position of a null word is a null row.
-    """
-    valid = words.is_valid().to_numpy(zero_copy_only=False)
-    used = np.zeros(len(words), bool)
-    used[positions] = True
-    present = np.flatnonzero(used & valid)
-    values = words.take(pa.array(present))
-    order = np.asarray(pc.sort_indices(values), dtype=np.int64)
-    rank = np.zeros(len(words), np.int32)
-    rank[present[order]] = np.arange(order.size, dtype=np.int32)
-    nulls = ~valid[positions] if (used & ~valid).any() else None
-    indices = pa.array(rank[positions], mask=nulls)
-    return pa.DictionaryArray.from_arrays(indices, values.take(pa.array(order)))
-
-
-# -- summary -----------------------------------------------------------------
 
 
 def _summary(con, path: Path, n_imports: int) -> WorkspaceSummary:

@@ -35,7 +35,7 @@ def export_gpkg(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     layers: list[str] = []
 
     def write(tmp: Path) -> None:
-        from geo.workspace import _wards_of
+        from geo.workspace._boundaries import _wards_of
 
         incidents = _incidents(con, sets)
         pyogrio.write_dataframe(incidents, tmp, layer="incidents", driver="GPKG")

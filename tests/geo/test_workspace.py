@@ -411,7 +411,7 @@ def test_rows_load_in_the_order_read_even_if_stored_otherwise(write_police, tmp_
 
 @pytest.mark.parametrize("ids", [[1, 2, 3], [3, 7, 1]])
 def test_stored_numbers_read_back_as_their_texts(ids):
-    from geo.workspace import _Labels
+    from geo.workspace._read import _Labels
 
     text_of = dict(zip(ids, "cab", strict=True))
     con = duckdb.connect()
