@@ -15,7 +15,14 @@ import geopandas as gpd
 import pandas as pd
 
 from app.figures import cameras_map_png
-from app.report import REPORT_CSS, img_html, list_html, section_html, table_html
+from app.html_doc import (
+    REPORT_CSS,
+    banner_html,
+    img_html,
+    list_html,
+    section_html,
+    table_html,
+)
 from app.tables import p_phrase, p_text
 from geo.cctv import Impact
 from geo.synthetic import DEMO_LABEL
@@ -118,7 +125,7 @@ def brief_html(
             "caveats",
         ),
     ]
-    banner = f'<div class="synthetic">{escape(DEMO_LABEL)}</div>' if synthetic else ""
+    banner = banner_html(DEMO_LABEL if synthetic else None)
     made = dt.datetime.now().strftime("%d %B %Y")
     meta = f"Produced {escape(made)} from police.uk data" + (
         f"; {escape(source)}" if source else ""

@@ -7,7 +7,6 @@ of text taken from data is escaped.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from html import escape
 from pathlib import Path
@@ -17,8 +16,14 @@ import pandas as pd
 
 from app import tables
 from app.figures import hotspot_map_png, ward_map_png
-from app.html_tables import html_table
-from app.patrol_pack import CSS
+from app.html_doc import (
+    REPORT_CSS,
+    banner_html,
+    img_html,
+    list_html,
+    section_html,
+    table_html,
+)
 from geo.cctv import CameraList, cctv_assessment
 from geo.change import Basis, WardChange, count_unit, ward_change
 from geo.displacement import displacement_analysis
@@ -27,35 +32,6 @@ from geo.patrol import patrol_hotspots, predicted_sentence
 from geo.periods import Period, parse_period
 from geo.settings import ASB
 from geo.synthetic import DEMO_LABEL
-
-REPORT_CSS = (
-    CSS
-    + """
-h2{border-bottom:2px solid #0072B2;padding-bottom:2px;margin-top:26px}
-.headline{font-size:15px;margin:4px 0} .caveat{color:#555;font-size:12px}
-.warning{background:#fde2e1;border:1px solid #d55e00;padding:6px 10px}
-.basis{background:#eef4fa;border-left:4px solid #0072B2;padding:4px 8px}
-section{page-break-inside:avoid}
-"""
-)
-
-
-def img_html(png: bytes, alt: str) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
-
-
-def list_html(lines: list[str], cls: str = "") -> str:
-    items = "".join(f'<li class="{cls}">{escape(line)}</li>' for line in lines)
-    return f"<ul>{items}</ul>"
-
-
-def section_html(title: str, body: str, anchor: str) -> str:
-    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
-
-
-def table_html(frame: pd.DataFrame, table_id: str) -> str:
-    return html_table(frame).replace("<table>", f'<table id="{table_id}">', 1)
 
 
 def build_report(
@@ -100,11 +76,7 @@ def build_report(
         _data_section(loaded, wards, before, after, boundary_label, chosen),
     ]
     title = f"Community safety performance: {before.label} to {after.label}"
-    banner = (
-        f'<div class="synthetic">{escape(DEMO_LABEL)}</div>'
-        if loaded.quality.synthetic
-        else ""
-    )
+    banner = banner_html(DEMO_LABEL if loaded.quality.synthetic else None)
     made = dt.datetime.now().strftime("%d %B %Y")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
