@@ -58,7 +58,7 @@ WsKey = tuple[str, tuple]
 """A workspace as a cache key: its path and its state token."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dataset:
     """The workspace in use: a path (cheap to hash and compare) and a label."""
 

@@ -179,7 +179,7 @@ def patrol_pack(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HotspotFile:
     """One of a hotspot result's downloads, built when asked for."""
 
@@ -214,17 +214,17 @@ def hotspot_files(
 
     return {
         "geojson": HotspotFile(
-            "GeoJSON",
-            f"{stem}.geojson",
-            "application/geo+json",
-            lambda: table().to_json().encode("utf-8"),
+            label="GeoJSON",
+            name=f"{stem}.geojson",
+            mime="application/geo+json",
+            build=lambda: table().to_json().encode("utf-8"),
         ),
-        "csv": HotspotFile("CSV", f"{stem}.csv", "text/csv", csv),
+        "csv": HotspotFile(label="CSV", name=f"{stem}.csv", mime="text/csv", build=csv),
         "pack": HotspotFile(
-            "Patrol pack",
-            f"patrol_pack_{period}.html".replace("/", "-"),
-            "text/html",
-            pack,
+            label="Patrol pack",
+            name=f"patrol_pack_{period}.html".replace("/", "-"),
+            mime="text/html",
+            build=pack,
         ),
     }
 

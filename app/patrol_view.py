@@ -51,7 +51,7 @@ COOKIE_S = 12 * 3600
 """How long the view then lets that browser back in (seconds): one shift."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Figure:
     """One headline figure of the hotspot pages: label, value and its meaning."""
 
@@ -71,16 +71,18 @@ def hotspot_figures(view: PatrolHotspots) -> list[Figure]:
     pai = f"{ev.pai:.1f}" if ev is not None and ev.pai == ev.pai else "n/a"
     previous = view.previous_period.label if view.previous_period else "none"
     return [
-        Figure("Hotspots", f"{len(table):,}"),
+        Figure(label="Hotspots", value=f"{len(table):,}"),
         Figure(
-            f"{view.unit.capitalize()} in hotspots",
-            f"{int(table['incidents'].sum()):,} of {view.total:,}",
+            label=f"{view.unit.capitalize()} in hotspots",
+            value=f"{int(table['incidents'].sum()):,} of {view.total:,}",
         ),
-        Figure("Share of the area", f"{table.area.sum() / view.area_m2:.1%}"),
         Figure(
-            "PAI of the previous period's hotspots",
-            pai,
-            f"Predictive accuracy index: {PREDICTED} ({previous}, the same number "
+            label="Share of the area", value=f"{table.area.sum() / view.area_m2:.1%}"
+        ),
+        Figure(
+            label="PAI of the previous period's hotspots",
+            value=pai,
+            help=f"Predictive accuracy index: {PREDICTED} ({previous}, the same number "
             "of months just before). (Share of this period's "
             f"{view.unit} inside those hotspots) / (their share of the area). "
             "Above 1 beats chance; n/a when the previous period is not held.",
@@ -92,7 +94,7 @@ LATEST = (3, 12)
 """The rolling windows offered besides financial years: the latest months held."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Option:
     """A period the patrol view offers, and the one before it (scored on it)."""
 
@@ -137,13 +139,18 @@ def period_options(months: list[str]) -> list[Option]:
         )
     years = [o for o in ui.period_options(months) if o != ui.CUSTOM]
     out += [
-        Option(y, y, f"{y} (financial year, April-March)", years[i - 1] if i else None)
+        Option(
+            value=y,
+            label=y,
+            basis=f"{y} (financial year, April-March)",
+            earlier=years[i - 1] if i else None,
+        )
         for i, y in enumerate(years)
     ]
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Choice:
     """What the patrol view shows: the app's defaults, or the form's choices."""
 
@@ -204,7 +211,12 @@ def choose(query: dict[str, list[str]], ds: data.Dataset | None = None) -> Choic
         after=period,
         months=c.months,
     )
-    return Choice(controls, option, tuple(options.values()), tuple(held["types"]))
+    return Choice(
+        controls=controls,
+        option=option,
+        options=tuple(options.values()),
+        types_held=tuple(held["types"]),
+    )
 
 
 CSS = """

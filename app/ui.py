@@ -21,7 +21,7 @@ PAGE_ICON = "📍"
 """The app's page icon: a character (a shortcode fetched a 260 KB emoji table)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Controls:
     """What the user chose in the sidebar (plain values: cache keys)."""
 

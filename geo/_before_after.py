@@ -21,7 +21,7 @@ BRIEF_MONTHS = 12
 """Months either side of the go-live month that a before/after compares."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BeforeAfter:
     """Incidents inside new cameras' coverage before and after they went live.
 
@@ -150,12 +150,21 @@ def before_after(
             "displacement out of view."
         )
     return BeforeAfter(
-        str(start), months, cb, ca, rb, ra, round(rel, 3), p, text,
-        tuple(new["camera_id"].astype(str)), selection,
-    )  # fmt: skip
+        go_live=str(start),
+        months=months,
+        covered_before=cb,
+        covered_after=ca,
+        control_before=rb,
+        control_after=ra,
+        relative_change=round(rel, 3),
+        p_value=p,
+        interpretation=text,
+        cameras=tuple(new["camera_id"].astype(str)),
+        selection=selection,
+    )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Impact:
     """New cameras before and after go-live: overall and by crime type.
 

@@ -24,7 +24,7 @@ from geo.errors import GeoInputError
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CameraList:
     """Cameras in the working CRS, and what was dropped or questionable."""
 
@@ -107,7 +107,12 @@ def register_cameras(
     """
     require_positive(default_range_m, name="default_range_m", unit=" metres")
     cams, notes = _default_range(cameras, default_range_m)
-    return CameraList(cams, len(cams), {}, [note, *notes] if note else notes)
+    return CameraList(
+        cameras=cams,
+        read=len(cams),
+        dropped={},
+        notes=[note, *notes] if note else notes,
+    )
 
 
 def _default_range(

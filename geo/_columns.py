@@ -169,7 +169,7 @@ def parse_dates(text: pd.Series) -> pd.Series:
 _MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Columns:
     """Column names to use instead of detection (any left ``None`` is detected).
 

@@ -31,7 +31,7 @@ COVERAGE_COLUMNS = [
 """The contract's coverage columns."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Coverage:
     """Camera coverage of a period's incidents and hotspots."""
 

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DistinctPoints:
     """Each row's location number (``codes``), and each location's x, y and count.
 

@@ -38,7 +38,7 @@ FLOOR_MULTIPLE = 5.0
 expected within ``eps`` where incidents typically are."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HotspotParameters:
     """Parameters chosen from the data, and why.
 

@@ -30,7 +30,7 @@ VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".parquet")
 _NOT_STREET = ("-outcomes.csv", "-stop-and-search.csv")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Source:
     """One incident file: a display name and how to get its bytes or path."""
 
@@ -81,11 +81,11 @@ def _sources_of_file(path: Path, skipped: dict[str, str], *, in_folder: bool) ->
         kind = "table" if inner.endswith(TABLE_SUFFIXES) else None
         if kind is None:
             return _skip_or_fail(path, skipped, in_folder=in_folder)
-        return [Source(str(path), "table", read_bytes=lambda: _gunzip(path))]
+        return [Source(name=str(path), kind="table", read_bytes=lambda: _gunzip(path))]
     if name.endswith(TABLE_SUFFIXES):
-        return [Source(str(path), "table", read_bytes=path.read_bytes)]
+        return [Source(name=str(path), kind="table", read_bytes=path.read_bytes)]
     if name.endswith(VECTOR_SUFFIXES):
-        return [Source(str(path), "vector", path=path)]
+        return [Source(name=str(path), kind="vector", path=path)]
     return _skip_or_fail(path, skipped, in_folder=in_folder)
 
 
@@ -132,7 +132,9 @@ def _zip_sources(path: Path, skipped: dict[str, str]) -> list[Source]:
             skipped[label] = "police.uk outcomes or stop-and-search file, not incidents"
         elif lower.endswith(TABLE_SUFFIXES):
             sources.append(
-                Source(label, "table", read_bytes=_member_reader(path, member))
+                Source(
+                    name=label, kind="table", read_bytes=_member_reader(path, member)
+                )
             )
         else:
             skipped[label] = "not a CSV file"

@@ -78,7 +78,7 @@ WARD_CHANGE_COLUMNS = [
 Basis = Literal["like-for-like", "per-month"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Comparison:
     """The months a comparison counts, and how: one basis for every figure.
 
@@ -155,7 +155,9 @@ def comparison(
             f"per month of data: {len(bm)} month(s) of {before.label}, "
             f"{len(am)} of {after.label}"
         )
-        return Comparison("per-month", bm, am, (), text)
+        return Comparison(
+            kind="per-month", before_months=bm, after_months=am, dropped=(), label=text
+        )
     n = min(before.n_months, after.n_months)
     pairs = list(zip(before.months[:n], after.months[:n], strict=True))
     for label, months, p in (("before", before.months, before),
@@ -181,11 +183,11 @@ def comparison(
     elif dropped:
         text += f": {span} without {', '.join(month_name(b) for b, _ in dropped)}"
     return Comparison(
-        "like-for-like",
-        tuple(b for b, _ in kept),
-        tuple(a for _, a in kept),
-        dropped,
-        text,
+        kind="like-for-like",
+        before_months=tuple(b for b, _ in kept),
+        after_months=tuple(a for _, a in kept),
+        dropped=dropped,
+        label=text,
     )
 
 
@@ -220,7 +222,7 @@ def on_basis(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WardChange:
     """A two-period comparison: ward table, headline sentences and breakdowns.
 

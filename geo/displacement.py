@@ -237,7 +237,7 @@ def _pair_shifts(b: gpd.GeoDataFrame, a: gpd.GeoDataFrame, max_shift_m: float) -
         frame.loc[idx, "shift_bearing"] = bearing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WDQResult:
     """The weighted displacement quotient and what it means.
 
@@ -492,7 +492,7 @@ def resnapped_months(incidents: gpd.GeoDataFrame, *, share: float = 0.5) -> list
     return [m for m in new.index[1:] if jump[m]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Displacement:
     """Hotspots of two periods matched, with the checks that qualify them."""
 

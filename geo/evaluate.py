@@ -22,7 +22,7 @@ from geo.errors import GeoInputError
 __all__ = ["Evaluation", "evaluate_hotspots"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Evaluation:
     """Next-period performance of a set of hotspots.
 

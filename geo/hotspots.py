@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Hotspots:
     """Hotspots of one set of incidents: parameters, per-incident labels, table."""
 

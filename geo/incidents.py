@@ -86,7 +86,7 @@ Progress = Callable[[int, int, str], None]
 _UNSPECIFIED = "Unspecified"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LoadedIncidents:
     """Incidents read from files, and the quality report of the read."""
 
@@ -94,7 +94,7 @@ class LoadedIncidents:
     quality: QualityReport
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FileRead:
     """One incident file as read: its kept rows and what was dropped, by reason.
 
@@ -244,7 +244,7 @@ class _SeenKeys:
         self.force_months: dict[tuple[str, str], str] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Parsed:
     """A file hashed and parsed: the part of a read that needs no other file.
 
@@ -265,11 +265,18 @@ def _parse(
     digest = hashlib.sha1(data).hexdigest()
     held = skip(digest) if skip is not None else None
     if held is not None or source.kind != "table":
-        return _Parsed(source, digest, held, None)  # vector files: read in turn
+        return _Parsed(
+            source=source, digest=digest, held=held, table=None
+        )  # vector files: read in turn
     try:
-        return _Parsed(source, digest, None, _read_table(data, source.name, columns))
+        return _Parsed(
+            source=source,
+            digest=digest,
+            held=None,
+            table=_read_table(data, source.name, columns),
+        )
     except GeoInputError as err:  # raised when the file's turn comes
-        return _Parsed(source, digest, None, None, err)
+        return _Parsed(source=source, digest=digest, held=None, table=None, error=err)
 
 
 def _parse_ahead(
@@ -310,7 +317,14 @@ def _read_source(
 ) -> FileRead:
     source, digest = parsed.source, parsed.digest
     if parsed.held is not None:
-        return FileRead(source.name, digest, parsed.held, None, _no_drops(), "known")
+        return FileRead(
+            name=source.name,
+            digest=digest,
+            read=parsed.held,
+            table=None,
+            drops=_no_drops(),
+            status="known",
+        )
     quality.files.append(source.name)
     if digest in seen.digests:
         first, n = seen.digests[digest]
@@ -320,7 +334,14 @@ def _read_source(
         drops = (
             _no_drops() if not n else _drop_frame("duplicate file (loaded twice)", n)
         )
-        return FileRead(source.name, digest, n, None, drops, "duplicate")
+        return FileRead(
+            name=source.name,
+            digest=digest,
+            read=n,
+            table=None,
+            drops=drops,
+            status="duplicate",
+        )
     if parsed.error is not None:
         raise parsed.error
     if source.kind == "vector":
@@ -331,9 +352,11 @@ def _read_source(
     seen.digests[digest] = (source.name, n)
     quality.read += n
     if n == 0:
-        return FileRead(source.name, digest, 0, None, _no_drops())
+        return FileRead(
+            name=source.name, digest=digest, read=0, table=None, drops=_no_drops()
+        )
     table, drops = _normalise(raw, n, located, source.name, columns, quality, seen)
-    return FileRead(source.name, digest, n, table, drops)
+    return FileRead(name=source.name, digest=digest, read=n, table=table, drops=drops)
 
 
 def _no_drops() -> pd.DataFrame:

@@ -35,7 +35,7 @@ _FORMS = "2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03 or 2021-01:2021-10"
 _MONTH = r"(\d{4})-(0[1-9]|1[0-2])"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Period:
     """A run of whole months, both ends included.
 

@@ -20,7 +20,7 @@ def is_synthetic(forces) -> bool:
     return any("(synthetic)" in str(f) for f in forces)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class QualityReport:
     """Counts of one load. ``read == kept + sum(dropped.values())`` always holds.
 

@@ -104,7 +104,7 @@ _OUTCOMES = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlantedHotspot:
     """A hotspot the generator planted: where, how big, when, what."""
 
@@ -120,7 +120,7 @@ class PlantedHotspot:
     after_month: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Demo:
     """The demo dataset in memory, with its planted truth."""
 
@@ -240,50 +240,56 @@ def _planted() -> tuple[tuple[PlantedHotspot, ...], dict]:
     moved = (park[0] + 450.0, park[1])
     hotspots = (
         PlantedHotspot(
-            "H1",
-            "Town centre night-time economy",
-            (cx + 200, cy + 300),
-            70,
-            45,
-            ("Violence and sexual offences", ASB, "Public order"),
+            hotspot_id="H1",
+            name="Town centre night-time economy",
+            centre=(cx + 200, cy + 300),
+            sigma_m=70,
+            per_month=45,
+            types=("Violence and sexual offences", ASB, "Public order"),
         ),
         PlantedHotspot(
-            "H2",
-            "Retail park",
-            (cx + 1600, cy + 1200),
-            60,
-            32,
-            ("Shoplifting", ASB),
+            hotspot_id="H2",
+            name="Retail park",
+            centre=(cx + 1600, cy + 1200),
+            sigma_m=60,
+            per_month=32,
+            types=("Shoplifting", ASB),
             after_factor=0.6,
             after_month="2022-10",
         ),
         PlantedHotspot(
-            "H3",
-            "Seafront park (moves east in 2023)",
-            park,
-            60,
-            34,
-            (ASB,),
+            hotspot_id="H3",
+            name="Seafront park (moves east in 2023)",
+            centre=park,
+            sigma_m=60,
+            per_month=34,
+            types=(ASB,),
             end="2022-12",
         ),
         PlantedHotspot(
-            "H3b", "Seafront park, displaced", moved, 60, 34, (ASB,), start="2023-01"
+            hotspot_id="H3b",
+            name="Seafront park, displaced",
+            centre=moved,
+            sigma_m=60,
+            per_month=34,
+            types=(ASB,),
+            start="2023-01",
         ),
         PlantedHotspot(
-            "H4",
-            "Millfield estate",
-            (cx - 1800, cy + 2000),
-            80,
-            30,
-            ("Burglary", "Criminal damage and arson", ASB),
+            hotspot_id="H4",
+            name="Millfield estate",
+            centre=(cx - 1800, cy + 2000),
+            sigma_m=80,
+            per_month=30,
+            types=("Burglary", "Criminal damage and arson", ASB),
         ),
         PlantedHotspot(
-            "H5",
-            "Station approach",
-            (cx + 900, cy - 1500),
-            60,
-            26,
-            (ASB, "Other theft"),
+            hotspot_id="H5",
+            name="Station approach",
+            centre=(cx + 900, cy - 1500),
+            sigma_m=60,
+            per_month=26,
+            types=(ASB, "Other theft"),
         ),
     )
     displacement = {

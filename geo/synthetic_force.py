@@ -35,7 +35,7 @@ _TYPES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Town:
     """A town: where, how big, how busy, and how far apart its map points are."""
 
@@ -46,7 +46,7 @@ class Town:
     spacing_m: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ForceDemo:
     """The synthetic force: police.uk rows, wards, towns and planted hotspots.
 
@@ -78,7 +78,13 @@ def _towns() -> tuple[Town, ...]:
         ("Marlow End", (52_000, 8_000), 900, 0.02, 80),
     ]
     return tuple(
-        Town(name, (ox + dx, oy + dy), r, share, spacing)
+        Town(
+            name=name,
+            centre=(ox + dx, oy + dy),
+            radius_m=r,
+            share=share,
+            spacing_m=spacing,
+        )
         for name, (dx, dy), r, share, spacing in spec
     )
 

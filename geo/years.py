@@ -35,7 +35,7 @@ from geo.words import REPORTS_CAVEAT, Note, count_unit, subject
 __all__ = ["Years", "whole_years", "year_periods", "years_change"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Years:
     """Counts per ward and year on one basis, trends, and sentences.
 

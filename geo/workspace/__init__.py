@@ -86,7 +86,7 @@ def default_workspace() -> Path:
     return Path(os.environ.get(ENV_VAR) or DEFAULT_WORKSPACE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BoundaryImport:
     """A boundary set stored: its name, wards, and how the held points fell."""
 
@@ -112,7 +112,7 @@ class BoundaryImport:
         return out + self.notes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WorkspaceSummary:
     """What a workspace holds, for a terminal or the Data page.
 

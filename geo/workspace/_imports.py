@@ -34,7 +34,7 @@ ALREADY_HELD = "already in the workspace (same file)"
 OLDER_RELEASE = "older release of a month already held"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MonthChange:
     """What an import did to one feed-month.
 
@@ -75,7 +75,7 @@ class MonthChange:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportResult:
     """The outcome of one import: what came in, what was already there.
 
@@ -214,7 +214,7 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, *params) -> int:
     return int(con.execute(sql, list(params)).fetchall()[0][0])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Encoded:
     """A file as read, with the work that needs nothing stored done.
 
@@ -231,14 +231,14 @@ class _Encoded:
     @classmethod
     def of(cls, file: FileRead) -> _Encoded:
         if file.table is None:
-            return cls(file, {}, None, None)
+            return cls(file=file, texts={}, point=None, first=None)
         texts = {
             c: pc.dictionary_encode(file.table[c]).combine_chunks() for c in LABELLED
         }
         point, used = pd.factorize(file.table["place"].to_numpy())
         first = np.zeros(used.size, np.int64)
         first[point[::-1]] = np.arange(point.size)[::-1]
-        return cls(file, texts, point, first)
+        return cls(file=file, texts=texts, point=point, first=first)
 
 
 class _State:
@@ -430,9 +430,21 @@ def _settle(
     for feed, month, n in brought:
         key = (feed, month)
         if key not in held:
-            changes.append(MonthChange(feed, month, "added", 0, n))
+            changes.append(
+                MonthChange(
+                    feed=feed, month=month, action="added", rows_before=0, rows_after=n
+                )
+            )
         elif held[key][0] > release[feed]:
-            changes.append(MonthChange(feed, month, "kept", held[key][1], n))
+            changes.append(
+                MonthChange(
+                    feed=feed,
+                    month=month,
+                    action="kept",
+                    rows_before=held[key][1],
+                    rows_after=n,
+                )
+            )
             quality.drop(OLDER_RELEASE, n)
             _delete_month(con, feed, month, "= ?", iid)
             continue
@@ -485,7 +497,14 @@ def _replace(
         [feed, month, iid],
     ).fetchall()[0]
     _delete_month(con, feed, month, "<> ?", iid)
-    return MonthChange(feed, month, "replaced", *(int(v) for v in row))
+    counted = ("rows_before", "rows_after", "new_ids", "withdrawn_ids", "moved",
+               "on_new_points")  # fmt: skip
+    return MonthChange(
+        feed=feed,
+        month=month,
+        action="replaced",
+        **{k: int(v) for k, v in zip(counted, row, strict=True)},
+    )
 
 
 def _log(

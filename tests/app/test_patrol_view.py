@@ -102,10 +102,18 @@ def test_text_from_the_data_is_escaped_in_the_form_and_basis():
     choice = patrol_view.choose({})
     c = choice.controls
     hostile = patrol_view.Choice(
-        ui.Controls(c.dataset, c.ws, SCRIPT, (SCRIPT,), c.before, c.after, c.months),
-        choice.option,
-        choice.options,
-        (SCRIPT, ASB),
+        controls=ui.Controls(
+            dataset=c.dataset,
+            ws=c.ws,
+            vintage=SCRIPT,
+            types=(SCRIPT,),
+            before=c.before,
+            after=c.after,
+            months=c.months,
+        ),
+        option=choice.option,
+        options=choice.options,
+        types_held=(SCRIPT, ASB),
     )
     html = patrol_view._basis(hostile) + patrol_view._form(hostile)
     assert SCRIPT not in html
