@@ -120,12 +120,14 @@ def sidebar() -> Controls | None:
         "Boundary set",
         held["sets"],
         help="Both periods are counted on this one set of wards.",
+        key="vintage",
     )
     types = st.sidebar.multiselect(
         "Crime types",
         held["types"],
         default=default_types(held["types"]),
         help="ASB counts are reports: one incident can be reported many times.",
+        key="types",
     )
     if ASB in types:
         st.sidebar.caption("ASB figures are *reports*, not incidents.")
@@ -147,19 +149,23 @@ def _periods(months: list[str]) -> tuple[str, str]:
     options = [*dict.fromkeys([*options[:-1], b_default, a_default]), CUSTOM]
     st.sidebar.markdown("**Periods** (financial years, April-March)")
     col1, col2 = st.sidebar.columns(2)
-    before = col1.selectbox("Before", options, index=options.index(b_default))
-    after = col2.selectbox("After", options, index=options.index(a_default))
+    before = col1.selectbox(
+        "Before", options, index=options.index(b_default), key="period_before"
+    )
+    after = col2.selectbox(
+        "After", options, index=options.index(a_default), key="period_after"
+    )
     if before == CUSTOM or after == CUSTOM:
         st.sidebar.caption(
             "Any of: 2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03, 2021-01:2021-10"
         )
     if before == CUSTOM:
         before = st.sidebar.text_input(
-            "Before period", value=months[0][:4] if months else ""
+            "Before period", value=months[0][:4] if months else "", key="custom_before"
         )
     if after == CUSTOM:
         after = st.sidebar.text_input(
-            "After period", value=months[-1][:4] if months else ""
+            "After period", value=months[-1][:4] if months else "", key="custom_after"
         )
     return before, after
 

@@ -30,7 +30,7 @@ range_m = st.sidebar.number_input(
     float(DEFAULT_CAMERA_RANGE_M),
     step=10.0,
 )
-k = st.slider("New camera sites to suggest", 1, 10, 3)
+k = st.slider("New camera sites to suggest", 1, 10, 3, key="sites")
 try:
     result = data.cctv_result(*c.key, c.after, float(range_m), k)
 except GeoInputError as err:

@@ -91,25 +91,32 @@ with st.form("import"):
         "Incidents (police.uk CSV, .csv.gz or .zip)",
         accept_multiple_files=True,
         type=["csv", "gz", "zip", "tsv", "tab", "geojson"],
+        key="incident_files",
     )
     # a server path is for the analyst's own machine; a shared deployment (sign-in
     # configured) must not let visitors read the server's folders
     folder = (
         ""
         if ui.sign_in_required()
-        else st.text_input("...or a folder on this machine holding them")
+        else st.text_input("...or a folder on this machine holding them", key="folder")
     )
-    boundary = st.file_uploader("Ward boundaries", type=["geojson", "json", "gpkg"])
-    set_name = st.text_input("Name of the boundary set", placeholder="2023 wards")
+    boundary = st.file_uploader(
+        "Ward boundaries", type=["geojson", "json", "gpkg"], key="boundary_file"
+    )
+    set_name = st.text_input(
+        "Name of the boundary set", placeholder="2023 wards", key="set_name"
+    )
     pop = st.file_uploader(
         "Ward population for that set (optional CSV: ward_code, population)",
         type=["csv"],
+        key="population_file",
     )
     cams = st.file_uploader(
         "Camera list for the register (optional CSV or GeoJSON)",
         type=["csv", "geojson"],
+        key="camera_file",
     )
-    submitted = st.form_submit_button("Import")
+    submitted = st.form_submit_button("Import", key="import_button")
 
 if submitted:
     inputs_given = bool(crime_files or folder.strip())

@@ -42,7 +42,7 @@ with col_side:
     before_ids = m.loc[m["period"] == "before", "hotspot_id"].tolist()
     options = [f"Hotspot {i} (before)" for i in before_ids] + list(wards["ward_name"])
     target = st.selectbox("Target area", options, key="wdq_target")
-    buffer_m = st.slider("Buffer ring (metres)", 50, 1000, 250, step=50)
+    buffer_m = st.slider("Buffer ring (metres)", 50, 1000, 250, step=50, key="buffer_m")
     try:
         r = data.wdq_result(*c.key, c.before, c.after, target, float(buffer_m), basis)
     except GeoInputError as err:

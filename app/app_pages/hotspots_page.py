@@ -19,6 +19,7 @@ period = st.radio(
     [c.after, c.before],
     horizontal=True,
     help="The after period (the latest) is the one to plan patrols from.",
+    key="hotspot_period",
 )
 try:
     # the data's own rule: its parameters are the defaults shown and offered
@@ -38,25 +39,24 @@ with st.expander("Parameters: how hotspots are found", expanded=False):
         "Set eps and min_samples by hand",
         value=False,
         help="Plain DBSCAN: a core has at least min_samples incidents within eps.",
+        key="by_hand",
     )
+    if not by_hand:  # the boxes show the data's rule until set by hand
+        st.session_state["eps"] = float(suggestion.eps)
+        st.session_state["min_samples"] = int(suggestion.min_samples)
     eps = col2.number_input(
-        "eps (metres)",
-        20.0,
-        1000.0,
-        float(suggestion.eps),
-        step=10.0,
-        disabled=not by_hand,
+        "eps (metres)", 20.0, 1000.0, step=10.0, disabled=not by_hand, key="eps"
     )
     min_samples = col2.number_input(
         "min_samples (incidents)",
         2,
         100_000,
-        int(suggestion.min_samples),
         step=1,
         disabled=not by_hand,
+        key="min_samples",
     )
-    show_gi = col3.checkbox("Gi* hot cells (cross-check)", value=False)
-    hdb = col3.checkbox("HDBSCAN count (cross-check)", value=False)
+    show_gi = col3.checkbox("Gi* hot cells (cross-check)", value=False, key="show_gi")
+    hdb = col3.checkbox("HDBSCAN count (cross-check)", value=False, key="hdbscan")
 
 chosen = (float(eps), int(min_samples)) if by_hand else (None, None)
 try:

@@ -12,7 +12,12 @@ if not c.types:
     st.stop()
 st.title("Across years")
 ui.synthetic_banner(c)
-kind = st.radio("Years", ["Financial (April to March)", "Calendar"], horizontal=True)
+kind = st.radio(
+    "Years",
+    ["Financial (April to March)", "Calendar"],
+    horizontal=True,
+    key="year_kind",
+)
 calendar = kind == "Calendar"
 choices = [y.label for y in whole_years(list(c.months), calendar=calendar)]
 if len(choices) < 2:

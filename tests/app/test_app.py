@@ -53,9 +53,13 @@ def test_hotspot_parameters_change_the_figures():
     at = _app()
     assert not at.exception
     before = _metric(at, "Hotspots")
-    assert at.number_input[1].disabled  # the data's rule until asked otherwise
-    at.toggle[0].set_value(True).run()
-    at.number_input[1].set_value(int(at.number_input[1].value) * 3).run()
+    assert at.number_input(
+        key="min_samples"
+    ).disabled  # the data's rule until asked otherwise
+    at.toggle(key="by_hand").set_value(True).run()
+    at.number_input(key="min_samples").set_value(
+        int(at.number_input(key="min_samples").value) * 3
+    ).run()
     after = _metric(at, "Hotspots")
     assert int(after) < int(before)
     assert not at.exception
@@ -78,7 +82,7 @@ def test_ward_page_periods_change_the_headlines():
     at = _app()
     at.switch_page("app_pages/wards_page.py").run()
     headline = next(m.value for m in at.markdown if "to 2023/24" in m.value)
-    before = at.sidebar.selectbox[1]
+    before = at.selectbox(key="period_before")
     assert before.label == "Before"
     before.set_value("2021/22").run()
     changed = next(m.value for m in at.markdown if "to 2023/24" in m.value)
@@ -97,7 +101,7 @@ def test_years_page_counts_agree_with_the_years_command():
     last, prev = totals["Count"].iloc[-1], totals["Count"].iloc[-2]
     word = "fell" if last < prev else "rose"
     assert f"{word} by {abs(last - prev) / prev * 100:.1f}%" in headline
-    at.radio[0].set_value("Calendar").run()
+    at.radio(key="year_kind").set_value("Calendar").run()
     assert not at.exception
     years = at.dataframe[1].value
     assert "2021" in years.columns and "2023" in years.columns
@@ -107,7 +111,7 @@ def test_displacement_page_buffer_changes_the_wdq_counts():
     at = _app()
     at.switch_page("app_pages/displacement_page.py").run()
     counts = next(c.value for c in at.caption if c.value.startswith("Target "))
-    at.slider[0].set_value(600).run()
+    at.slider(key="buffer_m").set_value(600).run()
     wider = next(c.value for c in at.caption if c.value.startswith("Target "))
     assert not at.exception
     # same target counts, a wider buffer ring holds more
@@ -119,7 +123,7 @@ def test_cctv_page_more_sites_gain_more():
     at = _app()
     at.switch_page("app_pages/cctv_page.py").run()
     gain = int(_metric(at, "Gain from suggested sites").lstrip("+").replace(",", ""))
-    at.slider[0].set_value(6).run()
+    at.slider(key="sites").set_value(6).run()
     more = int(_metric(at, "Gain from suggested sites").lstrip("+").replace(",", ""))
     assert not at.exception
     assert more > gain > 0
@@ -224,9 +228,9 @@ def test_a_bad_go_live_month_says_what_to_write():
 
 def test_bad_custom_period_shows_an_error():
     at = _app()
-    assert at.sidebar.selectbox[2].label == "After"
-    at.sidebar.selectbox[2].set_value("Custom...").run()
-    at.sidebar.text_input[0].set_value("last spring").run()
+    assert at.selectbox(key="period_after").label == "After"
+    at.selectbox(key="period_after").set_value("Custom...").run()
+    at.text_input(key="custom_after").set_value("last spring").run()
     assert any("not understood" in e.value for e in at.error)
     assert not at.exception
 
@@ -235,8 +239,10 @@ def test_malformed_upload_shows_error_and_changes_nothing(own_workspace):
     at = _app()
     at.switch_page("app_pages/data_page.py").run()
     held = _metric(at, "Incident rows held")
-    at.file_uploader[0].set_value(("broken.csv", b"this is not a table\n", "text/csv"))
-    at.button[0].click().run()  # the form's Import button
+    at.file_uploader(key="incident_files").set_value(
+        ("broken.csv", b"this is not a table\n", "text/csv")
+    )
+    at.button(key="import_button").click().run()  # the form's Import button
     assert any("does not look like a CSV" in e.value for e in at.error)
     assert not at.exception
     assert not own_workspace.exists() or Workspace(own_workspace).state()[2] == 0
@@ -253,12 +259,14 @@ def test_import_on_the_data_page_keeps_the_data_in_the_workspace(
     wards.to_crs("EPSG:4326").to_file(ward_file)
     at = _app()
     at.switch_page("app_pages/data_page.py").run()
-    at.file_uploader[0].set_value(("2022-01-test-street.csv", csv, "text/csv"))
-    at.file_uploader[1].set_value(
+    at.file_uploader(key="incident_files").set_value(
+        ("2022-01-test-street.csv", csv, "text/csv")
+    )
+    at.file_uploader(key="boundary_file").set_value(
         ("w.geojson", ward_file.read_bytes(), "application/json")
     )
-    at.text_input[1].set_value("test wards")
-    at.button[0].click().run()
+    at.text_input(key="set_name").set_value("test wards")
+    at.button(key="import_button").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert _metric(at, "Incident rows held") == "3"  # now the analysts' workspace
@@ -378,9 +386,13 @@ def test_server_warm_up_computes_exactly_what_the_first_page_asks_for(monkeypatc
     assert int(_metric(at, "Hotspots")) > 0
     assert calls == []
     # a choice the warm-up did not make reaches geo's one answer for it, once
-    at.toggle[0].set_value(True).run()  # plain DBSCAN at the suggested values
+    at.toggle(key="by_hand").set_value(
+        True
+    ).run()  # plain DBSCAN at the suggested values
     calls.clear()
-    at.number_input[1].set_value(int(at.number_input[1].value) + 7).run()
+    at.number_input(key="min_samples").set_value(
+        int(at.number_input(key="min_samples").value) + 7
+    ).run()
     assert calls == ["patrol_hotspots"]
 
 
@@ -428,8 +440,10 @@ def test_errors_name_the_apps_own_controls_not_the_command_lines(own_workspace):
     at = _app()
     at.switch_page("app_pages/data_page.py").run()
     table = b"Longitude,Latitude,Crime type\n-3.05,53.81,Burglary\n"
-    at.file_uploader[0].set_value(("no_month.csv", table, "text/csv"))
-    at.button[0].click().run()
+    at.file_uploader(key="incident_files").set_value(
+        ("no_month.csv", table, "text/csv")
+    )
+    at.button(key="import_button").click().run()
     said = " ".join(e.value for e in at.error)
     assert "has no month or date column" in said
     assert "'Month' (rename the column in your file)" in said

@@ -78,8 +78,8 @@ def _pai(text: str) -> str:
 
 def test_defaults_are_the_periods_with_the_gap(own):
     at = _page("")
-    assert at.sidebar.selectbox[1].value == BEFORE  # the Before box
-    assert at.sidebar.selectbox[2].value == AFTER
+    assert at.selectbox(key="period_before").value == BEFORE  # the Before box
+    assert at.selectbox(key="period_after").value == AFTER
 
 
 def test_ward_counts_wdq_and_displacement_totals_agree(own, tmp_path, capsys):
@@ -145,8 +145,8 @@ def test_a_custom_period_has_one_pai_on_page_and_view(own):
         o for o in patrol_view.period_options(months) if "Latest 3" in o.label
     )
     at = _page("")
-    at.sidebar.selectbox[2].set_value("Custom...").run()
-    at.sidebar.text_input[0].set_value(latest.value).run()
+    at.selectbox(key="period_after").set_value("Custom...").run()
+    at.text_input(key="custom_after").set_value(latest.value).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     page_pai = _metric(at, "PAI of the previous period's hotspots")
     view = patrol_view.page(patrol_view.choose({"period": [latest.value]}))

@@ -72,7 +72,7 @@ def test_one_month_workspace_opens_on_that_month(own, write_police, wards, tmp_p
     assert not at.error, [e.value for e in at.error]
     hotspots = next(m.value for m in at.metric if m.label == "Hotspots")
     assert int(hotspots) >= 0
-    assert at.sidebar.selectbox[2].value == "2022-01"  # After
+    assert at.selectbox(key="period_after").value == "2022-01"  # After
 
 
 def test_ten_months_open_on_the_latest_five_against_the_five_before(
