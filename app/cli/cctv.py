@@ -22,7 +22,7 @@ from app.cli._common import (
     load_from_args,
 )
 from geo import patrol
-from geo.cctv import before_after, cctv_assessment
+from geo.cctv import BRIEF_MONTHS, before_after, cctv_assessment
 from geo.errors import GeoInputError
 from geo.periods import parse_period
 from geo.settings import DEFAULT_CAMERA_RANGE_M
@@ -113,7 +113,10 @@ def _add_cctv_brief(sub) -> None:
         "--camera-list", type=Path, help="a camera list file instead of the register"
     )
     p.add_argument(
-        "--months", type=int, default=12, help="months each side (default 12)"
+        "--months",
+        type=int,
+        default=BRIEF_MONTHS,
+        help="months each side (default %(default)s)",
     )
     p.add_argument(
         "--range-m",
