@@ -21,6 +21,17 @@ POLICE_COLUMNS = [
     "Context",
 ]  # fmt: skip
 TO_LONLAT = Transformer.from_crs(WORKING_CRS, "EPSG:4326", always_xy=True)
+APP = str(ROOT / "app" / "streamlit_app.py")
+"""The Streamlit app's entry point, for AppTest."""
+PAGES = [
+    "app_pages/hotspots_page.py",
+    "app_pages/wards_page.py",
+    "app_pages/years_page.py",
+    "app_pages/displacement_page.py",
+    "app_pages/cctv_page.py",
+    "app_pages/data_page.py",
+]
+"""The app's pages, in the order of its navigation."""
 ORIGIN = (330_000.0, 436_000.0)
 """BNG origin of the tiny fixtures (Blackpool), so lon/lat round trips are real."""
 

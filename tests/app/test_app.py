@@ -7,17 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import ui
 from geo.workspace import Workspace
-from tests.conftest import ROOT, police_row
-
-APP = str(ROOT / "app" / "streamlit_app.py")
-PAGES = [
-    "app_pages/hotspots_page.py",
-    "app_pages/wards_page.py",
-    "app_pages/years_page.py",
-    "app_pages/displacement_page.py",
-    "app_pages/cctv_page.py",
-    "app_pages/data_page.py",
-]
+from tests.conftest import APP, PAGES, police_row
 
 
 @pytest.fixture(autouse=True)

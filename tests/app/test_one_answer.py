@@ -23,9 +23,8 @@ from app import data, patrol_view
 from app.cli import main
 from geo.settings import ASB
 from geo.workspace import Workspace
-from tests.conftest import ROOT
+from tests.conftest import APP, ROOT
 
-APP = str(ROOT / "app" / "streamlit_app.py")
 SET = "2023 wards"
 DROPPED = ("2023-08", "2023-09")
 BEFORE, AFTER = "2022/23", "2023/24"

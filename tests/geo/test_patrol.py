@@ -33,6 +33,18 @@ def _incidents(spec: dict[str, list[tuple[float, float, int]]]) -> gpd.GeoDataFr
     )
 
 
+def _patrol(incidents, period: str, **kwargs):
+    """Patrol hotspots of ``period`` at eps 50 m, min_samples 5, on AREA_M2."""
+    return patrol_hotspots(
+        incidents,
+        period=parse_period(period),
+        area_m2=AREA_M2,
+        eps=50,
+        min_samples=5,
+        **kwargs,
+    )
+
+
 SCATTER = [(x, 600.0, 1) for x in (0.0, 200.0, 400.0, 600.0, 800.0)]
 """Five lone incidents 200 m apart: never a hotspot at eps 50."""
 
@@ -54,13 +66,7 @@ def three_months() -> gpd.GeoDataFrame:
 
 
 def test_previous_period_predicts_this_one_worked_by_hand(three_months):
-    r = patrol_hotspots(
-        three_months,
-        period=parse_period("2022-02"),
-        area_m2=AREA_M2,
-        eps=50,
-        min_samples=5,
-    )
+    r = _patrol(three_months, "2022-02")
     assert r.previous_period.label == "2022-01"
     assert r.next_period.label == "2022-03"
     assert r.total == 20 and r.unit == "offences"
@@ -87,44 +93,25 @@ def test_predicted_equals_scoring_the_previous_periods_own_hotspots(three_months
     feb = three_months.loc[three_months["month"] == "2022-02"]
     own = hotspots(jan, eps=50, min_samples=5, area_m2=AREA_M2).table
     inside = feb.geometry.within(shapely.union_all(own.geometry.to_numpy())).sum()
-    r = patrol_hotspots(
-        three_months,
-        period=parse_period("2022-02"),
-        area_m2=AREA_M2,
-        eps=50,
-        min_samples=5,
-    )
+    r = _patrol(three_months, "2022-02")
     assert r.predicted.hit_rate == inside / len(feb)
     assert r.predicted.hotspot_area_m2 == pytest.approx(own.area.sum())
 
 
 def test_no_prediction_when_the_data_starts_inside_the_previous_period(three_months):
-    q = parse_period("2022-02:2022-03")  # previous: 2021-12:2022-01, cut at the start
-    r = patrol_hotspots(three_months, period=q, area_m2=AREA_M2, eps=50, min_samples=5)
+    q = "2022-02:2022-03"  # previous: 2021-12:2022-01, cut at the start
+    r = _patrol(three_months, q)
     assert r.previous_period.label == "2021-12:2022-01"
     assert r.predicted is None
     assert any("not held in whole" in str(n) for n in r.notes)
     # months held say otherwise (December held, with nothing of this type)
     held = ["2021-12", "2022-01", "2022-02", "2022-03"]
-    r = patrol_hotspots(
-        three_months,
-        period=q,
-        area_m2=AREA_M2,
-        eps=50,
-        min_samples=5,
-        months_with_data=held,
-    )
+    r = _patrol(three_months, q, months_with_data=held)
     assert r.predicted is not None and r.predicted.before_total == 15
 
 
 def test_no_next_period_held_leaves_no_next_columns(three_months):
-    r = patrol_hotspots(
-        three_months,
-        period=parse_period("2022-03"),
-        area_m2=AREA_M2,
-        eps=50,
-        min_samples=5,
-    )
+    r = _patrol(three_months, "2022-03")
     assert r.next_evaluation is None
     assert "next_incidents" not in r.hotspots.table.columns
     assert r.predicted.hit_rate == pytest.approx(3 / 10)  # February's on March
