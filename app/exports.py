@@ -98,19 +98,60 @@ def write_incidents(incidents: gpd.GeoDataFrame, path: str | Path) -> Path:
     raise GeoInputError(msg)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a spreadsheet cell starts a formula (OWASP, CSV injection)."""
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell that would start a formula made inert.
+
+    As OWASP recommends for CSV injection: a text cell starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return, and not a number, gets a
+    leading ``'`` so Excel shows it as text. Number columns are left alone.
+
+    Examples
+    --------
+    >>> neutralised(pd.DataFrame({"a": ["=SUM(A1)", "-3.05", "@x", "Queen St"]}))
+               a
+    0  '=SUM(A1)
+    1      -3.05
+    2        '@x
+    3   Queen St
+    """
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        text = values.astype(object).where(values.notna(), None)
+        starts = text.map(
+            lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)
+        ).astype(bool)
+        number = pd.to_numeric(text.where(starts), errors="coerce").notna()
+        risky = starts & ~number
+        if risky.any():
+            out[col] = text.where(~risky, "'" + text.where(risky, "").astype(str))
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for Excel: UTF-8 with BOM, formula cells made inert."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    return neutralised(frame).to_csv(index=False).encode("utf-8-sig")
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a table as CSV (UTF-8 with BOM, so Excel reads it right).
 
     A geometry column, if any, is left out: the coordinates are columns already.
+    Text cells that would start a formula are made inert (:func:`neutralised`).
     """
     if Path(path).suffix.lower() != ".csv":
         msg = f"--out {str(path)!r}: this table is written as .csv."
         raise GeoInputError(msg)
-    if isinstance(frame, gpd.GeoDataFrame):
-        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    return write_atomic(
-        path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig")
-    )
+    data = csv_bytes(frame)
+    return write_atomic(path, lambda p: p.write_bytes(data))
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
@@ -205,8 +246,7 @@ def hotspot_files(
     table = functools.cache(lambda: hotspot_export_table(result))
 
     def csv() -> bytes:
-        frame = pd.DataFrame(table().drop(columns="geometry"))
-        return frame.to_csv(index=False).encode("utf-8-sig")  # Excel reads UTF-8
+        return csv_bytes(table())
 
     def pack() -> bytes:
         html = patrol_pack(result, wards=wards, synthetic=synthetic)

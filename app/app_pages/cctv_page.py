@@ -8,7 +8,7 @@ import streamlit as st
 from pyproj import Transformer
 from streamlit_folium import st_folium
 
-from app import data, maps, ui
+from app import data, exports, maps, ui
 from geo.cctv import camera_views
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
@@ -242,15 +242,13 @@ with tab_register:
     d1, d2 = st.columns(2)
     ui.download(
         "Register (CSV)",
-        lambda: (
+        lambda: exports.csv_bytes(
             pd.DataFrame(
                 geo_out.drop(columns="geometry").assign(
                     longitude=geo_out.geometry.x.round(6),
                     latitude=geo_out.geometry.y.round(6),
                 )
             )
-            .to_csv(index=False)
-            .encode("utf-8-sig")
         ),
         "camera_register.csv",
         "text/csv",
@@ -332,7 +330,7 @@ st.dataframe(
 )
 ui.download(
     "Coverage (CSV)",
-    both.to_csv(index=False).encode("utf-8-sig"),
+    exports.csv_bytes(both),
     "coverage.csv",
     "text/csv",
 )

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import data, maps, tables, ui
+from app import data, exports, maps, tables, ui
 from geo.errors import GeoInputError
 
 c = ui.controls()
@@ -61,7 +61,7 @@ with col_table:
     )
     ui.download(
         "Ward table (CSV)",
-        result.table.to_csv(index=False).encode("utf-8-sig"),
+        exports.csv_bytes(result.table),
         "ward_change.csv",
         "text/csv",
     )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import data, tables, ui
+from app import data, exports, tables, ui
 from geo.errors import GeoInputError
 from geo.years import whole_years
 
@@ -64,7 +64,7 @@ st.caption(
 )
 ui.download(
     "Years table (CSV)",
-    result.table.to_csv(index=False).encode("utf-8-sig"),
+    exports.csv_bytes(result.table),
     f"years_{first}_{last}.csv".replace("/", "-"),
     "text/csv",
 )

