@@ -79,6 +79,7 @@ FIELDS = {
     "before": "Before",
     "after": "After",
     "period": "the period",
+    "replace": "the box 'Replace months held, even by part of one'",
 }
 """The app's words for each geo argument an error may name (its own fields; the
 app has no column options, so a column is named as the file should call it)."""

@@ -116,6 +116,14 @@ with st.form("import"):
         type=["csv", "geojson"],
         key="camera_file",
     )
+    replace = st.checkbox(
+        "Replace months held, even by part of one",
+        value=False,
+        help="A file holding only part of a month already held (a district's "
+        "extract, or the police.uk API's polygon query) is refused, so that it "
+        "never shrinks a whole force's month; tick this to replace on purpose.",
+        key="replace",
+    )
     submitted = st.form_submit_button("Import", key="import_button")
 
 if submitted:
@@ -156,6 +164,7 @@ if submitted:
                 progress=lambda d, t, n: bar.progress(
                     d / t, text=f"Importing {d}/{t}: {Path(n).name}"
                 ),
+                replace=replace,
             )
             bar.empty()
             lines += [*result.quality.summary().splitlines(), *result.lines()]

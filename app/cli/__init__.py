@@ -46,6 +46,7 @@ FLAGS = {
     "before": "--before",
     "after": "--after",
     "period": "--period",
+    "replace": "--replace",
 }
 """The flag of each geo argument an error may name (GeoInputError.worded)."""
 

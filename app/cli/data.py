@@ -78,6 +78,12 @@ def _add_import(sub) -> None:
     for col in ("lon", "lat", "x", "y", "month", "type"):
         p.add_argument(f"--{col}-col", help=f"{col} column of a non-police.uk table")
     p.add_argument(
+        "--replace",
+        action="store_true",
+        help="let a file holding part of a month already held (a district's "
+        "extract) replace that month; refused without it",
+    )
+    p.add_argument(
         "--quality", type=Path, metavar="F.json", help="write the import's report"
     )
     p.set_defaults(run=_cmd_import)
@@ -110,7 +116,10 @@ def _cmd_import(args: argparse.Namespace) -> None:
         _say([f"population of boundary set {args.name!r}: {n} ward(s) stored."])
     if args.inputs:
         result = ws.import_incidents(
-            args.inputs, columns=_columns(args), progress=_progress()
+            args.inputs,
+            columns=_columns(args),
+            progress=_progress(),
+            replace=args.replace,
         )
         _say([result.quality.summary(), *result.lines()])
         if args.quality is not None:

@@ -223,17 +223,25 @@ class Workspace:
         *,
         columns: Columns | None = None,
         progress: Progress | None = None,
+        replace: bool = False,
     ) -> ImportResult:
         """Import incident files (as :func:`geo.read_incidents` reads them).
 
         The same file imported twice adds nothing; a feed-month held already
         is replaced by a newer release and kept against an older one (see
-        :class:`MonthChange`). New map points get their ward in every stored
-        boundary set. All of it happens in one transaction.
+        :class:`MonthChange`). A file holding a subset of a held feed-month (a
+        district's extract) is refused unless ``replace`` says to replace it on
+        purpose. New map points get their ward in every stored boundary set.
+        All of it happens in one transaction.
         """
         with self._write() as con:
             return _imports.run(
-                con, inputs, columns=columns, progress=progress, tag=_tag_new_points
+                con,
+                inputs,
+                columns=columns,
+                progress=progress,
+                tag=_tag_new_points,
+                replace=replace,
             )
 
     def import_boundaries(

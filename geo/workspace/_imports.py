@@ -6,6 +6,12 @@ workspace holds each feed-month from one release. The *release* of an import is
 the latest month it holds for the feed (police.uk's downloads end at their
 publication month), so a month met again in a later download replaces the one
 held, and one met in an older download is left out.
+
+A district's extract (police.uk's custom area download, or the API's polygon
+query) holds a subset of a force-month: it is no newer release. An import whose
+rows for a held feed-month are under :data:`SUBSET_SHARE` of those held and
+spread over under that share of their extent is refused, whole, unless asked to
+replace on purpose.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geo.errors import GeoInputError
 from geo.incidents import Columns, FileRead, Progress, read_files
 from geo.quality import QualityReport
 from geo.workspace._store import LABELLED, held_labels, next_id, transaction
@@ -31,6 +38,10 @@ from geo.workspace._store import LABELLED, held_labels, next_id, transaction
 __all__ = ["ALREADY_HELD", "OLDER_RELEASE", "ImportResult", "MonthChange", "run"]
 
 ALREADY_HELD = "already in the workspace (same file)"
+
+SUBSET_SHARE = 0.5
+"""An import offering fewer rows than this share of a held feed-month, over less
+than this share of the held rows' extent, is a subset (a district's extract)."""
 OLDER_RELEASE = "older release of a month already held"
 
 
@@ -128,8 +139,14 @@ def run(
     columns: Columns | None = None,
     progress: Progress | None = None,
     tag: Callable[[duckdb.DuckDBPyConnection, np.ndarray], None] | None = None,
+    replace: bool = False,
 ) -> ImportResult:
-    """Import incident files on an open write connection, all or nothing."""
+    """Import incident files on an open write connection, all or nothing.
+
+    ``replace`` lets a file holding a subset of a held feed-month (a district's
+    extract) replace it; without it such an import raises :class:`GeoInputError`
+    and nothing is imported.
+    """
     started = dt.datetime.now()
     quality = QualityReport()
     with transaction(con):
@@ -142,7 +159,7 @@ def run(
         state.flush()
         quality.read += state.known_rows  # the reader counts only what it parsed
         quality.drop(ALREADY_HELD, state.known_rows)
-        changes = _settle(con, state, quality)
+        changes = _settle(con, state, quality, replace=replace)
         new_locations = np.asarray(state.new_locations, dtype=np.int64)
         if tag is not None and new_locations.size:
             tag(con, new_locations)
@@ -408,7 +425,11 @@ def _feed(name: str) -> str:
 
 
 def _settle(
-    con: duckdb.DuckDBPyConnection, state: _State, quality: QualityReport
+    con: duckdb.DuckDBPyConnection,
+    state: _State,
+    quality: QualityReport,
+    *,
+    replace: bool = False,
 ) -> list[MonthChange]:
     """Decide each feed-month the import brought: add, replace or keep out."""
     iid = state.import_id
@@ -449,12 +470,44 @@ def _settle(
             _delete_month(con, feed, month, "= ?", iid)
             continue
         else:
+            if not replace:
+                _refuse_subset(con, feed, month, iid, held[key][1], n)
             changes.append(_replace(con, feed, month, iid))
         con.execute(
             "INSERT OR REPLACE INTO releases VALUES (?, ?, ?, ?, ?)",
             [feed, month, iid, release[feed], n],
         )
     return changes
+
+
+def _refuse_subset(
+    con: duckdb.DuckDBPyConnection, feed: str, month: str, iid: int, held: int, n: int
+) -> None:
+    """Refuse to replace a held feed-month by a subset of it (a district's extract)."""
+    if n >= SUBSET_SHARE * held:
+        return
+    extent = dict(
+        con.execute(
+            """
+            SELECT r.import_id = $3, (max(l.x) - min(l.x)) * (max(l.y) - min(l.y))
+            FROM incident_rows r JOIN locations l USING (loc_id)
+            WHERE r.feed = $1 AND r.month = $2 GROUP BY 1
+            """,
+            [feed, month, iid],
+        ).fetchall()
+    )
+    offered, whole = float(extent.get(True) or 0.0), float(extent.get(False) or 0.0)
+    if whole > 0 and offered >= SUBSET_SHARE * whole:
+        return
+    share = offered / whole if whole else 0.0
+    msg = (
+        f"{month} {feed}: the import offers {n:,} rows over {share:.0%} of the "
+        f"area of the {held:,} rows held: a district's extract (a custom area "
+        "download or the API's polygon query), not a newer release of the month. "
+        "Nothing was imported. Keep it in a workspace of its own, or replace the "
+        "held month on purpose with `replace`."
+    )
+    raise GeoInputError(msg, argument="replace")
 
 
 def _delete_month(

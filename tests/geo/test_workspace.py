@@ -453,3 +453,53 @@ def test_rows_stored_in_batches_across_files_all_arrive_in_order(
     with duckdb.connect(str(ws.path), read_only=True) as con:
         seqs = con.sql("SELECT seq FROM incident_data ORDER BY seq").fetchall()
     assert [s for (s,) in seqs] == list(range(1, len(want) + 1))
+
+
+def _force_month(write_police, name, n, span_m, month="2022-01"):
+    """``n`` rows of one force-month spread over a ``span_m`` square from ORIGIN."""
+    side = max(int(n**0.5), 1)
+    rows = [
+        police_row((i % side) * span_m / side, (i // side) * span_m / side, month=month)
+        for i in range(n)
+    ]
+    return write_police(rows, name)
+
+
+def test_a_districts_extract_never_replaces_a_whole_force_month(tmp_path, write_police):
+    from app.cli import main
+
+    ws = Workspace(tmp_path / "w.duckdb")
+    ws.import_incidents([_force_month(write_police, "force.csv", 100, 2000)])
+    district = _force_month(write_police, "district.csv", 16, 200)
+    with pytest.raises(GeoInputError) as err:
+        ws.import_incidents([district])
+    said = str(err.value)
+    assert said.startswith("2022-01 Test Constabulary: the import offers 16 rows")
+    assert "of the 100 rows held" in said and "district's extract" in said
+    assert err.value.argument == "replace"
+    assert ws.state()[2] == 100  # nothing imported, every held row kept
+    # the command line refuses with exit 2 and names its option
+    assert main(["import", str(district), "--workspace", str(ws.path)]) == 2
+    assert ws.state()[2] == 100
+    # a newer release of the whole force-month still replaces it
+    revised = _force_month(write_police, "revised.csv", 95, 2000)
+    done = ws.import_incidents([revised])
+    assert [c.action for c in done.changes] == ["replaced"]
+    assert ws.state()[2] == 95
+    # and on purpose, the extract replaces it too
+    ws.import_incidents([district], replace=True)
+    assert ws.state()[2] == 16
+
+
+def test_the_district_refusal_names_the_flag_on_the_command_line(
+    tmp_path, write_police, capsys
+):
+    from app.cli import main
+
+    path = tmp_path / "w.duckdb"
+    Workspace(path).import_incidents([_force_month(write_police, "f.csv", 100, 2000)])
+    district = _force_month(write_police, "d.csv", 16, 200)
+    assert main(["import", str(district), "--workspace", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "replace the held month on purpose with --replace" in err
+    assert main(["import", str(district), "--workspace", str(path), "--replace"]) == 0
