@@ -5,14 +5,26 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := data/demo
 PORT   ?= 8501
+LOCK   := requirements.lock
 
-.PHONY: run test lint format demo browser-deps bench clean
+.PHONY: run test lint format demo browser-deps bench clean lock
 
-$(STAMP): pyproject.toml
+# every dependency at the version and hash the lock file pins, then the project itself
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# a deliberate upgrade: the newest releases pyproject.toml allows, pinned with their
+# hashes; then `make test` on them before committing the new lock
+lock:
+	$(PYTHON) -m venv .lock-tools
+	.lock-tools/bin/pip install --quiet uv
+	.lock-tools/bin/uv pip compile pyproject.toml --extra dev --upgrade \
+	    --generate-hashes --no-header --no-annotate \
+	    --python-version $$($(PYTHON) -c 'import platform; print(platform.python_version())') \
+	    -o $(LOCK)
 
 $(DEMO)/README.txt: | $(STAMP)
 	$(BIN)/hotspot-map demo --out $(DEMO) --boundaries-out boundaries/demo
@@ -38,4 +50,4 @@ bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DEMO) boundaries/demo .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) boundaries/demo .pytest_cache .ruff_cache .lock-tools

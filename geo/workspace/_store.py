@@ -236,9 +236,15 @@ def connect(
             "hotspot-map import FILES --workspace PATH."
         )
         raise GeoInputError(msg)
-    if write and not path.parent.exists():
-        msg = f"workspace folder {str(path.parent)!r} does not exist; create it first."
-        raise GeoInputError(msg)
+    if write and not path.parent.exists():  # the first import makes its folder
+        try:
+            path.parent.mkdir(parents=True)
+        except OSError as err:
+            msg = (
+                f"workspace folder {str(path.parent)!r} cannot be made ({err}); "
+                "choose a folder you may write."
+            )
+            raise GeoInputError(msg) from err
     for _ in range(2):
         with _process_lock(path).hold(write=write), _damage_named(path):
             con = _open(path, write=write, timeout_s=lock_timeout_s)

@@ -503,3 +503,17 @@ def test_the_district_refusal_names_the_flag_on_the_command_line(
     err = capsys.readouterr().err
     assert "replace the held month on purpose with --replace" in err
     assert main(["import", str(district), "--workspace", str(path), "--replace"]) == 0
+
+
+def test_the_first_import_makes_the_workspace_folder(
+    tmp_path, write_police, monkeypatch
+):
+    """The README's first command on a fresh clone: no workspace/ folder yet."""
+    from app.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HOTSPOT_WORKSPACE", raising=False)
+    police = write_police([police_row(10, 10)], "2022-01-test-street.csv")
+    assert not (tmp_path / "workspace").exists()
+    assert main(["import", str(police)]) == 0
+    assert Workspace(tmp_path / "workspace" / "hotspots.duckdb").state()[2] == 1
