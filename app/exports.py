@@ -141,6 +141,17 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralised(frame).to_csv(index=False).encode("utf-8-sig")
 
 
+def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """A layer as GeoJSON (EPSG:4326) for QGIS: dates as ``YYYY-MM-DD``, missing
+    values as null (a date or a missing value would not be JSON otherwise)."""
+    out = gdf.to_crs(DISPLAY_CRS)
+    for col in out.columns.drop(out.geometry.name):
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            days = out[col].dt.strftime("%Y-%m-%d")
+            out[col] = days.astype(object).where(out[col].notna(), None)
+    return out.to_json(na="null", drop_id=True).encode("utf-8")
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a table as CSV (UTF-8 with BOM, so Excel reads it right).
 

@@ -256,7 +256,7 @@ with tab_register:
     )
     ui.download(
         "Register (GeoJSON)",
-        geo_out.to_json,
+        lambda: exports.geojson_bytes(register),
         "camera_register.geojson",
         "application/geo+json",
         where=d2,

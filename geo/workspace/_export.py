@@ -33,15 +33,16 @@ def export_gpkg(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     sets = [r[0] for r in con.execute(
         "SELECT name FROM boundary_sets ORDER BY added, name").fetchall()]  # fmt: skip
     layers: list[str] = []
+    slugs = _unique_slugs(sets)
 
     def write(tmp: Path) -> None:
         from geo.workspace._boundaries import _wards_of
 
-        incidents = _incidents(con, sets)
+        incidents = _incidents(con, slugs)
         pyogrio.write_dataframe(incidents, tmp, layer="incidents", driver="GPKG")
         layers.append("incidents")
         for name in sets:
-            layer = f"wards_{_slug(name)}"
+            layer = f"wards_{slugs[name]}"
             wards = _wards_of(con, name).assign(boundary_set=name)
             pyogrio.write_dataframe(wards, tmp, layer=layer, driver="GPKG")
             layers.append(layer)
@@ -54,10 +55,27 @@ def export_gpkg(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return layers
 
 
-def _incidents(con: duckdb.DuckDBPyConnection, sets: list[str]) -> gpd.GeoDataFrame:
+def _unique_slugs(names: list[str]) -> dict[str, str]:
+    """Name each set's layer and columns, distinct across the sets.
+
+    Names differing only in punctuation ("2023 wards", "2023-wards") get
+    ``2023_wards`` and ``2023_wards_2``.
+    """
+    out: dict[str, str] = {}
+    for name in names:
+        base = slug = _slug(name)
+        k = 2
+        while slug in out.values():
+            slug, k = f"{base}_{k}", k + 1
+        out[name] = slug
+    return out
+
+
+def _incidents(
+    con: duckdb.DuckDBPyConnection, slugs: dict[str, str]
+) -> gpd.GeoDataFrame:
     cols, joins, params = [], [], []
-    for k, name in enumerate(sets):
-        slug = _slug(name)
+    for k, (name, slug) in enumerate(slugs.items()):
         joins.append(
             f"LEFT JOIN location_wards w{k} ON w{k}.set_name = ? "
             f"AND w{k}.loc_id = i.loc_id"

@@ -227,3 +227,23 @@ def test_no_csv_cell_the_tool_writes_starts_a_formula(tmp_path, write_police, wa
                         float(cell)  # a number (-3.05), never a formula
                     seen += cell.startswith("'") and cell[1:] in FORMULAS
     assert seen >= 5  # the hostile texts were written, made inert
+
+
+def test_the_register_downloads_with_its_dates(tmp_path):
+    """The register's GeoJSON once a camera has an install date (it had raised)."""
+    import json
+
+    from app import exports
+    from geo.workspace import Workspace
+
+    cams = tmp_path / "cams.csv"
+    cams.write_text(
+        "camera_id,easting,northing,install_date\n"
+        f"C1,{ORIGIN[0]},{ORIGIN[1]},2022-10-01\nC2,{ORIGIN[0] + 50},{ORIGIN[1]},\n"
+    )
+    ws = Workspace(tmp_path / "w.duckdb")
+    ws.import_cameras(cams)
+    layer = json.loads(exports.geojson_bytes(ws.cameras()))
+    dates = {f["properties"]["camera_id"]: f["properties"]["install_date"]
+             for f in layer["features"]}  # fmt: skip
+    assert dates == {"C1": "2022-10-01", "C2": None}

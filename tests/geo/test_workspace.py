@@ -517,3 +517,22 @@ def test_the_first_import_makes_the_workspace_folder(
     assert not (tmp_path / "workspace").exists()
     assert main(["import", str(police)]) == 0
     assert Workspace(tmp_path / "workspace" / "hotspots.duckdb").state()[2] == 1
+
+
+def test_export_keeps_sets_whose_names_differ_only_in_punctuation(
+    tmp_path, write_police, wards
+):
+    import pyogrio
+
+    ws = Workspace(tmp_path / "w.duckdb")
+    ws.import_incidents([write_police([police_row(50, 50), police_row(150, 50)])])
+    file = tmp_path / "w.geojson"
+    wards.to_crs("EPSG:4326").to_file(file)
+    ws.import_boundaries(file, name="2023 wards")
+    ws.import_boundaries(file, name="2023-wards")
+    layers = ws.export(tmp_path / "all.gpkg")
+    assert layers == ["incidents", "wards_2023_wards", "wards_2023_wards_2"]
+    listed = [name for name, _ in pyogrio.list_layers(tmp_path / "all.gpkg")]
+    assert sorted(listed) == sorted(layers)  # neither written over the other
+    inc = pyogrio.read_dataframe(tmp_path / "all.gpkg", layer="incidents")
+    assert {"ward_code_2023_wards", "ward_code_2023_wards_2"} <= set(inc.columns)
