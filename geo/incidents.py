@@ -52,7 +52,7 @@ from geo._sources import Source, as_buffer, expand_sources
 from geo._vector import read_vector
 from geo.errors import GeoInputError
 from geo.quality import QualityReport
-from geo.settings import WORKING_CRS
+from geo.settings import MAX_FIELD_CHARS, WORKING_CRS
 
 __all__ = [
     "INCIDENT_COLUMNS",
@@ -595,7 +595,25 @@ def _normalise(
             "place": place,
         }
     )
-    return table.filter(pa.array(keep)), drops
+    return _cut_long_text(table.filter(pa.array(keep)), quality), drops
+
+
+_TEXT = ("incident_id", "crime_type", "location", "lsoa_code", "outcome", "force")
+
+
+def _cut_long_text(table: pa.Table, quality: QualityReport) -> pa.Table:
+    """Cut text fields longer than MAX_FIELD_CHARS to that length; count them."""
+    for name in _TEXT:
+        col = table[name]
+        long = pc.greater(pc.utf8_length(col), MAX_FIELD_CHARS)
+        n = pc.sum(long).as_py() or 0
+        if n:
+            cut = pc.if_else(
+                long, pc.utf8_slice_codeunits(col, 0, MAX_FIELD_CHARS), col
+            )
+            table = table.set_column(table.schema.get_field_index(name), name, cut)
+            quality.cut_fields += int(n)
+    return table
 
 
 def _drops(

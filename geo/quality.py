@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo.settings import MAX_FIELD_CHARS
+
 __all__ = ["QualityReport", "is_synthetic"]
 
 
@@ -48,6 +50,9 @@ class QualityReport:
         Police forces named in the data ("Reported by").
     months_in_data : list of str
         Months with any row in the files read, before filtering by type or period.
+    cut_fields : int
+        Text fields longer than :data:`geo.settings.MAX_FIELD_CHARS` (far longer
+        than any police.uk field) cut to that length; their rows are kept.
     """
 
     read: int = 0
@@ -61,6 +66,7 @@ class QualityReport:
     nearest_ward: int = 0
     forces: list[str] = field(default_factory=list)
     months_in_data: list[str] = field(default_factory=list)
+    cut_fields: int = 0
 
     def drop(self, reason: str, n: int) -> None:
         """Count ``n`` rows dropped for ``reason`` (zero is ignored)."""
@@ -80,6 +86,7 @@ class QualityReport:
             "kept": self.kept,
             "dropped": dict(sorted(self.dropped.items())),
             "nearest_ward": self.nearest_ward,
+            "cut_fields": self.cut_fields,
             "files": list(self.files),
             "skipped_files": dict(self.skipped_files),
             "months": list(self.months),
@@ -104,6 +111,11 @@ class QualityReport:
             lines.append(
                 f"  kept, given the nearest ward (just outside the boundaries): "
                 f"{self.nearest_ward:,}"
+            )
+        if self.cut_fields:
+            lines.append(
+                f"  kept, with a text field cut to {MAX_FIELD_CHARS:,} characters "
+                f"(longer than any police.uk field): {self.cut_fields:,}"
             )
         if self.missing_months:
             lines.append(f"months with no data: {', '.join(self.missing_months)}")

@@ -11,6 +11,7 @@ __all__ = [
     "DEFAULT_EPS_M",
     "DEFAULT_MIN_SAMPLES",
     "DISPLAY_CRS",
+    "MAX_FIELD_CHARS",
     "NOISE",
     "WARD_TOLERANCE_M",
     "WORKING_CRS",
@@ -41,3 +42,9 @@ DEFAULT_CAMERA_RANGE_M: Final = 100.0
 
 ASB: Final = "Anti-social behaviour"
 """police.uk's crime type for anti-social behaviour; its counts are reports."""
+
+MAX_FIELD_CHARS = 1_000
+"""Longest text field kept whole: police.uk's longest (a street or place name, a
+crime type, an outcome) is well under 100 characters. Longer fields are cut and
+counted (:attr:`geo.quality.QualityReport.cut_fields`), so a hostile file cannot
+grow the workspace or every read from it."""

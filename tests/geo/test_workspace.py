@@ -536,3 +536,19 @@ def test_export_keeps_sets_whose_names_differ_only_in_punctuation(
     assert sorted(listed) == sorted(layers)  # neither written over the other
     inc = pyogrio.read_dataframe(tmp_path / "all.gpkg", layer="incidents")
     assert {"ward_code_2023_wards", "ward_code_2023_wards_2"} <= set(inc.columns)
+
+
+def test_an_overlong_field_is_cut_and_counted_not_stored(tmp_path, write_police):
+    """A 20 MB Location (a hostile or broken file) is cut to 1,000 characters."""
+    from geo.settings import MAX_FIELD_CHARS
+
+    huge = "On or near " + "A" * 20_000_000
+    police = write_police([police_row(10, 10, Location=huge), police_row(20, 10)])
+    ws = Workspace(tmp_path / "w.duckdb")
+    done = ws.import_incidents([police])
+    assert done.quality.kept == 2 and done.quality.cut_fields == 1
+    assert "cut to 1,000 characters" in done.quality.summary()
+    loaded = ws.load(periods=[parse_period("2022-01")]).incidents
+    lengths = sorted(loaded["location"].astype(str).str.len())
+    assert lengths == [len("On or near Test Street"), MAX_FIELD_CHARS]
+    assert (tmp_path / "w.duckdb").stat().st_size < 5_000_000  # not 20 MB
