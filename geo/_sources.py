@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -101,16 +102,51 @@ def _skip_or_fail(path: Path, skipped: dict[str, str], *, in_folder: bool) -> li
 
 
 def _gunzip(path: Path) -> bytes:
+    """Decompress a ``.gz`` file in chunks, within the same limits as a zip member.
+
+    It may expand to :data:`MAX_UNCOMPRESSED_BYTES`, and past
+    :data:`_BOMB_FLOOR` only to :data:`_MAX_RATIO` times its packed size: a
+    bomb is refused as its trailer declares it, or as soon as it passes the
+    limit, never decompressed whole into memory.
+    """
+    packed = path.stat().st_size
+    limit = min(MAX_UNCOMPRESSED_BYTES, max(_BOMB_FLOOR, _MAX_RATIO * packed))
+    out = bytearray()
     try:
+        declared = _declared_size(path)
+        if declared > limit:
+            _refuse_bomb(path, declared, packed)
         with gzip.open(path, "rb") as fh:
-            data = fh.read(MAX_UNCOMPRESSED_BYTES + 1)
-    except (OSError, EOFError) as err:
+            while chunk := fh.read(_CHUNK):
+                out += chunk
+                if len(out) > limit:
+                    _refuse_bomb(path, len(out), packed, at_least=True)
+    except (OSError, EOFError, zlib.error) as err:
         msg = f"{str(path)!r} is not a readable gzip file ({err}); re-download it."
         raise GeoInputError(msg) from err
-    if len(data) > MAX_UNCOMPRESSED_BYTES:
-        msg = f"{str(path)!r} expands to over 2 GiB; split it into smaller files."
-        raise GeoInputError(msg)
-    return data
+    return bytes(out)
+
+
+_CHUNK = 8 * 1024**2
+_BOMB_FLOOR = 10 * 1024**2
+"""Below this, any compression ratio is accepted (a small file is no threat)."""
+
+
+def _declared_size(path: Path) -> int:
+    """Read the uncompressed size a gzip file's trailer declares (mod 4 GiB)."""
+    with path.open("rb") as fh:
+        fh.seek(-4, 2)
+        return int.from_bytes(fh.read(4), "little")
+
+
+def _refuse_bomb(path: Path, size: int, packed: int, *, at_least: bool = False) -> None:
+    more = "over " if at_least else ""
+    msg = (
+        f"{str(path)!r} expands to {more}{size:,} bytes from {packed:,} (ratio "
+        f"{size / max(packed, 1):.0f}:1); refused as a possible zip bomb. "
+        "Decompress and check it by hand if it is genuine."
+    )
+    raise GeoInputError(msg)
 
 
 def _zip_sources(path: Path, skipped: dict[str, str]) -> list[Source]:
@@ -158,7 +194,7 @@ def _check_member(path: Path, info: zipfile.ZipInfo) -> None:
         raise GeoInputError(msg)
     too_big = info.file_size > MAX_UNCOMPRESSED_BYTES
     ratio = info.file_size / max(info.compress_size, 1)
-    if too_big or (info.file_size > 10 * 1024**2 and ratio > _MAX_RATIO):
+    if too_big or (info.file_size > _BOMB_FLOOR and ratio > _MAX_RATIO):
         msg = (
             f"zip archive {str(path)!r} member {info.filename!r} expands to "
             f"{info.file_size:,} bytes (ratio {ratio:.0f}:1); refused as a possible "

@@ -346,3 +346,26 @@ def test_map_points_numbered_alike_across_files(write_police):
     got, _ = pd.factorize(points.place)
     assert got.tolist() == want.tolist()
     assert points.place_x.size == 4  # (0,0), (10,0), (20,0), (99,99)
+
+
+@pytest.mark.parametrize("lying_trailer", [False, True])
+def test_a_gzip_bomb_is_refused_before_it_fills_memory(tmp_path, lying_trailer):
+    """60 MB of zeros packed into ~60 KB: refused by its trailer, or, when the
+    trailer lies, as soon as it passes 200 times its size (10 MB here)."""
+    import tracemalloc
+
+    header = b"Month,Longitude,Latitude\n"
+    packed = gzip.compress(header + b"0" * 60_000_000, compresslevel=9)
+    if lying_trailer:
+        packed = packed[:-4] + (1000).to_bytes(4, "little")
+    bomb = tmp_path / "bomb.csv.gz"
+    bomb.write_bytes(packed)
+    tracemalloc.start()
+    try:
+        with pytest.raises(GeoInputError, match="zip bomb") as err:
+            read_incidents(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert ("over " in str(err.value)) is lying_trailer
+    assert peak < 60_000_000  # never the whole 60 MB, let alone more
