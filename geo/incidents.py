@@ -347,7 +347,8 @@ def _read_source(
     if source.kind == "vector":
         raw, n, located = _read_vector(source)
     else:
-        raw, n = parsed.table
+        raw, n, notes = parsed.table
+        quality.notes += notes
         located = None
     seen.digests[digest] = (source.name, n)
     quality.read += n
@@ -379,8 +380,11 @@ def _drop_frame(reason: str, n: int) -> pd.DataFrame:
 
 def _read_table(
     data: bytes, name: str, columns: Columns
-) -> tuple[dict[str, pa.Array], int]:
-    """Read the columns of a table that are used, all as stripped text."""
+) -> tuple[dict[str, pa.Array], int, list[str]]:
+    """Read the columns of a table that are used, all as stripped text.
+
+    Also returns notes on the read (lines not in UTF-8, read as Windows-1252).
+    """
     if not data or data.isspace():
         msg = f"{name!r} is empty; it has no header and no rows. Re-export it."
         raise GeoInputError(msg)
@@ -393,13 +397,48 @@ def _read_table(
     sep = _sniff_delimiter(data, name)
     fast = _read_with_arrow(data, sep, name, columns)
     if fast is not None:
-        return fast
+        return (*fast, [])
+    data, notes = _as_utf8(data, name)
     frame = _read_with_pandas(data, sep, name, columns)
     raw = {
         c: pa.array(frame[c].fillna("").astype(str).to_numpy(dtype=object), pa.string())
         for c in frame.columns
     }
-    return {c: _trim(a) for c, a in raw.items()}, len(frame)
+    return {c: _trim(a) for c, a in raw.items()}, len(frame), notes
+
+
+def _as_utf8(data: bytes, name: str) -> tuple[bytes, list[str]]:
+    """Decode text that is not all UTF-8 line by line, and say so.
+
+    A line is read as UTF-8 where it is, else as Windows-1252 (Excel's "CSV" on
+    Windows); the note says how many, and whether the file mixes both. A file
+    read whole as Windows-1252 would turn its UTF-8 lines into mojibake ("CafÃ©
+    Street"), so each line is decoded on its own.
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return data, []
+    lines = data.split(b"\n")
+    legacy = utf8_accents = 0
+    out = []
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+            utf8_accents += not line.isascii()
+        except UnicodeDecodeError:
+            text = line.decode("cp1252", errors="replace")
+            legacy += 1
+        out.append(text)
+    note = f"{name}: {legacy:,} line(s) were not UTF-8 and were read as Windows-1252"
+    if utf8_accents:
+        note += (
+            f"; the file mixes encodings ({utf8_accents:,} line(s) with accents are "
+            "UTF-8): check its accented names, and save it as UTF-8 CSV"
+        )
+    return "\n".join(out).encode("utf-8"), [note + "."]
 
 
 def _read_with_arrow(

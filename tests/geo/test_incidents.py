@@ -369,3 +369,21 @@ def test_a_gzip_bomb_is_refused_before_it_fills_memory(tmp_path, lying_trailer):
         tracemalloc.stop()
     assert ("over " in str(err.value)) is lying_trailer
     assert peak < 60_000_000  # never the whole 60 MB, let alone more
+
+
+def test_a_file_mixing_utf8_and_cp1252_keeps_both_right_and_says_so(tmp_path):
+    """Rows pasted from two sources: a UTF-8 'Café' and a Windows-1252 'Café'."""
+    lon, lat = lonlat(0, 0)
+    head = "Month,Longitude,Latitude,Location\n".encode()
+    utf8 = f"2022-01,{lon},{lat},On or near Caf\u00e9 Street\n".encode()
+    legacy = f"2022-01,{lon},{lat},On or near Caf\u00e9 Row\n".encode("cp1252")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(head + utf8 + legacy)
+    loaded = read_incidents(path)
+    assert loaded.incidents["location"].astype(str).tolist() == [
+        "On or near Caf\u00e9 Street",  # not "CafÃ© Street"
+        "On or near Caf\u00e9 Row",
+    ]
+    said = " ".join(loaded.quality.notes)
+    assert "1 line(s) were not UTF-8 and were read as Windows-1252" in said
+    assert "mixes encodings" in said
