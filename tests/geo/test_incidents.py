@@ -374,7 +374,7 @@ def test_a_gzip_bomb_is_refused_before_it_fills_memory(tmp_path, lying_trailer):
 def test_a_file_mixing_utf8_and_cp1252_keeps_both_right_and_says_so(tmp_path):
     """Rows pasted from two sources: a UTF-8 'Café' and a Windows-1252 'Café'."""
     lon, lat = lonlat(0, 0)
-    head = "Month,Longitude,Latitude,Location\n".encode()
+    head = b"Month,Longitude,Latitude,Location\n"
     utf8 = f"2022-01,{lon},{lat},On or near Caf\u00e9 Street\n".encode()
     legacy = f"2022-01,{lon},{lat},On or near Caf\u00e9 Row\n".encode("cp1252")
     path = tmp_path / "mixed.csv"
