@@ -9,8 +9,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from app import patrol_view
+from app.security import Guard
 
 
 @asynccontextmanager
@@ -28,4 +30,5 @@ app = st.App(
     Path(__file__).resolve().parent / "streamlit_app.py",
     routes=patrol_view.routes(),
     lifespan=_announce,
+    middleware=[Middleware(Guard)],
 )

@@ -49,6 +49,9 @@ LINK_S = 10 * 60
 """How long a link from the app lets its holder in (seconds)."""
 COOKIE_S = 12 * 3600
 """How long the view then lets that browser back in (seconds): one shift."""
+COOKIE_SALT = "hotspot-patrol-cookie"
+"""The cookie is a token of its own (another salt): a link's pass is never a
+cookie, so a leaked link lasts its 10 minutes, not a shift."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -398,25 +401,33 @@ def patrol_pass(user: str) -> str:
 def _holder(request) -> tuple[str | None, bool]:
     """Who holds a valid pass (None: nobody), and whether it came in the link.
 
-    A pass in the link is good for ``LINK_S`` seconds, in the cookie the view
-    sets for ``COOKIE_S``. A pass that is forged, expired, or signed with
-    another secret lets nobody in.
+    A pass in the link is good for ``LINK_S`` seconds; the cookie the view sets
+    is a token of its own (:data:`COOKIE_SALT`), good for ``COOKIE_S``. A pass
+    that is forged, expired, signed with another secret, or a link's pass
+    presented as the cookie lets nobody in.
     """
     from itsdangerous import BadSignature
 
     signer = _signer()
     if signer is None:
         return None, False
-    for given, max_age, in_link in (
-        (request.query_params.get(PASS_PARAM), LINK_S, True),
-        (request.cookies.get(PASS_COOKIE), COOKIE_S, False),
+    for given, reader, max_age, in_link in (
+        (request.query_params.get(PASS_PARAM), signer, LINK_S, True),
+        (request.cookies.get(PASS_COOKIE), _cookie_signer(signer), COOKIE_S, False),
     ):
         if given:
             try:
-                return str(signer.loads(given, max_age=max_age)), in_link
-            except BadSignature:  # also an expired one
+                return str(reader.loads(given, max_age=max_age)), in_link
+            except BadSignature:  # also an expired one, or a pass as a cookie
                 continue
     return None, False
+
+
+def _cookie_signer(signer):
+    """The view's own cookie tokens: the same secret, another salt."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(signer.secret_keys[-1], salt=COOKIE_SALT)
 
 
 async def _respond(request, build):
@@ -439,7 +450,7 @@ async def _respond(request, build):
             response = RedirectResponse(target, status_code=303)
             response.set_cookie(
                 PASS_COOKIE,
-                _signer().dumps(holder),
+                _cookie_signer(_signer()).dumps(holder),
                 max_age=COOKIE_S,
                 path=PATH,
                 httponly=True,

@@ -138,8 +138,11 @@ def test_the_page_through_its_route():
         assert reply.status_code == 200, href
 
 
-def _signed(secret: str, user: str, age_s: float = 0) -> str:
-    """A pass as the app signs it, ``age_s`` seconds ago."""
+def _signed(
+    secret: str, user: str, age_s: float = 0, salt: str = "hotspot-patrol-view"
+) -> str:
+    """A pass as the app signs it (a cookie with the cookie's salt), ``age_s``
+    seconds ago."""
     import time
 
     from itsdangerous import URLSafeTimedSerializer
@@ -148,7 +151,7 @@ def _signed(secret: str, user: str, age_s: float = 0) -> str:
     now = time.time()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(TimestampSigner, "get_timestamp", lambda self: int(now - age_s))
-        return URLSafeTimedSerializer(secret, salt="hotspot-patrol-view").dumps(user)
+        return URLSafeTimedSerializer(secret, salt=salt).dumps(user)
 
 
 @pytest.fixture
@@ -196,12 +199,17 @@ def test_a_pass_in_the_link_becomes_the_browsers_own(signed_in_deployment):
     page = _call(patrol_view._page, b"period=2023%2F24", cookie=own)
     assert page.status_code == 200
     assert _figures(page.body.decode())["Hotspots"]
-    # the browser's pass lasts the shift (12 hours), not the link's 10 minutes
-    older = _signed("s3cret", "pc@example.org", 11 * 60)
+    # the browser's own token lasts the shift (12 hours), not the link's 10 minutes
+    salt = patrol_view.COOKIE_SALT
+    older = _signed("s3cret", "pc@example.org", 11 * 3600, salt)
     later = f"{patrol_view.PASS_COOKIE}={older}".encode()
     assert _call(patrol_view._download, b"format=csv", cookie=later).status_code == 200
-    stale = f"{patrol_view.PASS_COOKIE}={_signed('s3cret', 'pc', 13 * 3600)}"
+    stale = f"{patrol_view.PASS_COOKIE}={_signed('s3cret', 'pc', 13 * 3600, salt)}"
     assert _call(patrol_view._page, cookie=stale.encode()).status_code == 303
+    # a link's pass is never a cookie: 11 minutes old, or fresh, it is refused
+    for age in (11 * 60, 0):
+        leaked = f"{patrol_view.PASS_COOKIE}={_signed('s3cret', 'pc', age)}"
+        assert _call(patrol_view._page, cookie=leaked.encode()).status_code == 303
 
 
 def test_no_cookie_secret_lets_nobody_in(monkeypatch):
