@@ -73,6 +73,7 @@ def read_cameras(
         }
     )
     _check_values(out, path)
+    _check_places(raw, cols, xy, out["camera_id"], path)
     out["range_source"] = np.where(out["range_m"].isna(), "default", "given")
     cams = gpd.GeoDataFrame(
         out.loc[~missing],
@@ -184,6 +185,37 @@ def _coordinates(raw: pd.DataFrame, cols: dict, path) -> np.ndarray:
         f"easting/northing); it has {list(raw.columns)}."
     )
     raise GeoInputError(msg)
+
+
+GB_EXTENT = (0.0, 0.0, 700_000.0, 1_300_000.0)
+"""Eastings and northings of Great Britain (British National Grid, metres)."""
+
+
+def _check_places(raw: pd.DataFrame, cols: dict, xy: np.ndarray, ids, path) -> None:
+    """Refuse cameras whose longitude and latitude are swapped, or off the map."""
+    if "lon" in cols and "lat" in cols:
+        lon = pd.to_numeric(raw[cols["lon"]], errors="coerce").to_numpy()
+        lat = pd.to_numeric(raw[cols["lat"]], errors="coerce").to_numpy()
+        swapped = (lon > 49) & (lon < 61) & (lat > -9) & (lat < 3)
+        if swapped.any():
+            i = int(np.flatnonzero(swapped)[0])
+            msg = (
+                f"camera list {str(path)!r}, camera {ids.iloc[i]!r}: longitude "
+                f"{lon[i]:g} and latitude {lat[i]:g} look swapped (a UK latitude "
+                f"is 49-61); {int(swapped.sum())} camera(s) so. Swap the columns."
+            )
+            raise GeoInputError(msg)
+    x, y = xy[:, 0], xy[:, 1]
+    minx, miny, maxx, maxy = GB_EXTENT
+    off = np.isfinite(x) & ~((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+    if off.any():
+        i = int(np.flatnonzero(off)[0])
+        msg = (
+            f"camera list {str(path)!r}, camera {ids.iloc[i]!r}: its position is "
+            "not in Great Britain; check its coordinates (longitude/latitude in "
+            "degrees, or easting/northing in metres)."
+        )
+        raise GeoInputError(msg)
 
 
 def _dates(text: np.ndarray) -> np.ndarray:

@@ -310,12 +310,15 @@ class Workspace:
 
         New ids are added (dated by their install date); known ids whose
         details differ are updated (dated ``effective``, default today).
-        Cameras the list does not name are left as they are.
+        Cameras the list does not name are left as they are. A list with a
+        camera more than 5 km outside the map points held is refused, naming it
+        (``_cameras.CAMERA_REACH_M``).
         """
         kwargs = {} if default_range_m is None else {"default_range_m": default_range_m}
         cams = read_cameras(path, **kwargs)
         rows = _camera_rows(cams.cameras)
         with self._write() as con, transaction(con):
+            _cameras.require_near(con, cams.cameras, path)
             n = _cameras.record(con, rows, source=str(path), effective=effective)
             _log_other(con, "cameras", path, f"{n} camera change(s)")
         return cams, n

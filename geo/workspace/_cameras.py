@@ -14,13 +14,23 @@ from collections.abc import Iterable, Mapping
 
 import duckdb
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.errors import GeoInputError
 from geo.settings import DEFAULT_CAMERA_RANGE_M, WORKING_CRS
 from geo.workspace._store import next_id
 
-__all__ = ["ALWAYS", "REGISTER_FIELDS", "STATUSES", "events", "record", "register_on"]
+__all__ = [
+    "ALWAYS",
+    "CAMERA_REACH_M",
+    "REGISTER_FIELDS",
+    "STATUSES",
+    "events",
+    "record",
+    "register_on",
+    "require_near",
+]
 
 STATUSES = ("working", "faulty", "proposed", "decommissioned")
 """A camera's status in the register."""
@@ -231,3 +241,34 @@ def events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         f"SELECT {_EVENT_COLUMNS} FROM camera_events ORDER BY effective, event_id"
     ).df()
+
+
+CAMERA_REACH_M = 5_000.0
+"""How far outside the incidents held a camera may stand (metres): farther, it
+is taken for a mistake (another town's list, a wrong column)."""
+
+
+def require_near(con, cameras, path) -> None:
+    """Refuse cameras more than CAMERA_REACH_M outside the map points held.
+
+    A workspace holding no incidents yet takes any camera in Great Britain.
+    """
+    extent = con.execute(
+        "SELECT min(x), min(y), max(x), max(y) FROM locations"
+    ).fetchone()
+    if cameras.empty or extent[0] is None:
+        return
+    minx, miny, maxx, maxy = extent
+    x, y = cameras.geometry.x.to_numpy(), cameras.geometry.y.to_numpy()
+    dx = np.maximum(np.maximum(minx - x, x - maxx), 0)
+    dy = np.maximum(np.maximum(miny - y, y - maxy), 0)
+    far = np.hypot(dx, dy) > CAMERA_REACH_M
+    if far.any():
+        i = int(np.flatnonzero(far)[0])
+        msg = (
+            f"camera list {str(path)!r}, camera {cameras['camera_id'].iloc[i]!r}: "
+            f"it stands {np.hypot(dx, dy)[i] / 1000:,.1f} km outside every "
+            f"incident held ({int(far.sum())} camera(s) so); check its "
+            "coordinates, or that the list is this area's. Nothing was imported."
+        )
+        raise GeoInputError(msg)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from geo.errors import GeoInputError
@@ -106,3 +107,30 @@ def test_a_faulty_camera_watches_nothing_until_repaired(register):
     assert "C1" in _state(register, "2022-04-01", in_service=True)
     assert "C1" not in _state(register, "2022-06-01", in_service=True)
     assert "C1" in _state(register, "2022-09-01", in_service=True)
+
+
+def test_cameras_swapped_or_far_outside_the_area_are_refused_by_name(tmp_path):
+    """Longitude and latitude swapped, or another town's camera: never 0.0% quietly."""
+    from geo.cctv import read_cameras
+    from geo.errors import GeoInputError
+    from geo.workspace import Workspace
+    from tests.conftest import police_row
+
+    swapped = tmp_path / "swapped.csv"
+    swapped.write_text("camera_id,longitude,latitude\nC1,-3.05,53.81\nC2,53.81,-3.05\n")
+    with pytest.raises(
+        GeoInputError, match=r"camera 'C2': longitude 53\.81 and latitude"
+    ):
+        read_cameras(swapped)
+    ws = Workspace(tmp_path / "w.duckdb")
+    rows = pd.DataFrame([police_row(0, 0), police_row(300, 300)])
+    (tmp_path / "2022-01-test-street.csv").write_text(rows.to_csv(index=False))
+    ws.import_incidents([tmp_path / "2022-01-test-street.csv"])
+    far = tmp_path / "far.csv"
+    far.write_text(
+        "camera_id,easting,northing\n"
+        "NEAR,330100,436100\nFAR,380000,436000\n"  # 50 km east of the incidents
+    )
+    with pytest.raises(GeoInputError, match=r"camera 'FAR': it stands 49\.\d km out"):
+        ws.import_cameras(far)
+    assert ws.cameras().empty  # nothing imported
