@@ -21,8 +21,12 @@ are exactly those of :class:`sklearn.cluster.DBSCAN` with the same weights.
 
 from __future__ import annotations
 
-import numba
-import numpy as np
+from geo._numba_cache import ensure_cache_dir
+
+ensure_cache_dir()  # before numba reads its configuration
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
 
 __all__ = ["grid_dbscan", "warm_up"]
 

@@ -205,8 +205,15 @@ def _check_member(path: Path, info: zipfile.ZipInfo) -> None:
 
 def _member_reader(path: Path, member: str) -> Callable[[], bytes]:
     def read() -> bytes:
-        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-            data = fh.read(MAX_UNCOMPRESSED_BYTES + 1)
+        try:
+            with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+                data = fh.read(MAX_UNCOMPRESSED_BYTES + 1)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as err:
+            msg = (
+                f"{path}!{member} is damaged ({err}); re-download the archive. "
+                "Nothing was imported from it."
+            )
+            raise GeoInputError(msg) from err
         if len(data) > MAX_UNCOMPRESSED_BYTES:
             msg = f"{path}!{member} expands past its declared size; refused."
             raise GeoInputError(msg)

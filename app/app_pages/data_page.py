@@ -172,7 +172,12 @@ if submitted:
             cam_list, n = ws.import_cameras(save(cams))
             lines += [*cam_list.notes, f"Camera register: {n} change(s) recorded."]
     except GeoInputError as err:
-        ui.show_error(err)
+        # the uploads' temporary folder means nothing to the user: their names do
+        hidden = GeoInputError(
+            str(err).replace(f"{staging}/", "").replace(str(staging), "uploads"),
+            argument=err.argument,
+        )
+        ui.show_error(hidden)
         st.info("Nothing was changed by the import that failed.")
         st.stop()
     finally:

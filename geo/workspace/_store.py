@@ -42,6 +42,9 @@ _APP = "hotspot-mapper workspace"
 _DAMAGED = re.compile(r"corrupt|checksum|invalid block|malformed", re.IGNORECASE)
 """How DuckDB says a file's contents are damaged (in its error text)."""
 
+_FULL = re.compile(r"no space left on device|disk full|not enough space", re.I)
+"""How the system says the disk is full (in DuckDB's error text)."""
+
 _UNWRITABLE = re.compile(r"read-only file system|permission denied", re.IGNORECASE)
 """How the system says a file cannot be written (in DuckDB's error text)."""
 
@@ -282,6 +285,12 @@ def _damage_named(path: Path) -> Iterator[None]:
     try:
         yield
     except duckdb.Error as err:
+        if _FULL.search(str(err)):
+            msg = (
+                f"the disk holding workspace {str(path)!r} is full; nothing was "
+                "changed. Free some space and try again."
+            )
+            raise GeoInputError(msg) from err
         if isinstance(err, GeoInputError) or not _DAMAGED.search(str(err)):
             raise
         msg = (
@@ -299,7 +308,36 @@ class _NeedsUpgradeError(Exception):
         self.version = version
 
 
+_MAGIC = b"DUCK"
+"""DuckDB's file magic, at bytes 8-12 of every database file."""
+
+
+def _require_duckdb_file(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database before DuckDB opens it.
+
+    DuckDB would open a SQLite file through its sqlite extension, which it
+    tries to download; any other file it reports in its own words.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        msg = f"workspace {str(path)!r} cannot be read ({err})."
+        raise GeoInputError(msg) from err
+    if not head or head[8:12] == _MAGIC:
+        return
+    kind = "a SQLite database" if head.startswith(b"SQLite format 3") else "not one"
+    msg = (
+        f"{str(path)!r} is not a workspace ({kind}). Give a workspace file made "
+        "by hotspot-map import, or a new path to create one."
+    )
+    raise GeoInputError(msg, argument="workspace")
+
+
 def _open(path: Path, *, write: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
+    _require_duckdb_file(path)
     deadline = time.monotonic() + timeout_s
     waited = False
     while True:

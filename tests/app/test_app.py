@@ -234,6 +234,8 @@ def test_malformed_upload_shows_error_and_changes_nothing(own_workspace):
     )
     at.button(key="import_button").click().run()  # the form's Import button
     assert any("does not look like a CSV" in e.value for e in at.error)
+    said = " ".join(e.value for e in at.error)
+    assert "'broken.csv'" in said and "hotspot-import-" not in said  # no temp path
     assert not at.exception
     assert not own_workspace.exists() or Workspace(own_workspace).state()[2] == 0
     at.switch_page("app_pages/data_page.py").run()

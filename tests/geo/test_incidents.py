@@ -387,3 +387,32 @@ def test_a_file_mixing_utf8_and_cp1252_keeps_both_right_and_says_so(tmp_path):
     said = " ".join(loaded.quality.notes)
     assert "1 line(s) were not UTF-8 and were read as Windows-1252" in said
     assert "mixes encodings" in said
+
+
+def test_a_damaged_zip_member_says_so(tmp_path, write_police):
+    path = write_police([police_row(0, 0)])
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(path, "2022-01/2022-01-test-street.csv")
+    raw = bytearray(archive.read_bytes())
+    raw[60:80] = bytes(20)  # inside the member's compressed data
+    archive.write_bytes(bytes(raw))
+    with pytest.raises(GeoInputError, match=r"is damaged .*re-download the archive"):
+        read_incidents(archive)
+
+
+def test_a_killed_writes_partial_file_is_cleared_by_the_next(tmp_path):
+    import os
+    import time
+
+    from geo._files import STALE_S, write_atomic
+
+    left = tmp_path / ".out-partial-abc123.csv"  # as a killed export leaves it
+    left.write_text("half")
+    old = time.time() - STALE_S - 5
+    os.utime(left, (old, old))
+    fresh = tmp_path / ".out-partial-def456.csv"  # a write still under way
+    fresh.write_text("in progress")
+    write_atomic(tmp_path / "out.csv", lambda p: p.write_text("a,b\n"))
+    assert not left.exists() and fresh.exists()
+    assert (tmp_path / "out.csv").read_text() == "a,b\n"

@@ -552,3 +552,34 @@ def test_an_overlong_field_is_cut_and_counted_not_stored(tmp_path, write_police)
     lengths = sorted(loaded["location"].astype(str).str.len())
     assert lengths == [len("On or near Test Street"), MAX_FIELD_CHARS]
     assert (tmp_path / "w.duckdb").stat().st_size < 5_000_000  # not 20 MB
+
+
+def test_a_sqlite_file_is_refused_before_duckdb_opens_it(tmp_path):
+    """DuckDB would open it through its sqlite extension, which it downloads."""
+    import sqlite3
+
+    path = tmp_path / "notes.db"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE t (x)")
+    with pytest.raises(
+        GeoInputError, match=r"is not a workspace \(a SQLite database\)"
+    ):
+        Workspace(path).catalogue()
+
+
+def test_a_full_disk_during_import_says_so_and_changes_nothing(
+    tmp_path, write_police, monkeypatch
+):
+    from geo.workspace import _imports
+
+    ws = Workspace(tmp_path / "w.duckdb")
+    ws.import_incidents([write_police([police_row(10, 10)], "a.csv")])
+
+    def full(*args, **kwargs):
+        msg = "IO Error: Could not write file: No space left on device"
+        raise duckdb.IOException(msg)
+
+    monkeypatch.setattr(_imports, "run", full)
+    with pytest.raises(GeoInputError, match="is full; nothing was changed"):
+        ws.import_incidents([write_police([police_row(20, 10)], "b.csv")])
+    assert ws.state()[2] == 1
