@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-__all__ = ["GeoInputError", "WorkspaceDamagedError"]
+__all__ = ["GeoInputError", "ShrinkingImportError", "WorkspaceDamagedError"]
 
 
 class GeoInputError(ValueError):
@@ -52,3 +52,15 @@ class WorkspaceDamagedError(GeoInputError):
     def __init__(self, message: str, *, path: str) -> None:
         super().__init__(message, argument="workspace")
         self.path = path
+
+
+class ShrinkingImportError(GeoInputError):
+    """An import would leave months held with fewer rows than before.
+
+    Raised only when the caller asked to be asked (``ask_before_shrinking``);
+    nothing was imported. ``months`` lists each month as a sentence.
+    """
+
+    def __init__(self, message: str, *, months: list[str]) -> None:
+        super().__init__(message, argument="replace")
+        self.months = months

@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from app import data, ui
-from geo.errors import GeoInputError
+from geo.errors import GeoInputError, ShrinkingImportError
 from geo.workspace import Workspace
 
 st.title("Data")
@@ -126,6 +126,57 @@ with st.form("import"):
     )
     submitted = st.form_submit_button("Import", key="import_button")
 
+
+def import_incidents(ws: Workspace, inputs: list, *, replace: bool) -> list[str]:
+    """Import with a progress bar; asks (ShrinkingImportError) before any month
+    held would be left with fewer rows, unless replacing on purpose."""
+    bar = st.progress(0.0, text="Reading files...")
+    result = ws.import_incidents(
+        inputs,
+        progress=lambda d, t, n: bar.progress(
+            d / t, text=f"Importing {d}/{t}: {Path(n).name}"
+        ),
+        replace=replace,
+        ask_before_shrinking=True,
+    )
+    bar.empty()
+    return [*result.quality.summary().splitlines(), *result.lines()]
+
+
+def finish(lines: list[str]) -> None:
+    """Show what the import did on the next run, on the workspace it changed."""
+    st.session_state["import_report"] = lines
+    st.session_state["dataset"] = data.user_dataset() or ds
+    st.rerun()
+
+
+pending = st.session_state.get("pending_import")
+if pending is not None:
+    st.warning(
+        "This import would leave months held with fewer rows than before. "
+        "Replace them only if the files are newer releases of the whole months, "
+        "not a district's extract:",
+        icon=":material/warning:",
+    )
+    for month in pending["months"]:
+        st.markdown(f"- {ui.plain(month)}")
+    yes, no = st.columns(2)
+    go = yes.button("Import and replace these months", key="confirm_replace")
+    stop = no.button("Cancel: keep the months held", key="cancel_import")
+    if go or stop:
+        st.session_state.pop("pending_import")
+        lines = list(pending["lines"])
+        try:
+            if go:
+                ws = Workspace(target)
+                lines += import_incidents(ws, pending["inputs"], replace=True)
+            else:
+                lines.append("Import cancelled: the months held are as they were.")
+        finally:
+            shutil.rmtree(pending["staging"], ignore_errors=True)
+        finish(lines)
+    st.stop()
+
 if submitted:
     inputs_given = bool(crime_files or folder.strip())
     if not (inputs_given or boundary or pop or cams):
@@ -154,23 +205,23 @@ if submitted:
         elif pop is not None:
             n = ws.import_population(set_name.strip(), save(pop))
             lines.append(f"Population stored for {n} ward(s) of {set_name!r}.")
+        if cams is not None:
+            cam_list, n = ws.import_cameras(save(cams))
+            lines += [*cam_list.notes, f"Camera register: {n} change(s) recorded."]
         if inputs_given:
             inputs = [save(f) for f in crime_files or []]
             if folder.strip():
                 inputs.append(Path(folder.strip()))
-            bar = st.progress(0.0, text="Reading files...")
-            result = ws.import_incidents(
-                inputs,
-                progress=lambda d, t, n: bar.progress(
-                    d / t, text=f"Importing {d}/{t}: {Path(n).name}"
-                ),
-                replace=replace,
-            )
-            bar.empty()
-            lines += [*result.quality.summary().splitlines(), *result.lines()]
-        if cams is not None:
-            cam_list, n = ws.import_cameras(save(cams))
-            lines += [*cam_list.notes, f"Camera register: {n} change(s) recorded."]
+            lines += import_incidents(ws, inputs, replace=replace)
+    except ShrinkingImportError as err:  # asked below; the files wait for the answer
+        st.session_state["pending_import"] = {
+            "staging": str(staging),
+            "inputs": [str(p) for p in inputs],
+            "months": err.months,
+            "lines": lines,
+        }
+        staging = None  # kept until the user answers
+        st.rerun()
     except GeoInputError as err:
         # the uploads' temporary folder means nothing to the user: their names do
         hidden = GeoInputError(
@@ -181,10 +232,9 @@ if submitted:
         st.info("Nothing was changed by the import that failed.")
         st.stop()
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    st.session_state["import_report"] = lines
-    st.session_state["dataset"] = data.user_dataset() or ds
-    st.rerun()
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    finish(lines)
 
 for line in st.session_state.pop("import_report", []):
     st.markdown(ui.plain(line))

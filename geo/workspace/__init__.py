@@ -224,6 +224,7 @@ class Workspace:
         columns: Columns | None = None,
         progress: Progress | None = None,
         replace: bool = False,
+        ask_before_shrinking: bool = False,
     ) -> ImportResult:
         """Import incident files (as :func:`geo.read_incidents` reads them).
 
@@ -231,8 +232,10 @@ class Workspace:
         is replaced by a newer release and kept against an older one (see
         :class:`MonthChange`). A file holding a subset of a held feed-month (a
         district's extract) is refused unless ``replace`` says to replace it on
-        purpose. New map points get their ward in every stored boundary set.
-        All of it happens in one transaction.
+        purpose. ``ask_before_shrinking`` refuses (:class:`ShrinkingImportError`)
+        any replacement that leaves a month with fewer rows, unless ``replace``:
+        for a front end that asks its user first. New map points get their
+        ward in every stored boundary set. All of it happens in one transaction.
         """
         with self._write() as con:
             return _imports.run(
@@ -242,6 +245,7 @@ class Workspace:
                 progress=progress,
                 tag=_tag_new_points,
                 replace=replace,
+                ask_before_shrinking=ask_before_shrinking,
             )
 
     def import_boundaries(

@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.errors import GeoInputError
+from geo.errors import GeoInputError, ShrinkingImportError
 from geo.incidents import Columns, FileRead, Progress, read_files
 from geo.quality import QualityReport
 from geo.workspace._store import LABELLED, held_labels, next_id, transaction
@@ -140,12 +140,15 @@ def run(
     progress: Progress | None = None,
     tag: Callable[[duckdb.DuckDBPyConnection, np.ndarray], None] | None = None,
     replace: bool = False,
+    ask_before_shrinking: bool = False,
 ) -> ImportResult:
     """Import incident files on an open write connection, all or nothing.
 
     ``replace`` lets a file holding a subset of a held feed-month (a district's
     extract) replace it; without it such an import raises :class:`GeoInputError`
-    and nothing is imported.
+    and nothing is imported. With ``ask_before_shrinking`` (and not ``replace``),
+    an import that would leave any month held with fewer rows raises
+    :class:`ShrinkingImportError` listing them, and nothing is imported.
     """
     started = dt.datetime.now()
     quality = QualityReport()
@@ -160,6 +163,8 @@ def run(
         quality.read += state.known_rows  # the reader counts only what it parsed
         quality.drop(ALREADY_HELD, state.known_rows)
         changes = _settle(con, state, quality, replace=replace)
+        if ask_before_shrinking and not replace:
+            _ask_before_shrinking(changes)
         new_locations = np.asarray(state.new_locations, dtype=np.int64)
         if tag is not None and new_locations.size:
             tag(con, new_locations)
@@ -478,6 +483,21 @@ def _settle(
             [feed, month, iid, release[feed], n],
         )
     return changes
+
+
+def _ask_before_shrinking(changes: list[MonthChange]) -> None:
+    shrinking = [
+        c.sentence()
+        for c in changes
+        if c.action == "replaced" and c.rows_after < c.rows_before
+    ]
+    if shrinking:
+        msg = (
+            f"The import would leave {len(shrinking)} month(s) held with fewer rows "
+            "than before; nothing was imported yet. Replace them only if the files "
+            "are newer releases of the whole months: " + " ".join(shrinking)
+        )
+        raise ShrinkingImportError(msg, months=shrinking)
 
 
 def _refuse_subset(

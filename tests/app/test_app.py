@@ -450,3 +450,46 @@ def test_the_command_line_names_its_flag_for_the_same_error(tmp_path, capsys):
     assert main(["load", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
     err = capsys.readouterr().err
     assert "Name yours with --month-col." in err and "`" not in err
+
+
+def _force_csv(n: int, span_m: float) -> bytes:
+    import io
+
+    side = max(int(n**0.5), 1)
+    rows = [police_row((i % side) * span_m / side, (i // side) * span_m / side)
+            for i in range(n)]  # fmt: skip
+    out = io.StringIO()
+    pd.DataFrame(rows).to_csv(out, index=False)
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize("answer", ["confirm_replace", "cancel_import"])
+def test_the_data_page_asks_before_a_month_shrinks(own_workspace, answer):
+    Workspace(own_workspace).import_incidents(
+        [
+            _upload(
+                own_workspace.parent, "2022-01-test-street.csv", _force_csv(100, 2000)
+            )
+        ]
+    )
+    at = _app()
+    at.switch_page("app_pages/data_page.py").run()
+    revised = ("2022-01-test-street.csv", _force_csv(95, 2000), "text/csv")
+    at.file_uploader(key="incident_files").set_value(revised)
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    assert Workspace(own_workspace).state()[2] == 100  # nothing yet: it asks
+    assert any("fewer rows than before" in w.value for w in at.warning)
+    listed = " ".join(m.value for m in at.markdown)
+    assert "2022-01 Test Constabulary: replaced by a newer release: 100" in listed
+    assert "95 rows" in listed
+    at.button(key=answer).click().run()
+    assert not at.exception, at.exception
+    held = Workspace(own_workspace).state()[2]
+    assert held == (95 if answer == "confirm_replace" else 100)
+
+
+def _upload(folder, name: str, content: bytes):
+    path = folder / name
+    path.write_bytes(content)
+    return path
