@@ -83,7 +83,7 @@ def hotspot_figures(view: PatrolHotspots) -> list[Figure]:
             label="Share of the area", value=f"{table.area.sum() / view.area_m2:.1%}"
         ),
         Figure(
-            label="PAI of the previous period's hotspots",
+            label="PAI of last period's hotspots",
             value=pai,
             help=f"Predictive accuracy index: {PREDICTED} ({previous}, the same number "
             "of months just before). (Share of this period's "

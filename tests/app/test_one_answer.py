@@ -69,7 +69,7 @@ def _metric(at: AppTest, label: str) -> str:
 
 
 def _pai(text: str) -> str:
-    """The PAI of the previous period's hotspots, as a sentence says it."""
+    """The PAI of last period's hotspots, as a sentence says it."""
     found = re.search(r"previous period's hotspots .*?PAI (\d+\.\d)", text)
     assert found, text
     return found.group(1)
@@ -118,14 +118,14 @@ def test_ward_counts_wdq_and_displacement_totals_agree(own, tmp_path, capsys):
 
 def test_pai_and_hit_rate_agree_on_page_view_command_and_pack(own, tmp_path, capsys):
     at = _page("")
-    page_pai = _metric(at, "PAI of the previous period's hotspots")
+    page_pai = _metric(at, "PAI of last period's hotspots")
     view = patrol_view.page(patrol_view.choose({"period": [AFTER]}))
     soup = BeautifulSoup(view, "html.parser")
     figures = {
         f.select_one(".label").get_text(): f.select_one(".value").get_text()
         for f in soup.select(".figures .figure")
     }
-    assert figures["PAI of the previous period's hotspots"] == page_pai
+    assert figures["PAI of last period's hotspots"] == page_pai
     said = _cli(
         capsys, "hotspots", "--workspace", own, "--wards", SET, "--type", ASB,
         "--period", AFTER, "--out", tmp_path / "pack.html",
@@ -147,7 +147,7 @@ def test_a_custom_period_has_one_pai_on_page_and_view(own):
     at.selectbox(key="period_after").set_value("Custom...").run()
     at.text_input(key="custom_after").set_value(latest.value).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    page_pai = _metric(at, "PAI of the previous period's hotspots")
+    page_pai = _metric(at, "PAI of last period's hotspots")
     view = patrol_view.page(patrol_view.choose({"period": [latest.value]}))
     assert f'<div class="value">{page_pai}</div>' in view
 

@@ -58,7 +58,7 @@ def test_figures_agree_with_the_patrol_hotspots_page():
     assert not at.exception
     shown = {m.label: m.value for m in at.metric}
     assert _figures(patrol_view.page(patrol_view.choose({}))) == shown
-    assert len(shown) == 4 and shown["PAI of the previous period's hotspots"] != "n/a"
+    assert len(shown) == 4 and shown["PAI of last period's hotspots"] != "n/a"
 
 
 def test_figures_count_the_chosen_types_and_year():
@@ -78,7 +78,7 @@ def test_figures_count_the_chosen_types_and_year():
     months = rows["Month"].between(p.start, p.end)
     n = int((months & rows["Crime type"].isin(types)).sum())
     assert figures["Offences in hotspots"].endswith(f" of {n:,}")  # no ASB: offences
-    assert figures["PAI of the previous period's hotspots"] == "n/a"
+    assert figures["PAI of last period's hotspots"] == "n/a"
     assert "no period of the same length before it is held" in html
     form = BeautifulSoup(html, "html.parser").form
     assert sorted(i["value"] for i in form("input", checked=True)) == sorted(types)
@@ -257,7 +257,7 @@ def test_latest_months_for_next_weeks_patrols():
     ).dropna(subset=["Longitude", "Latitude"])  # fmt: skip
     n = int((rows["Crime type"] == ASB).sum())
     assert figures["Reports in hotspots"].endswith(f" of {n:,}")
-    assert figures["PAI of the previous period's hotspots"] != "n/a"
+    assert figures["PAI of last period's hotspots"] != "n/a"
     # the app's own custom period of the same months links to it
     c = three.controls
     assert patrol_view.link(c, three.period) == patrol_view.PATH + "?" + (
