@@ -206,7 +206,7 @@ if save:
 if delete and row is not None:
     _record([{"camera_id": picked, "action": "delete"}], f"Camera {picked} deleted")
 if msg := st.session_state.pop("cctv_done", None):
-    st.success(msg)
+    st.success(ui.plain(msg))
 
 # -- the register as a table ------------------------------------------------------
 with tab_register:
@@ -301,7 +301,7 @@ with tab_impact:
             "text/html",
         )
     except GeoInputError as err:
-        st.info(str(err))
+        st.info(ui.plain(str(err)))
 
 # -- coverage today and with the proposed cameras, and suggested sites ------------
 st.subheader("Hotspots in view: today and with the proposed cameras")

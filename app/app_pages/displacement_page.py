@@ -49,7 +49,7 @@ with col_side:
         ui.show_error(err)
         st.stop()
     st.metric("WDQ", "n/a" if r.wdq is None or r.wdq != r.wdq else f"{r.wdq:.2f}")
-    (st.success if r.interpretable else st.info)(r.interpretation)
+    (st.success if r.interpretable else st.info)(ui.plain(r.interpretation))
     st.caption(
         f"Target {r.target_before:,} -> {r.target_after:,}; buffer "
         f"{r.buffer_before:,} -> {r.buffer_after:,}; control {r.control_before:,} "
@@ -65,7 +65,7 @@ st.caption(
 try:
     cells = data.trends_result(*c.key, c.before, c.after)
 except GeoInputError as err:
-    st.info(str(err))
+    st.info(ui.plain(str(err)))
 else:
     counts = cells["category"].value_counts().rename_axis("category").reset_index()
     t1, t2 = st.columns([1, 2])
