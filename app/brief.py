@@ -24,7 +24,7 @@ from app.html_doc import (
     table_html,
 )
 from app.tables import p_phrase, p_text
-from geo.cctv import Impact
+from geo.cctv import METHOD, Impact
 from geo.synthetic import DEMO_LABEL
 
 __all__ = ["brief_html"]
@@ -87,7 +87,9 @@ def brief_html(
         + f"<p>Cameras assessed: {escape(o.selection)}: "
         + escape(", ".join(o.cameras))
         + f". Relative change {rel} (1 = no change against the rest of the "
-        f"area); {p_phrase(o.p_value)}.</p>" + table_html(summary, "overall")
+        f"area); {p_phrase(o.p_value)}.</p>"
+        + f'<p class="caveat">The test: {escape(METHOD)}.</p>'
+        + table_html(summary, "overall")
     )
     types = result.by_type.rename(
         columns={

@@ -12,7 +12,7 @@ import pandas as pd
 from geo._camera_list import (
     covered_by,
 )
-from geo._stats import binomial_p
+from geo._stats import fisher_p
 from geo._validate import require_min_int
 from geo.errors import GeoInputError
 from geo.periods import parse_month
@@ -108,8 +108,10 @@ def before_after(
     ``months`` full months before the go-live month are compared with the
     ``months`` after it, inside the cameras' coverage against the rest of the
     area (control): relative change = (covered after / before) / (control
-    after / before), and an exact conditional test of whether the covered
-    share of incidents changed.
+    after / before), and Fisher's exact test of the 2 x 2 table (in view,
+    elsewhere) x (before, after), which allows for chance in the control area
+    too (a test against the control's ratio as if it were known called 16% of
+    no-change cases "more than chance" at 5%).
     """
     require_min_int(months, 1, name="months")
     new, start, selection = assessed_cameras(
@@ -132,23 +134,9 @@ def before_after(
     cb, ca = int((covered & in_b).sum()), int((covered & in_a).sum())
     rb, ra = int((~covered & in_b).sum()), int((~covered & in_a).sum())
     rel = (ca / cb) / (ra / rb) if cb and rb and ra else float("nan")
-    p = binomial_p(ca, ca + cb, ra / (ra + rb)) if ca + cb and ra + rb else 1.0
-    label = f"{len(new)} camera(s) live {start}"
-    if cb < min_count:
-        text = (
-            f"{label}: too few incidents in view before ({cb}; at least {min_count} "
-            "needed) to say whether the cameras changed anything."
-        )
-    else:
-        direction = "fell" if rel < 1 else "rose"
-        sig = "more than chance" if p < 0.05 else "within what chance would give"
-        text = (
-            f"{label}: incidents in view {direction} {abs(1 - rel):.0%} relative to "
-            f"the rest of the area ({cb:,} -> {ca:,}; elsewhere {rb:,} -> {ra:,}); "
-            f"{sig} ({'p < 0.001' if p < 0.001 else f'p = {p:.3f}'}). A "
-            "before/after comparison cannot rule out other causes, nor "
-            "displacement out of view."
-        )
+    p = fisher_p(cb, ca, rb, ra)
+    text = _reading(f"{len(new)} camera(s) live {start}", cb, ca, rb, ra, rel, p,
+                    min_count)  # fmt: skip
     return BeforeAfter(
         go_live=str(start),
         months=months,
@@ -161,6 +149,52 @@ def before_after(
         interpretation=text,
         cameras=tuple(new["camera_id"].astype(str)),
         selection=selection,
+    )
+
+
+ALPHA = 0.05
+"""The level below which a before/after change is called more than chance."""
+
+METHOD = (
+    "Fisher's exact test of the 2 x 2 table (in view, elsewhere) x (before, "
+    "after): conditional on the totals, so chance in the rest of the area counts "
+    "as well as in view"
+)
+"""The before/after test, in words for the brief."""
+
+
+def _pct(before: int, after: int) -> str:
+    return f"{(after - before) / before:+.0%}" if before else "n/a"
+
+
+def _reading(label, cb, ca, rb, ra, rel, p, min_count) -> str:
+    """Say the before/after in words that cannot be misread.
+
+    Both raw changes, the relative change, and what the test says (or that
+    there is too little to say).
+    """
+    if cb < min_count or not (rb and ra) or rel != rel:
+        return (
+            f"{label}: in view {cb:,} -> {ca:,}, elsewhere {rb:,} -> {ra:,}: too few "
+            f"to say whether the cameras changed anything (at least {min_count} in "
+            "view before, and some elsewhere in both periods, are needed)."
+        )
+    relative = (
+        "the same change as elsewhere"
+        if round(rel, 3) == 1
+        else f"{rel - 1:+.0%} relative to elsewhere"
+    )
+    shown = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    verdict = (
+        "more than chance would give"
+        if p < ALPHA
+        else "no evidence the cameras changed anything"
+    )
+    return (
+        f"{label}: in view {cb:,} -> {ca:,} ({_pct(cb, ca)}); elsewhere {rb:,} -> "
+        f"{ra:,} ({_pct(rb, ra)}); {relative}: {verdict} (Fisher's exact test, "
+        f"{shown}). A before/after comparison cannot rule out other causes, nor "
+        "displacement out of view."
     )
 
 
@@ -208,7 +242,7 @@ def impact(
             continue  # none of the type on one side of go-live
         if r.covered_before < min_count:
             reading = "too few to say"
-        elif r.p_value >= 0.05:
+        elif r.p_value >= ALPHA or r.relative_change != r.relative_change:
             reading = "no clear change"
         else:
             reading = "fell" if r.relative_change < 1 else "rose"

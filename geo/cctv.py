@@ -21,7 +21,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._before_after import (
+    ALPHA,
     BRIEF_MONTHS,
+    METHOD,
     BeforeAfter,
     Impact,
     assessed_cameras,
@@ -45,8 +47,10 @@ from geo._coverage import (
 from geo.settings import DEFAULT_CAMERA_RANGE_M
 
 __all__ = [
+    "ALPHA",
     "BRIEF_MONTHS",
     "COVERAGE_COLUMNS",
+    "METHOD",
     "UNDER_COVERED",
     "BeforeAfter",
     "CCTVAssessment",
