@@ -147,6 +147,15 @@ def _year_of(text: str, calendar: bool) -> int:
     return int(period.start[:4])
 
 
+MIN_TREND_YEARS = 3
+"""Fewest years a trend is tested on: two years give a change, and their
+year-to-year variation cannot be estimated (an assumed Poisson variance called
+114 of 300 flat over-dispersed wards rising or falling)."""
+
+TOO_FEW_YEARS = "needs 3+ years"
+"""The ``trend`` of every ward when fewer than :data:`MIN_TREND_YEARS` years."""
+
+
 def years_change(
     incidents: pd.DataFrame,
     wards: gpd.GeoDataFrame,
@@ -215,6 +224,9 @@ def years_change(
     trend = np.where(
         p_adj < alpha, np.where(z > 0, "rising", "falling"), "no clear trend"
     )
+    if len(years) < MIN_TREND_YEARS:  # a change, not a trend: say nothing of one
+        trend = np.full(len(z), TOO_FEW_YEARS, dtype=object)
+        p = p_adj = np.full(len(z), np.nan)
     labels = [y.label for y in years]
     table = pd.DataFrame(
         {
@@ -339,10 +351,11 @@ def _caveats(incidents, years, positions, have, dispersion) -> list[str]:
                 "warning",
             )
         )
-    if len(years) < 3:
+    if len(years) < MIN_TREND_YEARS:
         out.append(
-            "With two years the trend test cannot estimate how much counts vary "
-            "from year to year beyond chance; it assumes Poisson variation."
+            "A trend needs at least three years: with two, the table gives each "
+            "ward's change only (Ward changes tests whether a change is more than "
+            "chance)."
         )
     elif dispersion > 1:
         out.append(
@@ -382,6 +395,8 @@ def _headlines(table, totals, years, positions, unit) -> list[str]:
             f"the last two years (on {years[-3].label})"
         )
     out = [f"{sentence}; {_basis(years, positions)}."]
+    if len(years) < MIN_TREND_YEARS:
+        return out
     rising = int((table["trend"] == "rising").sum())
     falling = int((table["trend"] == "falling").sum())
     out.append(

@@ -151,3 +151,33 @@ def test_one_year_or_a_year_without_data_is_refused(wards):
     with pytest.raises(GeoInputError, match="2021 has no data"):
         years_change(inc, wards, year_periods("2020", "2021", calendar=True))
     assert parse_period("2020").n_months == 12
+
+
+def test_two_years_give_a_change_and_no_trend_label(wards):
+    """300 flat, over-dispersed wards over two years (negative binomial, k = 30):
+    an assumed Poisson variance had called 114 rising or falling; now none is
+    labelled, and the sentence says what two years can say."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rng = np.random.default_rng(7)
+    n = 300
+    many = gpd.GeoDataFrame(
+        {"ward_code": [f"W{i}" for i in range(n)],
+         "ward_name": [f"Ward {i}" for i in range(n)]},
+        geometry=[box(i, 0, i + 1, 1) for i in range(n)],
+        crs=wards.crs,
+    )  # fmt: skip
+    years = year_periods("2021/22", "2022/23")
+    mean = rng.gamma(30, 200 / 30, size=n)  # each ward's own level
+    counts = {}
+    for y in years:
+        yearly = rng.poisson(rng.gamma(30, mean / 30))  # k = 30 year to year
+        for i in range(n):
+            counts[(f"W{i}", y.months[0])] = int(yearly[i])
+    got = years_change(_incidents(counts), many, years)
+    assert set(got.table["trend"]) == {"needs 3+ years"}
+    assert got.table["p_value"].isna().all()
+    said = " ".join([*got.headlines, *got.caveats])
+    assert "A trend needs at least three years" in said
+    assert "a trend more than chance" not in said
