@@ -526,11 +526,14 @@ def displacement(
     min_samples: int | None = None,
     max_shift_m: float = 500.0,
     history: gpd.GeoDataFrame | None = None,
+    months: tuple[int, int] | None = None,
 ) -> Displacement:
     """Find hotspots in both periods with the same parameters, and match them.
 
     The parameters are chosen from the before period (the baseline) unless
-    given, so that a hotspot is held to one standard in both periods.
+    given, so that a hotspot is held to one standard in both periods; its
+    floor (the fewest incidents of a core) is scaled to the after period's
+    length, so equal rates give equal hotspots over periods of different length.
 
     Parameters
     ----------
@@ -545,6 +548,8 @@ def displacement(
     history : GeoDataFrame, optional
         All incidents loaded (any type, any month), to date any re-snapping of
         police.uk's map points; defaults to both periods together.
+    months : (int, int), optional
+        Months counted in each period; defaults to the months with incidents.
 
     Returns
     -------
@@ -555,7 +560,12 @@ def displacement(
         raise GeoInputError(msg)
     found_b = hotspots(before, eps=eps, min_samples=min_samples, area_m2=area_m2)
     p = found_b.parameters
-    found_a = hotspots(after, like=p, area_m2=area_m2)
+    n_b, n_a = months or (before["month"].nunique(), after["month"].nunique())
+    standard = p
+    if n_a != n_b:  # the same rate over a shorter or longer period
+        floor = max(2, round(p.min_samples * n_a / n_b))
+        standard = replace(p, min_samples=floor)
+    found_a = hotspots(after, like=standard, area_m2=area_m2)
     matched = match_hotspots(
         found_b.table,
         found_a.table,
@@ -570,7 +580,14 @@ def displacement(
     counts = matched.groupby(["period", "status"]).size()
     notes = [
         f"Both periods clustered to the before period's standard: eps {p.eps:g} m, "
-        f"a core of at least {p.min_samples} incidents" + _local_note(p),
+        f"a core of at least {p.min_samples} incidents"
+        + _local_note(p)
+        + (
+            f" The after period's {n_a} months against the before period's "
+            f"{n_b}: its floor scaled to {standard.min_samples}."
+            if standard is not p
+            else ""
+        ),
         "Before: "
         + ", ".join(f"{n} {s}" for (per, s), n in counts.items() if per == "before")
         + "; after: "
@@ -658,6 +675,7 @@ def displacement_analysis(
         min_samples=min_samples,
         max_shift_m=max_shift_m,
         history=history if history is not None else incidents,
+        months=(len(comp.before_months), len(comp.after_months)),
     )
     unit = count_unit(incidents)
     said = Note(

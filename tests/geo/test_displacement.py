@@ -1,4 +1,5 @@
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from shapely.geometry import box
@@ -194,3 +195,43 @@ def test_real_blackpool_resnap_in_july_2022(real_data):
     jul = inc[inc["month"] == "2022-07"]
     earlier = inc[inc["month"] < "2022-07"]
     assert new_location_share(earlier, jul) > 0.9
+
+
+def test_twelve_against_three_months_at_equal_rates_keep_every_hotspot():
+    """Five places with the same rate in both periods (3 incidents a month at
+    each of 4 map points), 12 months before and 3 after: the before period's
+    floor is scaled to the after period's length, so none 'ceases'."""
+    import geopandas as gpd
+
+    from geo.displacement import displacement
+    from geo.settings import WORKING_CRS
+
+    rng = np.random.default_rng(3)
+    centres = [(1000.0 * k, 1000.0) for k in range(1, 6)]
+    offsets = [(0, 0), (20, 0), (0, 20), (20, 20)]
+
+    def period(months):
+        xs, ys, ms = [], [], []
+        for m in months:
+            for cx, cy in centres:
+                for dx, dy in offsets:
+                    xs += [cx + dx] * 3
+                    ys += [cy + dy] * 3
+                    ms += [m] * 3
+            n = 100  # scattered background
+            xs += list(rng.uniform(0, 6000, n))
+            ys += list(rng.uniform(0, 5000, n))
+            ms += [m] * n
+        return gpd.GeoDataFrame(
+            {"month": ms, "crime_type": "Burglary", "location": "On or near X"},
+            geometry=gpd.points_from_xy(xs, ys),
+            crs=WORKING_CRS,
+        )
+
+    before = period([f"2022-{m:02d}" for m in range(1, 13)])
+    after = period(["2023-01", "2023-02", "2023-03"])
+    r = displacement(before, after, eps=100, min_samples=60)
+    statuses = r.matched.groupby("period")["status"].apply(set).to_dict()
+    assert len(r.before_hotspots) == len(r.after_hotspots) == 5
+    assert statuses == {"before": {"persistent"}, "after": {"persistent"}}
+    assert "its floor scaled to 15" in r.notes[0]
