@@ -340,9 +340,9 @@ def wdq(
     require_positive(buffer_m, name="buffer_m", unit=" metres")
     zones = _zones(target, area=area, control=control, buffer_m=buffer_m)
     counts = {
-        f"{zone}_{label}": int(_count_in(np.array([geom]), inc)[0])
-        for zone, geom in zones.items()
+        f"{zone}_{label}": n
         for label, inc in (("before", before), ("after", after))
+        for zone, n in _zone_counts(zones, inc).items()
     }
     rb, ra = counts["target_before"], counts["target_after"]
     bb, ba = counts["buffer_before"], counts["buffer_after"]
@@ -365,6 +365,23 @@ def wdq(
         interpretable=ok,
         buffer_m=float(buffer_m),
     )
+
+
+def _zone_counts(zones: dict[str, shapely.Geometry], incidents) -> dict[str, int]:
+    """Count incidents per zone, each in one zone only.
+
+    A point on an edge counts in the first of target, buffer, control that
+    holds it.
+    """
+    polys = np.array(list(zones.values()))
+    first = np.full(len(incidents), len(polys))
+    if len(incidents):
+        pt, zone = shapely.STRtree(polys).query(
+            incidents.geometry.to_numpy(), predicate="intersects"
+        )
+        np.minimum.at(first, pt, zone)
+    n = np.bincount(first, minlength=len(polys) + 1)
+    return {name: int(n[k]) for k, name in enumerate(zones)}
 
 
 def _zones(target, *, area, control, buffer_m) -> dict[str, shapely.Geometry]:
@@ -424,7 +441,12 @@ def _interpret(
         )
     if value == 0:
         return True, "WDQ 0: no sign of displacement or diffusion of benefit."
-    if value >= -1:
+    if math.isclose(value, -1.0, abs_tol=1e-9):
+        return True, (
+            "WDQ -1.00: the displacement into the buffer cancels the gain in the "
+            "target: no net gain (total net effect 0)."
+        )
+    if value > -1:
         return True, (
             f"WDQ {value:.2f} (0 to -1): some displacement into the buffer, but the "
             "gain in the target outweighs it: a net gain."

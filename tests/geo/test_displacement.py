@@ -1,5 +1,6 @@
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import box
@@ -39,7 +40,9 @@ def test_wdq_displacement_equal_to_gain_is_minus_one():
     assert r.wdq == -1.0
     assert r.total_net_effect == 0.0
     assert r.interpretable
-    assert "0 to -1" in r.interpretation
+    # the displacement cancels the gain: no net gain (it had said "a net gain")
+    assert "no net gain (total net effect 0)" in r.interpretation
+    assert "a net gain" not in r.interpretation
 
 
 def test_wdq_diffusion_of_benefit_is_positive():
@@ -235,3 +238,19 @@ def test_twelve_against_three_months_at_equal_rates_keep_every_hotspot():
     assert len(r.before_hotspots) == len(r.after_hotspots) == 5
     assert statuses == {"before": {"persistent"}, "after": {"persistent"}}
     assert "its floor scaled to 15" in r.notes[0]
+
+
+def test_wdq_points_on_a_zone_edge_count_once():
+    """60 points exactly on the target's edge (x = 10): once each, in the target."""
+    before = pd.concat([_pts(100, 100, 1000), _pts(0, 0, 0)])
+    on_edge = gpd.GeoDataFrame(
+        {"month": ["2022-01"] * 60},
+        geometry=gpd.points_from_xy([10.0] * 60, [5.0] * 60),
+        crs=WORKING_CRS,
+    )
+    r = wdq(pd.concat([before, on_edge]), _pts(50, 150, 1000), TARGET, area=AREA,
+            buffer_m=10)  # fmt: skip
+    given = 100 + 100 + 1000 + 60
+    counted = r.target_before + r.buffer_before + r.control_before
+    assert counted == given  # not 1,320
+    assert (r.target_before, r.buffer_before) == (160, 100)
