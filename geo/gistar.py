@@ -19,7 +19,7 @@ from geo._points import point_xy
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
 
-__all__ = ["gi_star_grid", "grid_cells", "grid_index"]
+__all__ = ["gi_star_grid", "grid_cells", "grid_index", "queen_weights", "study_cells"]
 
 _LEVELS = ((0.01, "99%"), (0.05, "95%"), (0.10, "90%"))
 
@@ -40,8 +40,9 @@ def gi_star_grid(
     cell_m : float
         Side of a grid cell in metres.
     area : shapely geometry, optional
-        Study area (e.g. the union of the wards); cells that neither touch it nor
-        hold an incident are left out. Without it, the incidents' bounding box.
+        Study area (e.g. the union of the wards): only cells in it are cells of
+        the analysis (weights, mean and variance). Without it, the incidents'
+        bounding box.
     fdr : bool
         Correct for multiple testing with the false discovery rate.
 
@@ -59,32 +60,66 @@ def gi_star_grid(
     bounds = area.bounds if area is not None else tuple(incidents.total_bounds)
     nrow, ncol, cell = grid_index(incidents, bounds, cell_m)
     counts = np.bincount(cell[cell >= 0], minlength=nrow * ncol).astype(float)
-    z, p = _gi_star(counts, nrow, ncol)
     cells = grid_cells(bounds, cell_m, nrow, ncol)
-    keep = np.ones(nrow * ncol, bool)
-    if area is not None:
-        inside = shapely.intersects(cells, area) & ~shapely.touches(cells, area)
-        keep = inside | (counts > 0)
-    cutoff = _cutoffs(p[keep], fdr=fdr)
+    keep = study_cells(cells, area)
+    z, p = _gi_star(counts[keep], queen_weights(nrow, ncol, keep))
+    cutoff = _cutoffs(p, fdr=fdr)
     grid = gpd.GeoDataFrame(
-        {"count": counts.astype(int), "gi_z": np.round(z, 4), "p_value": p},
-        geometry=cells,
+        {"count": counts[keep].astype(int), "gi_z": np.round(z, 4), "p_value": p},
+        geometry=cells[keep],
         crs=incidents.crs,
-    ).loc[keep]
+    )
     grid["hot_cold"], grid["category"] = _classify(
         grid["gi_z"].to_numpy(), grid["p_value"].to_numpy(), cutoff
     )
     return grid.reset_index(drop=True)
 
 
-def _gi_star(counts: np.ndarray, nrow: int, ncol: int) -> tuple[np.ndarray, np.ndarray]:
+def study_cells(cells: np.ndarray, area: shapely.Geometry | None) -> np.ndarray:
+    """Mark the grid cells in the study area: those sharing more than an edge.
+
+    Every cell without an area. Cells outside are not cells of the analysis: no
+    weights, no share of the mean or variance (Gi* on the bounding box counted
+    the sea round a coast as a cold, empty neighbourhood).
+    """
+    if area is None:
+        return np.ones(len(cells), bool)
+    return shapely.intersects(cells, area) & ~shapely.touches(cells, area)
+
+
+def queen_weights(nrow: int, ncol: int, keep: np.ndarray):
+    """Binary queen-contiguity weights among the kept cells of the grid (PySAL W).
+
+    Each kept cell's neighbours are the kept cells of its eight around it; a
+    kept cell with none is an island (its Gi* is its own count against the rest).
+    """
+    from libpysal.weights import W
+
+    ids = np.flatnonzero(keep)
+    position = np.full(nrow * ncol, -1)
+    position[ids] = np.arange(ids.size)
+    r, c = np.divmod(ids, ncol)
+    neighbours: dict[int, list[int]] = {i: [] for i in range(ids.size)}
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            if dr == dc == 0:
+                continue
+            rr, cc = r + dr, c + dc
+            inside = (rr >= 0) & (rr < nrow) & (cc >= 0) & (cc < ncol)
+            other = np.full(ids.size, -1)
+            other[inside] = position[rr[inside] * ncol + cc[inside]]
+            for i in np.flatnonzero(other >= 0):
+                neighbours[int(i)].append(int(other[i]))
+    w = W(neighbours, silence_warnings=True)
+    w.transform = "B"
+    return w
+
+
+def _gi_star(counts: np.ndarray, w) -> tuple[np.ndarray, np.ndarray]:
     import esda  # PySAL is slow to import: only when Gi* is asked for
-    from libpysal.weights import lat2W
     from scipy.stats import norm
 
-    w = lat2W(nrow, ncol, rook=False)  # queen: the eight neighbours
-    w.transform = "B"
-    if counts.std() == 0:
+    if counts.size == 0 or counts.std() == 0:
         return np.zeros_like(counts), np.ones_like(counts)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

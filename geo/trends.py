@@ -28,7 +28,7 @@ import shapely
 
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
-from geo.gistar import grid_cells, grid_index
+from geo.gistar import grid_cells, grid_index, queen_weights, study_cells
 
 __all__ = ["CATEGORIES", "emerging_hotspots"]
 
@@ -62,7 +62,7 @@ def emerging_hotspots(
     cell_m : float
         Side of a grid cell in metres.
     area : shapely geometry, optional
-        Study area; cells that do not touch it are left out.
+        Study area: only cells in it are cells of the analysis.
     alpha : float
         False discovery rate for each month's hot and cold spots, and the
         significance level of the trend.
@@ -92,11 +92,11 @@ def emerging_hotspots(
     ok = cell >= 0
     counts = np.zeros((nrow * ncol, len(months)))
     np.add.at(counts, (cell[ok], month_pos[ok]), 1)
-    z, hot, cold = _monthly_gi(counts, nrow, ncol, alpha)
     cells = grid_cells(bounds, cell_m, nrow, ncol)
+    inside = study_cells(cells, area)
+    counts, cells = counts[inside], cells[inside]
+    z, hot, cold = _monthly_gi(counts, queen_weights(nrow, ncol, inside), alpha)
     keep = hot.any(axis=1)
-    if area is not None:
-        keep &= shapely.intersects(cells, area)
     rows = []
     for i in np.flatnonzero(keep):
         tau, p = kendalltau(np.arange(len(months)), z[i])
@@ -119,13 +119,10 @@ def emerging_hotspots(
     )
 
 
-def _monthly_gi(counts: np.ndarray, nrow: int, ncol: int, alpha: float):
+def _monthly_gi(counts: np.ndarray, w, alpha: float):
     import esda
-    from libpysal.weights import lat2W
     from scipy.stats import norm
 
-    w = lat2W(nrow, ncol, rook=False)
-    w.transform = "B"
     z = np.zeros_like(counts)
     hot = np.zeros(counts.shape, bool)
     cold = np.zeros(counts.shape, bool)

@@ -86,3 +86,28 @@ def test_bad_inputs(corner):
         gi_star_grid(corner.iloc[:0], cell_m=100, area=AREA)
     with pytest.raises(GeoInputError, match="400,000"):
         gi_star_grid(corner, cell_m=0.1, area=AREA)
+
+
+def test_uniform_points_in_an_l_shaped_area_are_not_hot():
+    """An L-shaped study area (the coast does this): its bounding box's empty
+    corner made 58 of 80 cells 'hot'. On the area's cells alone: at most 5%, and
+    each z equals esda's with weights subset to those cells by libpysal."""
+    import esda
+    from libpysal.weights import lat2W, w_subset
+
+    area = shapely.union(shapely.box(0, 0, 1000, 500), shapely.box(0, 0, 500, 1000))
+    rng = np.random.default_rng(11)
+    xy = rng.uniform(0, 1000, size=(6000, 2))
+    xy = xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])][:2000]
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
+                           crs=WORKING_CRS)  # fmt: skip
+    grid = gi_star_grid(pts, cell_m=100, area=area)
+    assert len(grid) == 75  # 50 + 25 cells of 100 m
+    assert (grid["hot_cold"] == 1).mean() <= 0.05
+    # independently: queen weights of the whole 10 x 10 grid, subset to the L
+    inside = [r * 10 + c for r in range(10) for c in range(10) if r < 5 or c < 5]
+    w = w_subset(lat2W(10, 10, rook=False), inside, silence_warnings=True)
+    w.transform = "B"
+    g = esda.G_Local(grid["count"].to_numpy(float), w, transform="B", star=True,
+                     permutations=0)  # fmt: skip
+    assert np.allclose(grid["gi_z"], np.round(g.Zs, 4))

@@ -60,11 +60,17 @@ def test_planted_trends_recovered(tmp_path):
     expected = {
         "H1": "persistent",
         "H3b": "consecutive",  # appeared in 2023-01 and stayed
-        "H2": "diminishing",  # new cameras from 2022-10 cut it by 40%
         "H4": "persistent",
         "H5": "persistent",
     }
     for h in generate_demo().hotspots:
+        here = cells[cells.contains(shapely.Point(h.centre))]
         if h.hotspot_id in expected:
-            here = cells[cells.contains(shapely.Point(h.centre))]
             assert here["category"].tolist() == [expected[h.hotspot_id]], h.hotspot_id
+        if h.hotspot_id == "H2":
+            # new cameras from 2022-10 cut it by 40%: a significant fall. On the
+            # study area's cells alone it is hot in 18 of 24 months, under the
+            # 90% ArcGIS's "diminishing" needs (the bounding box's empty sea had
+            # made it hot more often)
+            assert len(here) == 1
+            assert here["trend_tau"].iloc[0] < 0 and here["trend_p"].iloc[0] < 0.05
