@@ -16,10 +16,18 @@ import numpy as np
 import shapely
 
 from geo._points import point_xy
+from geo._stats import benjamini_hochberg
 from geo._validate import require_positive, require_projected
 from geo.errors import GeoInputError
 
-__all__ = ["gi_star_grid", "grid_cells", "grid_index", "queen_weights", "study_cells"]
+__all__ = [
+    "gi_bin",
+    "gi_star_grid",
+    "grid_cells",
+    "grid_index",
+    "queen_weights",
+    "study_cells",
+]
 
 _LEVELS = ((0.01, "99%"), (0.05, "95%"), (0.10, "90%"))
 
@@ -50,7 +58,9 @@ def gi_star_grid(
     -------
     GeoDataFrame
         One row per cell: ``count``, ``gi_z``, ``p_value``, ``hot_cold`` (+1 hot,
-        -1 cold, 0 not significant at 90%), ``category``; polygons.
+        -1 cold, 0 not significant at 90%), ``category``, ``p_fdr``
+        (Benjamini-Hochberg adjusted, or ``p_value`` without ``fdr``) and
+        ``gi_bin`` (ArcGIS's -3..3); polygons.
     """
     require_projected(incidents, name="incidents")
     require_positive(cell_m, name="cell_m", unit=" metres")
@@ -72,7 +82,21 @@ def gi_star_grid(
     grid["hot_cold"], grid["category"] = _classify(
         grid["gi_z"].to_numpy(), grid["p_value"].to_numpy(), cutoff
     )
+    grid["p_fdr"] = benjamini_hochberg(p) if fdr and p.size else p
+    grid["gi_bin"] = gi_bin(grid["gi_z"].to_numpy(), grid["p_fdr"].to_numpy())
     return grid.reset_index(drop=True)
+
+
+def gi_bin(z: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """ArcGIS's Gi_Bin: +-3, +-2, +-1 for 99%, 95%, 90% confidence, else 0.
+
+    Examples
+    --------
+    >>> gi_bin(np.array([3.0, -2.0, 1.7, 0.5]), np.array([0.004, 0.04, 0.09, 0.6]))
+    array([ 3, -2,  1,  0])
+    """
+    level = np.select([p <= 0.01, p <= 0.05, p <= 0.10], [3, 2, 1], default=0)
+    return (np.sign(z) * level).astype(int)
 
 
 def study_cells(cells: np.ndarray, area: shapely.Geometry | None) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The hotspots command: a period's ranked hotspots and the patrol pack.
+"""The hotspot commands: a period's ranked hotspots and patrol pack; Gi* cells.
 
 Each command's sub-parser sits beside it; ``add`` adds them all.
 """
@@ -18,6 +18,7 @@ from app.cli._common import (
     load_from_args,
 )
 from geo import patrol
+from geo.gistar import gi_star_grid
 from geo.periods import parse_period
 
 
@@ -77,6 +78,45 @@ def _cmd_hotspots(args: argparse.Namespace) -> None:
     sys.stderr.write(f"wrote {len(result.hotspots.table)} hotspots to {path}\n")
 
 
+def _add_gistar(sub) -> None:
+    p = sub.add_parser(
+        "gistar",
+        help="Getis-Ord Gi* per grid cell of the study area (for QGIS, as ArcGIS)",
+        description=(
+            "One polygon per grid cell inside the boundaries: count, z, p, p_fdr "
+            "(Benjamini-Hochberg) and gi_bin (-3..3, as ArcGIS's Gi_Bin). Cells "
+            "outside the boundaries are not cells of the analysis."
+        ),
+    )
+    _add_input_args(p, wards="required")
+    p.add_argument("--period", help="the period (default: all data)")
+    p.add_argument(
+        "--cell-m",
+        type=float,
+        default=150.0,
+        help="side of a grid cell in metres (default %(default)s)",
+    )
+    p.add_argument("--out", required=True, type=Path, help="F.geojson")
+    p.set_defaults(run=_cmd_gistar)
+
+
+def _cmd_gistar(args: argparse.Namespace) -> None:
+    ws, wards = _data(args)
+    periods = [parse_period(args.period)] if args.period else []
+    loaded = load_from_args(args, periods, wards=wards, workspace=ws)
+    grid = gi_star_grid(
+        loaded.incidents, cell_m=args.cell_m, area=wards.union_all()
+    ).rename(columns={"gi_z": "z", "p_value": "p"})
+    out = grid[["count", "z", "p", "p_fdr", "gi_bin", "geometry"]]
+    path = exports.write_geojson(out, args.out)
+    hot, cold = int((out["gi_bin"] > 0).sum()), int((out["gi_bin"] < 0).sum())
+    sys.stderr.write(
+        f"wrote {len(out):,} cells to {path}: {hot} hot, {cold} cold at 90% or "
+        "more (false discovery rate)\n"
+    )
+
+
 def add(sub) -> None:
     """Add this group's commands to the ``hotspot-map`` sub-parsers."""
     _add_hotspots(sub)
+    _add_gistar(sub)

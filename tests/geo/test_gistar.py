@@ -111,3 +111,27 @@ def test_uniform_points_in_an_l_shaped_area_are_not_hot():
     g = esda.G_Local(grid["count"].to_numpy(float), w, transform="B", star=True,
                      permutations=0)  # fmt: skip
     assert np.allclose(grid["gi_z"], np.round(g.Zs, 4))
+
+
+def test_gi_bin_as_arcgis_writes_it(corner):
+    grid = gi_star_grid(corner, cell_m=100, area=AREA, fdr=False)
+    # the corner: z = sqrt(3), p = 0.083: 90% confidence, hot
+    assert grid["gi_bin"].iloc[0] == 1
+    assert set(grid["gi_bin"].iloc[1:]) == {0}
+    assert (np.sign(grid["gi_bin"]) == grid["hot_cold"]).all()
+
+
+def test_the_gistar_command_writes_the_cells_for_qgis(tmp_path):
+    from app.cli import main
+    from app.data import demo_dataset
+
+    out = tmp_path / "gi.geojson"
+    ws = demo_dataset().workspace
+    wards = "2023 wards (from May 2023)"
+    assert main(["gistar", "--workspace", ws, "--wards", wards, "--period", "2023/24",
+                 "--type", "ASB", "--out", str(out)]) == 0  # fmt: skip
+    cells = gpd.read_file(out)
+    assert list(cells.columns) == ["count", "z", "p", "p_fdr", "gi_bin", "geometry"]
+    assert set(cells["gi_bin"]) <= {-3, -2, -1, 0, 1, 2, 3}
+    assert (cells["gi_bin"] > 0).sum() > 0  # the planted hotspots
+    assert (cells["p_fdr"] >= cells["p"] - 1e-12).all()
