@@ -252,7 +252,7 @@ def _check_values(out: pd.DataFrame, path) -> None:
             lambda v: (v >= 0) & (v <= 360),
             "a bearing is 0 to 360 degrees from north",
         ),
-        ("fov", lambda v: (v > 0) & (v <= 360), "a field of view is 1 to 360 degrees"),
+        ("fov", lambda v: (v >= 1) & (v <= 360), "a field of view is 1 to 360 degrees"),
     ]
     for col, ok, rule in checks:
         values = out[col]

@@ -52,6 +52,7 @@ __all__ = [
     "count_unit",
     "on_basis",
     "read_population",
+    "residents_by_ward",
     "subject",
     "types_unit",
     "ward_change",
@@ -459,10 +460,28 @@ def _exact_p(b: int, a: int, t_b: int, t_a: int) -> float:
     return binomial_p(a, a + b, t_a / (t_a + t_b))
 
 
+def residents_by_ward(population: pd.DataFrame) -> pd.Series:
+    """Residents of each ward (``ward_code`` index), each ward given once.
+
+    Raises
+    ------
+    GeoInputError
+        When a ward code is given more than once (never summed in silence).
+    """
+    twice = population["ward_code"][population["ward_code"].duplicated()]
+    if len(twice):
+        msg = (
+            f"the population file gives ward {twice.iloc[0]!r} more than once "
+            f"({twice.nunique()} code(s) repeated); give each ward one population."
+        )
+        raise GeoInputError(msg, argument="population")
+    return population.set_index("ward_code")["population"]
+
+
 def _add_rates(table, population, basis: Comparison, caveats) -> pd.DataFrame:
     if population is None:
         return table
-    pop = population.groupby("ward_code")["population"].sum()
+    pop = residents_by_ward(population)
     known = table["ward_code"].isin(pop.index)
     if not known.any():
         msg = (
@@ -473,9 +492,14 @@ def _add_rates(table, population, basis: Comparison, caveats) -> pd.DataFrame:
         raise GeoInputError(msg)
     table = table.copy()
     table["population"] = table["ward_code"].map(pop)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for side in ("before", "after"):
-            table[f"{side}_rate"] = (table[side] / table["population"] * 1000).round(2)
+    residents = table["population"].where(table["population"] > 0)  # 0: no rate
+    for side in ("before", "after"):
+        table[f"{side}_rate"] = (table[side] / residents * 1000).round(2)
+    empty = table.loc[table["population"] == 0, "ward_name"].tolist()
+    if empty:
+        caveats.append(
+            f"No residents recorded for: {', '.join(empty)} (rates left empty)."
+        )
     lacking = table.loc[~known, "ward_name"].tolist()
     if lacking:
         caveats.append(f"No population for: {', '.join(lacking)} (rates left empty).")
@@ -704,10 +728,11 @@ def _headlines(
     done = monthly.loc[monthly["compared"]]
     if len(done) > 1:
         down = int((done["after"] < done["before"]).sum())
+        of = f"of the {_count_word(len(done))} months compared"
         out.append(
-            f"{_count_word(down).capitalize()} of the {_count_word(len(done))} "
-            f"month{'s' if len(done) != 1 else ''} compared showed comparative "
-            "reductions."
+            f"None {of} showed a comparative reduction."
+            if down == 0
+            else f"{_count_word(down).capitalize()} {of} showed comparative reductions."
         )
     days_b = sum(pd.Period(m, freq="M").days_in_month for m in basis.before_months)
     days_a = sum(pd.Period(m, freq="M").days_in_month for m in basis.after_months)

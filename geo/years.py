@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from geo._stats import benjamini_hochberg
+from geo.change import residents_by_ward
 from geo.errors import GeoInputError
 from geo.periods import Period, month_name, parse_period
 from geo.settings import ASB
@@ -310,14 +311,14 @@ def _score_z(counts: np.ndarray, dispersion: float) -> np.ndarray:
 
 
 def _rates(table, population, labels, caveats) -> pd.DataFrame:
-    pop = population.groupby("ward_code")["population"].sum()
+    pop = residents_by_ward(population)
     if not table["ward_code"].isin(pop.index).any():
         msg = (
             "none of the population file's ward codes match the boundary set's; "
             "the file may be for another boundary vintage."
         )
         raise GeoInputError(msg)
-    residents = table["ward_code"].map(pop)
+    residents = table["ward_code"].map(pop).where(lambda n: n > 0)  # 0: no rate
     for label in labels:
         table[f"rate {label}"] = (table[label] / residents * 1000).round(2)
     caveats.append(

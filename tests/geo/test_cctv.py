@@ -252,3 +252,9 @@ def test_before_after_calibration_and_power():
     fall = rng.poisson([100, 50, 100, 100], size=(1000, 4))
     power = np.mean([fisher_p(*row) < ALPHA for row in fall])
     assert power > 0.8
+
+
+def test_a_field_of_view_under_one_degree_is_refused(tmp_path):
+    row = {"camera_id": "A", "longitude": -3.05, "latitude": 53.81, "fov": 0.5}
+    with pytest.raises(GeoInputError, match=r"fov 0\.5 is not valid; a field of view"):
+        read_cameras(_write(tmp_path, [row]))

@@ -401,3 +401,29 @@ def test_the_false_discovery_rate_said_is_the_one_used(wards, alpha, said):
     )  # fmt: skip
     assert r.alpha == alpha
     assert f"({said} false discovery rate)" in r.headlines[1]
+
+
+def test_a_ward_with_no_residents_gets_no_rate_and_duplicates_are_refused(wards):
+    inc = _incidents([("A", "2021-01", ASB, 4), ("B", "2022-01", ASB, 2)])
+    periods = {"before": parse_period("2021-01"), "after": parse_period("2022-01")}
+    pop = pd.DataFrame({"ward_code": ["A", "B"], "population": [0, 2000]})
+    r = ward_change(inc, wards, population=pop, **periods)
+    rates = r.table.set_index("ward_code")[["before_rate", "after_rate"]]
+    assert rates.loc["A"].isna().all()  # not infinite
+    assert rates.loc["B"].tolist() == [0.0, 1.0]  # 2 / 2,000 x 1,000
+    assert any("No residents recorded for: Ward A" in c for c in r.caveats)
+    twice = pd.DataFrame({"ward_code": ["A", "A", "B"], "population": [1, 2, 3]})
+    with pytest.raises(GeoInputError, match="gives ward 'A' more than once"):
+        ward_change(inc, wards, population=twice, **periods)
+
+
+def test_no_month_reduced_reads_as_english(wards):
+    months = [f"2021-0{m}" for m in (1, 2, 3)] + [f"2022-0{m}" for m in (1, 2, 3)]
+    inc = _incidents([("A", m, ASB, 5 if m < "2022" else 9) for m in months])
+    r = ward_change(
+        inc, wards, before=parse_period("2021-01:2021-03"),
+        after=parse_period("2022-01:2022-03"),
+    )  # fmt: skip
+    said = " ".join(r.headlines)
+    assert "None of the three months compared showed a comparative reduction." in said
+    assert "No of the" not in said
