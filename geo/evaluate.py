@@ -56,6 +56,7 @@ def evaluate_hotspots(
     *,
     area_m2: float,
     before_total: int,
+    before_incidents: gpd.GeoDataFrame | None = None,
 ) -> Evaluation:
     """Score hotspot polygons on the incidents of a later period.
 
@@ -70,6 +71,10 @@ def evaluate_hotspots(
         Area ``A`` of the boundaries in m².
     before_total : int
         N1, all incidents of the period the hotspots were found in.
+    before_incidents : GeoDataFrame, optional
+        That period's incidents: RRI's n1 is then counted inside the polygons,
+        as n2 is (a period scored on itself gives RRI 1). Without them, n1 is
+        each hotspot's ``incidents`` (its cluster's members).
 
     Returns
     -------
@@ -97,27 +102,31 @@ def evaluate_hotspots(
     n_next = len(next_incidents)
     hs_idx, pt_idx = _points_in(polygons, next_incidents)
     per_n = np.bincount(hs_idx, minlength=len(table))
+    n1_each = table["incidents"].to_numpy()
+    n1_all = float(n1_each.sum())
+    if before_incidents is not None:
+        b_hs, b_pt = _points_in(polygons, before_incidents)
+        n1_each = np.bincount(b_hs, minlength=len(table))
+        n1_all = float(np.unique(b_pt).size)
     a = shapely.area(polygons)
     per = pd.DataFrame(
         {
             "next_incidents": per_n,
             "hit_rate": _div(per_n, n_next),
             "pai": _div(_div(per_n, n_next), a / area_m2),
-            "rri": _div(
-                _div(per_n, table["incidents"].to_numpy()), _div(n_next, before_total)
-            ),
+            "rri": _div(_div(per_n, n1_each), _div(n_next, before_total)),
         },
         index=pd.Index(table["hotspot_id"].to_numpy(), name="hotspot_id"),
     )
     n_all = np.unique(pt_idx).size
     union_area = float(shapely.union_all(polygons).area) if len(table) else 0.0
-    n1 = float(table["incidents"].sum())
+
     hit = _div(n_all, n_next)
     return Evaluation(
         per_hotspot=per,
         hit_rate=float(hit),
         pai=float(_div(hit, union_area / area_m2)),
-        rri=float(_div(_div(n_all, n1), _div(n_next, before_total))),
+        rri=float(_div(_div(n_all, n1_all), _div(n_next, before_total))),
         next_total=n_next,
         before_total=int(before_total),
         hotspot_area_m2=union_area,

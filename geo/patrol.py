@@ -169,7 +169,11 @@ def patrol_hotspots(
     scored = None
     if not nxt.empty and area_m2 is not None and not found.table.empty:
         scored = evaluate_hotspots(
-            found.table, nxt, area_m2=area_m2, before_total=len(main)
+            found.table,
+            nxt,
+            area_m2=area_m2,
+            before_total=len(main),
+            before_incidents=main,
         )
         found = _with_next(found, scored)
         notes.append(
@@ -221,7 +225,11 @@ def _predicted(incidents, previous: Period, main, eps, min_samples, area_m2):
         return None
     found = hotspots(earlier, eps=eps, min_samples=min_samples, area_m2=area_m2)
     return evaluate_hotspots(
-        found.table, main, area_m2=area_m2, before_total=len(earlier)
+        found.table,
+        main,
+        area_m2=area_m2,
+        before_total=len(earlier),
+        before_incidents=earlier,
     )
 
 

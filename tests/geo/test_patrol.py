@@ -131,3 +131,28 @@ def test_patrol_periods_are_the_same_length_around():
         ("2023-04", "2024-03"),
         ("2024-04", "2025-03"),
     ]
+
+
+@pytest.mark.real_data
+def test_a_period_scored_on_an_exact_copy_of_itself_has_rri_one(real_data):
+    """RRI's n1 and n2 are counted the same way, inside the polygons. Real
+    Blackpool ASB 2021/22: counting cluster members against everything inside
+    the polygons had given 1.0165 overall and up to 1.08 a hotspot."""
+    from geo.evaluate import evaluate_hotspots
+    from geo.load import load_incidents
+    from geo.wards import read_wards
+
+    wards = read_wards(real_data / "boundaries" / "blackpool_wards_2023.geojson")
+    inc = load_incidents(
+        real_data / "police_uk" / "blackpool",
+        wards=wards,
+        periods=[parse_period("2021/22")],
+        types=["ASB"],
+    ).incidents
+    area = float(wards.union_all().area)
+    found = hotspots(inc, area_m2=area).table
+    ev = evaluate_hotspots(
+        found, inc, area_m2=area, before_total=len(inc), before_incidents=inc
+    )
+    assert ev.rri == 1.0
+    assert ev.per_hotspot["rri"].tolist() == [1.0] * len(found)
