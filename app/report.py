@@ -128,8 +128,9 @@ def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> st
     png = ward_map_png(
         wards, change.table, column="pct_change", title="Change (%)", diverging=True
     )
+    per = " per month of data" if change.per_month else ""
     rates = (
-        " Rates are per 1,000 residents."
+        f" Rates are per 1,000 residents{per}."
         if change.table["population"].notna().any()
         else ""
     )
