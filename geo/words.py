@@ -18,7 +18,6 @@ __all__ = [
     "REPORTS_CAVEAT",
     "Note",
     "count_unit",
-    "notes_of",
     "subject",
     "types_unit",
 ]
@@ -88,8 +87,3 @@ class Note(str):
     def warning(self) -> bool:
         """Whether a front end should show it as a warning."""
         return self.level == "warning"
-
-
-def notes_of(*items: str) -> list[Note]:
-    """Make notes of sentences (``info``), keeping notes as they are."""
-    return [i if isinstance(i, Note) else Note(i) for i in items]
