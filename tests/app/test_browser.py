@@ -195,3 +195,47 @@ def test_upload_through_the_server_lands_in_the_workspace(browser, tmp_path):
         assert tab.locator("[data-testid=stException]").count() == 0
         tab.close()
     assert Workspace(own).catalogue()[1] == [month.name]
+
+
+HOTSPOT_1_PIXEL = """() => {
+  let map = null, layer = null;
+  for (const k of Object.keys(window)) {
+    const v = window[k];
+    if (v instanceof L.Map) map = v;
+    if (v instanceof L.GeoJSON) v.eachLayer(l => {
+      const p = l.feature && l.feature.properties;
+      if (p && p.summary && p.summary.startsWith("<b>Hotspot 1</b>")) layer = l;
+    });
+  }
+  map.fitBounds(layer.getBounds(), {animate: false, maxZoom: 17});
+  const c = map.latLngToContainerPoint(layer.getCenter());
+  return [c.x, c.y];
+}"""
+
+
+@pytest.mark.parametrize("where", ["", "patrol"])
+def test_a_hotspot_answers_a_click_in_words(browser, server, where):
+    """The density layer lies under the hotspot shapes: a click opens the popup."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    tab.goto(f"{server}/{where}")
+    frame = tab.frame_locator("iframe").first
+    frame.locator(
+        ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
+    ).first.wait_for(timeout=60_000)
+    inner = next(
+        f
+        for f in tab.frames
+        if f != tab.main_frame and f.locator(".leaflet-container").count()
+    )
+    inner.wait_for_function("() => window.L !== undefined")
+    # where on the map hotspot 1 is: the centre of its shape, in the map's pixels
+    x, y = inner.evaluate(HOTSPOT_1_PIXEL)
+    inner.locator(".leaflet-container").click(position={"x": x, "y": y})
+    popup = inner.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=30_000)
+    text = popup.inner_text()
+    assert text.startswith("Hotspot ") and " reports at " in text
+    assert "map point" in text and "Wards:" in text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / f"hotspot_popup_{where or 'page'}.png"))
+    tab.close()
