@@ -174,8 +174,8 @@ class Choice:
 def choose(query: dict[str, list[str]], ds: data.Dataset | None = None) -> Choice:
     """The period and crime types asked for (``period``, ``type`` repeated).
 
-    Without them, the app's defaults: the latest whole financial year (the year
-    before it scored on it), ASB when held. Raises :class:`GeoInputError`
+    Without them: the latest 3 months held (scored on the 3 before), ASB when
+    held. Raises :class:`GeoInputError`
     naming what is not held.
     """
     ds = ds or data.start_dataset()
@@ -195,7 +195,8 @@ def choose(query: dict[str, list[str]], ds: data.Dataset | None = None) -> Choic
             "Patrol hotspots page with a custom period"
         )
         raise GeoInputError(msg)
-    period = (query.get("period") or [c.after])[-1]
+    default = ui.patrol_period(held["months"]) or c.after
+    period = (query.get("period") or [default])[-1]
     if period not in options:
         msg = f"period {period!r} is not one offered here; choose one of: "
         raise GeoInputError(msg + ", ".join(options))

@@ -67,8 +67,9 @@ def warm() -> None:
 def _warm_page(data, ui) -> None:
     c = ui.default_controls(data.start_dataset())
     if c is not None and c.types:
-        data.hotspot_view(*c.key, c.after, None, None)
-        data.hotspot_map_html(*c.key, c.after, None, None, None)
+        period = ui.patrol_period(list(c.months)) or c.after  # the page's default
+        data.hotspot_view(*c.key, period, None, None)
+        data.hotspot_map_html(*c.key, period, None, None, None)
 
 
 def no_delay() -> None:

@@ -244,6 +244,28 @@ def _written(p) -> str:
     return p.start if p.n_months == 1 else p.label
 
 
+PATROL_MONTHS = 3
+"""The patrol pages open on the latest this many months held: next weeks'
+patrols are planned from the most recent data, not last financial year."""
+
+
+def patrol_period(months: list[str], k: int = PATROL_MONTHS) -> str | None:
+    """The latest ``k`` months held as a period (``YYYY-MM:YYYY-MM``); None when
+    fewer are held.
+
+    Examples
+    --------
+    >>> patrol_period(["2021-04", "2024-02"])
+    '2023-12:2024-02'
+    >>> patrol_period(["2024-01", "2024-02"]) is None
+    True
+    """
+    if not months:
+        return None
+    start = str(pd.Period(months[-1], freq="M") - (k - 1))
+    return None if start < months[0] else f"{start}:{months[-1]}"
+
+
 def not_ready(held: dict) -> str:
     """What the workspace lacks for the analysis pages, and how to add it."""
     if not held["months"]:

@@ -14,11 +14,19 @@ c = ui.controls()
 ui.periods_or_stop(c)
 st.title("Patrol hotspots")
 ui.synthetic_banner(c)
+latest = ui.patrol_period(list(c.months))
+choices = list(dict.fromkeys(p for p in (latest, c.after, c.before) if p))
 period = st.radio(
     "Find hotspots in",
-    [c.after, c.before],
+    choices,
+    format_func=lambda p: (
+        f"Latest {ui.PATROL_MONTHS} months ({p.replace(':', ' to ')})"
+        if p == latest
+        else p
+    ),
     horizontal=True,
-    help="The after period (the latest) is the one to plan patrols from.",
+    help="The latest months held, to plan next weeks' patrols; or the sidebar's "
+    "periods. PAI scores the same number of months just before.",
     key="hotspot_period",
 )
 try:

@@ -45,8 +45,9 @@ def _call(handler, query: bytes = b"", cookie: bytes | None = None):
 def test_defaults_are_the_apps_defaults():
     choice = patrol_view.choose({})
     c = ui.default_controls(data.start_dataset())
-    assert choice.period == c.after  # the latest whole financial year
-    assert choice.earlier == c.before  # the year before it, scored on it
+    # the latest 3 months held, for next weeks' patrols, scored on the 3 before
+    assert choice.period == ui.patrol_period(list(c.months)) == "2024-01:2024-03"
+    assert choice.earlier == "2023-10:2023-12"
     assert choice.controls.types == c.types == (ASB,)
     values = [o.value for o in choice.options]
     assert values[-1] == c.after and ui.CUSTOM not in values
