@@ -244,6 +244,16 @@ form fieldset{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:2px 10
 .side{flex:2 1 320px;min-width:0;font-size:14px}
 .rule{color:#555;font-size:13px}
 .error{background:#fde2e1;border:1px solid #a33;padding:8px 12px}
+@media (max-width:600px){
+main{padding:8px}
+.cols{display:block} .map iframe{height:60vh}
+.figures{gap:4px 18px} .figure .value{font-size:22px}
+.side .ranked th:nth-child(3),.side .ranked td:nth-child(3),
+.side .ranked th:nth-child(4),.side .ranked td:nth-child(4){display:none}
+.side .ranked td{white-space:normal;overflow-wrap:anywhere}
+.side .ranked{max-height:none}
+form select{max-width:100%}
+}
 """
 
 

@@ -239,3 +239,20 @@ def test_a_hotspot_answers_a_click_in_words(browser, server, where):
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SHOTS / f"hotspot_popup_{where or 'page'}.png"))
     tab.close()
+
+
+def test_the_patrol_view_fits_a_phone(browser, server):
+    """A sergeant's phone, 390 x 844: no sideways scrolling; rank, count, wards and
+    streets still shown."""
+    tab = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab.goto(f"{server}/patrol")
+    tab.locator(".ranked table").wait_for(timeout=60_000)
+    width = tab.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 390, width
+    shown = [
+        th.inner_text() for th in tab.locator(".ranked th").all() if th.is_visible()
+    ]
+    assert shown[:2] == ["Rank", "Reports"] and "Wards" in shown
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "patrol_view_phone.png"), full_page=True)
+    tab.close()
