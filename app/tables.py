@@ -25,8 +25,20 @@ __all__ = [
 
 
 def p_text(p: float) -> str:
-    """A p-value as a committee reads it: 0.032, or <0.001."""
+    """A p-value as a committee reads it: 0.032, or <0.001; blank when none."""
+    if p != p:  # no test (e.g. a trend over two years)
+        return ""
     return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _figure_text(value: float, *, signed: bool = False, pct: bool = False) -> str:
+    """A month's figure as people read it; blank where a month is not compared."""
+    if value != value:
+        return ""
+    if pct:
+        return f"{value:+.1f}%"
+    text = f"{value:+,.0f}" if signed else f"{value:,.0f}"
+    return text if float(value).is_integer() else f"{value:,.2f}"
 
 
 def p_phrase(p: float) -> str:
@@ -104,7 +116,10 @@ def months_table(change: WardChange) -> pd.DataFrame:
     )
     for col, name in _sides(change).items():
         if col in m.columns:
-            out[name] = m[col].to_numpy()
+            out[name] = [
+                _figure_text(v, signed=col == "change", pct=col == "pct_change")
+                for v in m[col]
+            ]
     out["Compared"] = np.where(m["compared"], "yes", "no: no data")
     return out
 

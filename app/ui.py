@@ -158,7 +158,10 @@ def _periods(months: list[str]) -> tuple[str, str]:
     )
     if before == CUSTOM or after == CUSTOM:
         st.sidebar.caption(
-            "Any of: 2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03, 2021-01:2021-10"
+            "Any of: 2022, 2022/23, 2022/23-Q1, 2022-Q1, 2022-03, 2021-01:2021-10. "
+            f"Pre-filled with the calendar years of the first and last months held "
+            f"({months[0]} and {months[-1]}); a year only partly held is counted on "
+            "its months with data."
         )
     if before == CUSTOM:
         before = st.sidebar.text_input(

@@ -75,3 +75,35 @@ def test_heat_points_merge_only_when_there_are_too_many():
     assert np.average(my, weights=mc) == pytest.approx(np.average(y, weights=counts))
     few = _heat_points(x[:500], y[:500], counts[:500])
     assert few[0].tolist() == x[:500].tolist()  # small inputs untouched
+
+
+def test_month_table_shows_no_none_or_nan_for_months_not_compared():
+    """police.uk has no June 2020: that pair reads blank, the rest as counts."""
+    import pandas as pd
+
+    from app import tables
+    from geo.change import ward_change
+    from geo.periods import parse_period
+
+    rows = [("A", m) for m in ("2020-05", "2020-07", "2021-05", "2021-06", "2021-07")
+            for _ in range(3)]  # fmt: skip
+    inc = pd.DataFrame(rows, columns=["ward_code", "month"]).assign(
+        crime_type="Anti-social behaviour"
+    )
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    wards = gpd.GeoDataFrame({"ward_code": ["A"], "ward_name": ["Ward A"]},
+                             geometry=[box(0, 0, 1, 1)], crs="EPSG:27700")  # fmt: skip
+    r = ward_change(
+        inc, wards, before=parse_period("2020-05:2020-07"),
+        after=parse_period("2021-05:2021-07"),
+        months_with_data=["2020-05", "2020-07", "2021-05", "2021-06", "2021-07"],
+    )  # fmt: skip
+    shown = tables.months_table(r).astype(str)
+    text = " ".join(shown.to_numpy().ravel())
+    assert "None" not in text and "nan" not in text.lower()
+    june = shown.iloc[1]
+    assert june.iloc[-1] == "no: no data" and june.iloc[2] == ""
+    assert shown.iloc[0, 2] == "3" and shown.iloc[0, -2] == "+0.0%"
+    assert tables.p_text(float("nan")) == ""
