@@ -118,20 +118,44 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     2        '@x
     3   Queen St
     """
-    out = frame.copy()
-    for col in out.columns:
-        values = out[col]
+    out = frame
+    for col in frame.columns:
+        values = frame[col]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             continue
-        text = values.astype(object).where(values.notna(), None)
-        starts = text.map(
-            lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)
-        ).astype(bool)
-        number = pd.to_numeric(text.where(starts), errors="coerce").notna()
-        risky = starts & ~number
-        if risky.any():
-            out[col] = text.where(~risky, "'" + text.where(risky, "").astype(str))
+        inert = {v: f"'{v}" for v in _formula_like(values) if _starts_formula(v)}
+        if inert:
+            out = out.copy() if out is frame else out
+            out[col] = values.astype(object).replace(inert)
     return out
+
+
+def _formula_like(values: pd.Series) -> list:
+    """The distinct texts of ``values`` that start as a formula would
+    (vectorised with pyarrow: a million rows in milliseconds)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = pd.Series(values.cat.categories)
+    try:
+        arr = pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed values: their text
+        arr = pa.array(values.astype(str).to_numpy(dtype=object), pa.string())
+    hit = pc.starts_with(arr, _FORMULA_START[0])
+    for start in _FORMULA_START[1:]:
+        hit = pc.or_(hit, pc.starts_with(arr, start))
+    return pc.unique(arr.filter(hit)).to_pylist()
+
+
+def _starts_formula(value) -> bool:
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return True
+    return False  # a number such as -3.05
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
