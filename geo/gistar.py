@@ -3,7 +3,7 @@
 Incidents are counted in square cells over the study area; each cell's Gi* (the
 cell and its eight neighbours, binary weights; PySAL esda ``G_Local`` with
 ``star=True``) gives a z-score. Two-sided p-values are corrected for multiple
-testing with the false discovery rate (esda ``fdr``). Cells are classed like
+testing with the false discovery rate (Benjamini-Hochberg). Cells are classed like
 ArcGIS: ``Hot spot 99%``, ``95%``, ``90%``, ``Cold spot ...``, ``Not significant``.
 """
 
@@ -28,8 +28,6 @@ __all__ = [
     "queen_weights",
     "study_cells",
 ]
-
-_LEVELS = ((0.01, "99%"), (0.05, "95%"), (0.10, "90%"))
 
 
 def gi_star_grid(
@@ -73,18 +71,26 @@ def gi_star_grid(
     cells = grid_cells(bounds, cell_m, nrow, ncol)
     keep = study_cells(cells, area)
     z, p = _gi_star(counts[keep], queen_weights(nrow, ncol, keep))
-    cutoff = _cutoffs(p, fdr=fdr)
     grid = gpd.GeoDataFrame(
         {"count": counts[keep].astype(int), "gi_z": np.round(z, 4), "p_value": p},
         geometry=cells[keep],
         crs=incidents.crs,
     )
-    grid["hot_cold"], grid["category"] = _classify(
-        grid["gi_z"].to_numpy(), grid["p_value"].to_numpy(), cutoff
-    )
+    # one classification: the app's classes, the command's Gi_Bin and the maps
+    # all read the same Benjamini-Hochberg adjusted p-values
     grid["p_fdr"] = benjamini_hochberg(p) if fdr and p.size else p
     grid["gi_bin"] = gi_bin(grid["gi_z"].to_numpy(), grid["p_fdr"].to_numpy())
+    grid["hot_cold"] = np.sign(grid["gi_bin"]).astype(int)
+    grid["category"] = [_category(b) for b in grid["gi_bin"]]
     return grid.reset_index(drop=True)
+
+
+def _category(b: int) -> str:
+    """ArcGIS's class of a Gi_Bin: Hot spot 99% ... Cold spot 90%."""
+    if b == 0:
+        return "Not significant"
+    level = {3: "99%", 2: "95%", 1: "90%"}[abs(b)]
+    return f"{'Hot' if b > 0 else 'Cold'} spot {level}"
 
 
 def gi_bin(z: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -178,22 +184,3 @@ def grid_cells(bounds: tuple, side: float, nrow: int, ncol: int) -> np.ndarray:
     x0 = bounds[0] + c * side
     y0 = bounds[1] + r * side
     return shapely.box(x0, y0, x0 + side, y0 + side)
-
-
-def _cutoffs(p: np.ndarray, *, fdr: bool) -> dict[float, float]:
-    import esda
-
-    if not fdr or p.size == 0:
-        return {level: level for level, _ in _LEVELS}
-    return {level: float(esda.fdr(p, level)) for level, _ in _LEVELS}
-
-
-def _classify(z: np.ndarray, p: np.ndarray, cutoff: dict[float, float]):
-    hot_cold = np.zeros(z.size, int)
-    category = np.full(z.size, "Not significant", dtype=object)
-    for level, label in reversed(_LEVELS):  # 90% first, overwritten by stronger
-        sig = p <= cutoff[level]
-        hot_cold[sig] = np.sign(z[sig]).astype(int)
-        category[sig & (z > 0)] = f"Hot spot {label}"
-        category[sig & (z < 0)] = f"Cold spot {label}"
-    return hot_cold, category
