@@ -88,7 +88,8 @@ def hotspot_figures(view: PatrolHotspots) -> list[Figure]:
             help=f"Predictive accuracy index: {PREDICTED} ({previous}, the same number "
             "of months just before). (Share of this period's "
             f"{view.unit} inside those hotspots) / (their share of the area). "
-            "Above 1 beats chance; n/a when the previous period is not held.",
+            "1 is what as much area chosen at random would hold; n/a when the "
+            "previous period is not held.",
         ),
     ]
 

@@ -208,7 +208,7 @@ def predicted_sentence(ev: Evaluation | None, previous: Period, unit: str) -> st
         f"The previous period's hotspots ({previous.label}), "
         f"{ev.hotspot_area_m2 / ev.area_m2:.1%} of the area, held "
         f"{ev.hit_rate:.1%} of this period's {ev.next_total:,} {unit}: PAI "
-        f"{ev.pai:.1f} (above 1 beats chance)."
+        f"{ev.pai:.1f} (1 is what as much area chosen at random would hold)."
     )
 
 
