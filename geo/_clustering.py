@@ -29,7 +29,7 @@ distances from its locations to their nearest other map point ..."""
 
 SPACING_MARGIN = 1.3
 """... and two clusters are joined when some of their locations are within
-this many times the larger spacing of the two ..."""
+this many times the larger spacing of the two (never more than ``2 * eps``) ..."""
 
 
 MAX_JOINED_RADIUS_M = 300.0
@@ -200,9 +200,12 @@ def _join_neighbours(
     when some pair of their locations is no further apart than
     :data:`SPACING_MARGIN` times the larger of the clusters' own spacing (the
     upper quartile of their locations' distances to the nearest map point),
-    and the joined hotspot stays within :data:`MAX_JOINED_RADIUS_M` of its
-    incident-weighted centre. Closest pairs are joined first. In dense places
-    the spacing is below ``eps`` and nothing changes.
+    and never more than ``2 * eps``: a hotspot is drawn ``eps / 2`` beyond its
+    map points, so two places with more than ``eps`` of empty ground between
+    their drawn shapes stay two. The joined hotspot must also stay within
+    :data:`MAX_JOINED_RADIUS_M` of its incident-weighted centre. Closest pairs
+    are joined first. In dense places the spacing is below ``eps`` and nothing
+    changes.
     """
     inside = np.flatnonzero(labels >= 0)
     if inside.size < 2 or labels.max() < 1:
@@ -232,7 +235,9 @@ def _join_neighbours(
         [np.quantile(tree.query(xy[p], k=2)[0][:, 1], SPACING_QUANTILE)
          for p in probes]
     )  # fmt: skip
-    reach = SPACING_MARGIN * spacing
+    # a hotspot is drawn eps/2 beyond its map points: locations 2 eps apart
+    # leave eps of empty ground between two drawn places, and no more is joined
+    reach = np.minimum(SPACING_MARGIN * spacing, 2 * eps)
     near = xy[inside]
     edge = _cluster_edges(near, lab, float(reach.max()))
     pairs = edge[

@@ -24,8 +24,9 @@ from geo.settings import DEFAULT_EPS_M
 from geo.words import count_unit
 
 LOCAL_WINDOW_M = 1000.0
-"""Default rule: a place is compared with the square of this half-width around it
-(2 km across: its neighbourhood of streets)."""
+"""Default rule: a place is compared with the square reaching at least this far
+on each side of its ``eps`` cell (with ``eps`` of 100 m, 21 cells: 2.1 km
+across; see :func:`window_km`): its neighbourhood of streets."""
 
 
 LOCAL_ALPHA = 0.05
@@ -97,13 +98,17 @@ def suggest_parameters(
 
     **Core** (generalised DBSCAN, Sander et al. 1998): a map point is a hotspot
     core when the incidents within ``eps`` of it are (a) at least a floor, 5
-    times what is expected within ``eps`` at the density where incidents
-    typically are (the incident-weighted median over map points of the density
-    in the 2 km square around each) and (b) more than its own 2 km
+    times what is expected within ``eps`` where incidents typically are (the
+    incident-weighted median over map points) and (b) more than its own
     surroundings would give by chance: a one-sided Poisson test at 5%,
-    Bonferroni-corrected over all map points. The floor is set by where
-    incidents are, not by the whole area's average (empty countryside does not
-    lower it), and it grows with the period and the volume, so a month or
+    Bonferroni-corrected over all map points. The expectation follows
+    police.uk's snapping (:func:`_local_expected`): each map point stands for
+    its catchment, and a place expects the rate of its 2.1 km square of
+    surroundings times the catchment area of the map points within ``eps``.
+    So sparse map points, the edge of the data and the sea are not mistaken
+    for density, and noise gives no hotspots. The floor is set by where
+    incidents are, not by the whole area's average (empty countryside does
+    not lower it), and it grows with the period and the volume, so a month or
     three years, a town or a whole force, give a ranked handful.
 
     Parameters
@@ -140,24 +145,23 @@ def _suggest(
     """Apply the local rule to distinct locations."""
     eps = DEFAULT_EPS_M if eps is None else eps
     require_positive(eps, name="eps", unit=" metres")
-    at_cell, cell = _local_expected(where, eps)
-    # incidents per grid cell share their cell's expectation: weigh cells
-    weight = np.bincount(cell, weights=where.counts, minlength=at_cell.size)
-    cells = np.flatnonzero(weight)
-    typical = _weighted_median(at_cell[cells], weight[cells])
-    limits = np.zeros(at_cell.size)  # each cell's Poisson limit
-    limits[cells] = _poisson_thresholds(at_cell[cells], where.x.size)
+    expected = _local_expected(where, eps)
+    typical = _weighted_median(expected, where.counts.astype(float))
+    limits = _poisson_thresholds(expected, where.x.size)
     floor = max(2, math.ceil(FLOOR_MULTIPLE * typical))
     n = int(where.counts.sum())
     reason = (
         f"{n:,} {unit}: where {unit} typically are, {typical:.1f} are "
         f"expected within {eps:g} m of a place; a hotspot core needs "
         f"{FLOOR_MULTIPLE:g} times that, {floor} {unit} within {eps:g} m, and "
-        f"more than its own {2 * LOCAL_WINDOW_M / 1000:g} km square of "
-        "surroundings would give by chance (Poisson, 5% over all "
-        f"{where.x.size:,} map points). Where map points are sparse, clusters "
-        f"of one compact place (within {MAX_JOINED_RADIUS_M:g} m of its centre) "
-        "are joined."
+        f"more than its own {window_km(eps):g} km square of surroundings would "
+        "give by chance (Poisson, 5% over all "
+        f"{where.x.size:,} map points). Each map point stands for the area "
+        "nearer to it than to any other map point (police.uk moves every "
+        "incident to a map point), so a place where map points are sparse is "
+        f"expected to hold more. Where map points are sparse, clusters of one "
+        f"compact place (map points at most {2 * eps:g} m apart, the whole "
+        f"within {MAX_JOINED_RADIUS_M:g} m of its centre) are joined."
     )
     return HotspotParameters(
         eps=eps,
@@ -167,8 +171,13 @@ def _suggest(
         reason=reason,
         rule="local",
         unit=unit,
-        local_limits=limits[cell],
+        local_limits=limits,
     )
+
+
+def window_km(eps: float) -> float:
+    """Width of the square of surroundings in km: whole ``eps`` cells, centred."""
+    return (2 * math.ceil(LOCAL_WINDOW_M / eps) + 1) * eps / 1000
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -183,32 +192,82 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
     return float(values[order][np.searchsorted(cum, q * cum[-1])])
 
 
-def _local_expected(where: DistinctPoints, eps: float) -> tuple[np.ndarray, np.ndarray]:
-    """Work out the incidents expected within ``eps`` of each grid cell's places.
+def catchments(x: np.ndarray, y: np.ndarray, eps: float) -> np.ndarray:
+    """The area (m²) each map point stands for: its Voronoi cell within the data.
 
-    At the density of the square of half-width :data:`LOCAL_WINDOW_M` around
-    the cell (a box sum on a grid of ``eps``-sized cells, from a summed-area
-    table: exact counts; the location's own incidents included). Returns the
-    expectation of every cell of the grid (flat, 0 where no location is) and
-    each location's cell.
+    police.uk moves every incident to a nearby map point, so a map point
+    collects the incidents of the area nearer to it than to any other: its
+    Voronoi cell (GEOS, through shapely). Cells are cut to the convex hull of
+    all the points grown by half the typical spacing (the median distance to
+    the nearest other point; mitred corners): the outermost map points stand
+    for the ground around them as the others do, and beyond that nothing is
+    known. With fewer than three points, or all on one line, each stands for a
+    circle of radius ``eps``.
+
+    Examples
+    --------
+    >>> catchments(np.array([0.0, 100, 0, 100]), np.array([0.0, 0, 100, 100]), 100)
+    array([10000., 10000., 10000., 10000.])
     """
-    cell = eps
-    half = math.ceil(LOCAL_WINDOW_M / cell)
-    k = 2 * half + 1
-    ix = ((where.x - where.x.min()) // cell).astype(np.int64)
-    iy = ((where.y - where.y.min()) // cell).astype(np.int64)
-    shape = (ix.max() + 1, iy.max() + 1)
+    import shapely
+    from scipy.spatial import cKDTree
+
+    disc = np.full(x.size, math.pi * eps**2)
+    if x.size < 3:
+        return disc
+    points = shapely.multipoints(shapely.points(x, y))
+    hull = shapely.convex_hull(points)
+    if hull.area <= 0:
+        return disc
+    gaps = cKDTree(np.column_stack([x, y])).query(np.column_stack([x, y]), k=2)[0]
+    hull = shapely.buffer(hull, float(np.median(gaps[:, 1])) / 2, join_style="mitre")
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(points, extend_to=hull, ordered=True)
+    )
+    shapely.prepare(hull)
+    area = shapely.area(cells)
+    edge = ~shapely.contains_properly(hull, cells)
+    area[edge] = shapely.area(shapely.intersection(cells[edge], hull))
+    return area
+
+
+def _local_expected(where: DistinctPoints, eps: float) -> np.ndarray:
+    """Work out the incidents expected within ``eps`` of each location.
+
+    The null: incidents fall evenly over the area around a place (at the rate
+    of its square of surroundings, :func:`window_km` across) and police.uk
+    moves each to its map point. A location's ``eps`` circle then collects the
+    catchments (:func:`catchments`) of the map points within ``eps`` of it, so
+    it expects rate x those catchments' area. The rate is the window's
+    incidents over the window's catchment area: only the part of the window
+    that holds data counts (the edge of the data, the sea), and the location's
+    own incidents are included. Window sums come from summed-area tables on a
+    grid of ``eps`` cells: exact.
+    """
+    from scipy.spatial import cKDTree
+
+    area = catchments(where.x, where.y, eps)
+    xy = np.column_stack([where.x, where.y])
+    pairs = cKDTree(xy).query_pairs(eps, output_type="ndarray")
+    reach = area.copy()  # catchment area within eps of each location
+    reach += np.bincount(pairs[:, 0], weights=area[pairs[:, 1]], minlength=area.size)
+    reach += np.bincount(pairs[:, 1], weights=area[pairs[:, 0]], minlength=area.size)
+    half = math.ceil(LOCAL_WINDOW_M / eps)
+    ix = ((where.x - where.x.min()) // eps).astype(np.int64)
+    iy = ((where.y - where.y.min()) // eps).astype(np.int64)
+    shape = (int(ix.max()) + 1, int(iy.max()) + 1)
+    x0, x1 = np.maximum(ix - half, 0), np.minimum(ix + half + 1, shape[0])
+    y0, y1 = np.maximum(iy - half, 0), np.minimum(iy + half + 1, shape[1])
     flat = ix * shape[1] + iy
-    grid = np.bincount(flat, weights=where.counts, minlength=shape[0] * shape[1])
-    table = np.zeros((shape[0] + 1, shape[1] + 1))
-    table[1:, 1:] = grid.reshape(shape).cumsum(axis=0).cumsum(axis=1)
-    cx, cy = np.divmod(np.flatnonzero(grid), shape[1])  # cells with locations
-    x0, x1 = np.maximum(cx - half, 0), np.minimum(cx + half + 1, shape[0])
-    y0, y1 = np.maximum(cy - half, 0), np.minimum(cy + half + 1, shape[1])
-    window = table[x1, y1] - table[x0, y1] - table[x1, y0] + table[x0, y0]
-    expected = np.zeros(grid.size)
-    expected[cx * shape[1] + cy] = window / (k * cell) ** 2 * math.pi * eps**2
-    return expected, flat
+
+    def window(weights: np.ndarray) -> np.ndarray:
+        grid = np.bincount(flat, weights=weights, minlength=shape[0] * shape[1])
+        table = np.zeros((shape[0] + 1, shape[1] + 1))
+        table[1:, 1:] = grid.reshape(shape).cumsum(axis=0).cumsum(axis=1)
+        return table[x1, y1] - table[x0, y1] - table[x1, y0] + table[x0, y0]
+
+    rate = window(where.counts.astype(float)) / window(area)
+    return rate * reach
 
 
 def _poisson_thresholds(expected: np.ndarray, tests: int) -> np.ndarray:

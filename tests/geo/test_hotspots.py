@@ -184,7 +184,7 @@ def test_empty_and_geographic(two_clusters):
 def test_rule_names_what_is_counted():
     """The rule's sentence says reports for ASB, offences for crime: with its own
     floor, another period's, or min_samples as given (the same 400 incidents as
-    the hand-worked case below: floor 15)."""
+    the hand-worked case below: floor 25)."""
     g = np.arange(9) * 110.0
     xs, ys = np.meshgrid(g, g)
     x = np.r_[np.repeat(xs.ravel(), 4), np.full(76, 440.0)]
@@ -193,33 +193,34 @@ def test_rule_names_what_is_counted():
     p = suggest_parameters(asb)
     assert p.unit == "reports"
     assert p.reason.startswith("400 reports: where reports typically are")
-    assert "15 reports within 100 m" in p.reason
+    assert "25 reports within 100 m" in p.reason
     assert "incidents" not in p.reason
     # the earlier period's floor replaces this one's in the sentence too
     earlier = suggest_parameters(pd.concat([asb, asb]))
-    assert earlier.min_samples == 29  # ceil(5 * 2 * 2.8495)
+    assert earlier.min_samples == 50  # ceil(5 * 800 / 81) = ceil(49.38)
     held = hotspots(asb, like=earlier).parameters.reason
-    assert "29 reports within 100 m" in held
-    assert "15 reports within" not in held
+    assert "50 reports within 100 m" in held
+    assert "25 reports within" not in held
     crime = asb.assign(crime_type="Burglary")
     fixed = hotspots(crime, eps=50, min_samples=7).parameters
     assert fixed.reason.endswith("has at least 7 offences within 50 m.")
 
 
 def test_local_rule_hand_worked():
-    """81 places 110 m apart (no two within 100 m) on a 880 m square, 4
-    incidents each and 76 more at (440, 440): every place's 2.1 km window
-    holds all 400 incidents."""
+    """81 map points 110 m apart (no two within 100 m) on an 880 m square, 4
+    incidents each and 76 more at (440, 440). Each map point stands for its
+    110 m square (the data's hull grown by half the 110 m spacing: 990 m
+    across), every place's 2.1 km window holds all 400 incidents, so each
+    place's 100 m circle (only itself) expects 400 / 81."""
     g = np.arange(9) * 110.0
     xs, ys = np.meshgrid(g, g)
     x = np.r_[np.repeat(xs.ravel(), 4), np.full(76, 440.0)]
     y = np.r_[np.repeat(ys.ravel(), 4), np.full(76, 440.0)]
     p = suggest_parameters(_pts(x, y))
-    # expected within 100 m anywhere: 400 * pi * 100² / 2100² = 2.8495
-    expected = 400 * np.pi * 100**2 / 2100**2
+    expected = 400 * 110**2 / 990**2  # = 400 / 81 = 4.938
     assert p.eps == 100
     assert p.expected_per_circle == pytest.approx(expected, rel=1e-9)
-    assert p.min_samples == 15  # ceil(5 * 2.8495) = ceil(14.248)
+    assert p.min_samples == 25  # ceil(5 * 4.938) = ceil(24.69)
     # the local limit: the smallest count chance reaches with p <= 5% / 81 places
     from scipy.stats import poisson
 
@@ -227,11 +228,107 @@ def test_local_rule_hand_worked():
     assert (
         poisson.sf(limit - 1, expected) <= 0.05 / 81 < poisson.sf(limit - 2, expected)
     )
-    assert "15 incidents within 100 m" in p.reason
+    assert "25 incidents within 100 m" in p.reason
+    assert "2.1 km square" in p.reason
     # the hot place (80) is the only core; ordinary places (4) are not, and none
     # is within 100 m of it to join as a border
     table = hotspots(_pts(x, y)).table
     assert table[["locations", "incidents"]].to_numpy().tolist() == [[1, 80]]
+
+
+def test_expected_count_holds_at_the_edge_of_the_data():
+    """Evenly spread map points, one incident each (a 50 m lattice over 4 km):
+    every place, the corner included, is expected to hold exactly what its
+    100 m circle holds. The old rule divided the corner's window (a quarter of
+    it outside the data) by its full area and expected a quarter of that."""
+    from geo._points import distinct_points
+    from geo._rule import _local_expected
+
+    g = np.arange(0, 4000, 50.0)
+    xs, ys = np.meshgrid(g, g)
+    inc = _pts(xs.ravel(), ys.ravel())
+    where = distinct_points(inc)
+    expected = _local_expected(where, 100.0)
+    d2 = (where.x[:, None] - where.x[None, :1000]) ** 2  # first 1,000 rows:
+    d2 = d2 + (where.y[:, None] - where.y[None, :1000]) ** 2  # brute force
+    held = (d2 <= 100.0**2).sum(axis=0)
+    np.testing.assert_allclose(expected[:1000], held, rtol=1e-9)
+    corner = np.flatnonzero((where.x == 0) & (where.y == 0))[0]
+    assert expected[corner] == pytest.approx(6.0)  # itself and 5 neighbours
+
+
+def _uniform_noise(rng, n):
+    return rng.uniform(0, 5000, n), rng.uniform(0, 5000, n)
+
+
+def _sparse_map_point_noise(rng, n):
+    """300 map points 240-320 m apart over a 5 km square (a jittered 280 m
+    lattice), each with 1 + Poisson(n / 300 - 1) incidents: every incident of
+    a catchment on one point, as police.uk's snapping puts them."""
+    g = np.arange(140, 5000, 280.0)
+    gx, gy = np.meshgrid(g, g)
+    px = gx.ravel() + rng.uniform(-20, 20, gx.size)
+    py = gy.ravel() + rng.uniform(-20, 20, gy.size)
+    pick = rng.choice(px.size, 300, replace=False)
+    counts = 1 + rng.poisson(n / 300 - 1, 300)
+    return np.repeat(px[pick], counts), np.repeat(py[pick], counts)
+
+
+@pytest.mark.parametrize("n", [300, 1000, 5000])
+@pytest.mark.parametrize("noise", [_uniform_noise, _sparse_map_point_noise])
+def test_noise_gives_no_hotspots(noise, n):
+    """Calibration of the default rule under its null (no place denser than
+    its surroundings): in at least 95% of runs no hotspot at all. Before the
+    rule measured surroundings by the map points' catchments, uniform noise
+    gave hotspots in 22-37% of runs (edge windows divided by their full area)
+    and sparse map points in 100% of runs (27 hotspots of 13-14 incidents)."""
+    rng = np.random.default_rng(n)
+    runs = 40
+    found = 0
+    for _ in range(runs):
+        x, y = noise(rng, n)
+        found += len(hotspots(_pts(x, y)).table) > 0
+    assert found <= 0.05 * runs
+
+
+def test_noise_with_a_planted_place_finds_the_place():
+    """Power on the same noise (1,000 incidents). Extra incidents on one sparse
+    map point (a pub among 300 ordinary points, ~3.3 each): 30 extra are the
+    only hotspot in at least 95% of runs, 15 extra in at least 70% (88% in
+    200 runs). A blob of 20 incidents (30 m spread) in uniform noise: found
+    in at least 95% (100% in 100 runs)."""
+    rng = np.random.default_rng(7)
+    for extra, share in ((30, 0.95), (15, 0.7)):
+        hits = 0
+        for _ in range(40):
+            x, y = _sparse_map_point_noise(rng, 1000)
+            x, y = np.r_[x, np.full(extra, x[0])], np.r_[y, np.full(extra, y[0])]
+            table = hotspots(_pts(x, y)).table
+            hits += len(table) == 1 and table.contains(shapely.Point(x[0], y[0]))[0]
+        assert hits >= share * 40, (extra, hits)
+    hits = 0
+    for _ in range(40):
+        x, y = _uniform_noise(rng, 1000)
+        centre = rng.uniform(500, 4500, 2)
+        blob = rng.normal(centre, 30, (20, 2))
+        table = hotspots(_pts(np.r_[x, blob[:, 0]], np.r_[y, blob[:, 1]])).table
+        hits += table.contains(shapely.Point(*centre)).any()
+    assert hits >= 0.95 * 40
+
+
+@pytest.mark.parametrize("apart", [250.0, 400.0])
+def test_two_busy_map_points_with_nothing_between_stay_two(apart):
+    """Two single busy map points (60 incidents each) with an empty gap
+    between them; the nearest other map points are 600 m away. Each is the
+    other's nearest map point, which used to join them as one place."""
+    g = np.arange(-3000, 3001, 150.0)
+    gx, gy = np.meshgrid(g, g)
+    far = np.hypot(gx, gy) > 600
+    px = np.r_[gx[far], 0.0, apart]
+    py = np.r_[gy[far], 0.0, 0.0]
+    counts = np.r_[np.full(far.sum(), 2), 60, 60]
+    table = hotspots(_pts(np.repeat(px, counts), np.repeat(py, counts))).table
+    assert table[["locations", "incidents"]].to_numpy().tolist() == [[1, 60], [1, 60]]
 
 
 def test_explicit_min_samples_is_plain_dbscan(two_clusters):
