@@ -193,7 +193,7 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
 
 
 def catchments(x: np.ndarray, y: np.ndarray, eps: float) -> np.ndarray:
-    """The area (m²) each map point stands for: its Voronoi cell within the data.
+    """Measure the area (m²) each map point stands for: its Voronoi cell in the data.
 
     police.uk moves every incident to a nearby map point, so a map point
     collects the incidents of the area nearer to it than to any other: its
