@@ -67,9 +67,9 @@ def _add_years(sub) -> None:
         help="ward by ward across several years, with a trend test",
         description=(
             "Counts per ward and year (financial years by default) on like-for-like "
-            "months across all the years, a trend test per ward (Poisson regression "
-            "on year, over-dispersion estimated across wards, Benjamini-Hochberg "
-            "across wards) and committee sentences on stderr."
+            "months across all the years, a trend test per ward (log-linear "
+            "regression on year, negative-binomial variance estimated across wards, "
+            "Benjamini-Hochberg across wards) and committee sentences on stderr."
         ),
     )
     _add_input_args(p, wards="required")
