@@ -1,22 +1,32 @@
 """Hot spot trends over many months, in the manner of ArcGIS's emerging hot spots.
 
-Incidents are counted per month on a regular grid. Each month, every cell gets a
-Getis-Ord Gi* z-score (the cell and its eight neighbours, PySAL esda), and is a hot
-(cold) spot when significant after a false-discovery-rate correction across that
-month's cells. The trend of each cell's z-scores over the months is a
-Mann-Kendall test (Kendall's tau against time). Each cell that was ever a hot spot
-gets one category, with ArcGIS's definitions ("90%" means at least 90% of months):
+Incidents are counted per month on a regular grid over the study area. Each
+month, every cell gets a Getis-Ord Gi* z-score (the cell and its eight
+neighbours, PySAL esda), and is a hot (cold) spot when significant after a
+false-discovery-rate correction across that month's cells. The trend of each
+cell's z-scores over the months is a Mann-Kendall test (Kendall's tau against
+time). Each cell gets one category, following Esri's definitions ("How
+Emerging Hot Spot Analysis works", ArcGIS Pro Space Time Pattern Mining
+toolbox); "90%" means at least 90% of months, and every cold pattern mirrors
+its hot one:
 
-- ``new``: hot in the final month only;
-- ``consecutive``: a single run of hot months up to the final one, under 90%;
-- ``intensifying`` / ``persistent`` / ``diminishing``: hot in 90% of months
-  including the final, with a significant rising / no / falling trend;
-- ``sporadic``: on and off, under 90% of months, never cold;
-- ``oscillating``: hot in the final month, cold in some earlier month;
-- ``historical``: not hot in the final month, but hot in 90% of months;
-- ``no pattern``: hot in some month, but none of the above.
+- ``new hot spot``: hot in the final month and never before;
+- ``consecutive hot spot``: a single run of at least two hot months ending with
+  the final one, never hot before it, under 90% of months;
+- ``intensifying`` / ``persistent`` / ``diminishing hot spot``: hot in 90% of
+  months including the final, with a significantly rising / no / falling trend
+  in the clustering of high counts (z rising / none / falling);
+- ``sporadic hot spot``: hot in the final month, on and off before, under 90%
+  of months, never cold;
+- ``oscillating hot spot``: hot in the final month, cold in some earlier month,
+  under 90% of months hot;
+- ``historical hot spot``: not hot in the final month, but hot in 90% of months;
+- the same eight for cold spots (``new cold spot`` ...; an intensifying cold
+  spot's z falls, a diminishing one's rises);
+- ``no pattern``: hot or cold in some month, but none of the above.
 
-Unlike ArcGIS, neighbours are spatial only (no time-lagged neighbours).
+Cells never hot or cold are not listed. Unlike ArcGIS, neighbours are spatial
+only (no time-lagged neighbours).
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ from geo.gistar import grid_cells, grid_index, queen_weights, study_cells
 
 __all__ = ["CATEGORIES", "emerging_hotspots"]
 
-CATEGORIES = (
+PATTERNS = (
     "new",
     "consecutive",
     "intensifying",
@@ -41,6 +51,11 @@ CATEGORIES = (
     "sporadic",
     "oscillating",
     "historical",
+)
+
+CATEGORIES = (
+    *(f"{p} hot spot" for p in PATTERNS),
+    *(f"{p} cold spot" for p in PATTERNS),
     "no pattern",
 )
 
@@ -72,8 +87,9 @@ def emerging_hotspots(
     Returns
     -------
     GeoDataFrame
-        Cells that were ever a hot spot: ``category``, ``hot_months``,
-        ``months``, ``trend_tau``, ``trend_p``, ``total``; polygons.
+        Cells that were ever a hot or a cold spot: ``category`` (one of
+        :data:`CATEGORIES`), ``hot_months``, ``cold_months``, ``months``,
+        ``trend_tau``, ``trend_p``, ``total``; polygons.
     """
     from scipy.stats import kendalltau
 
@@ -96,7 +112,7 @@ def emerging_hotspots(
     inside = study_cells(cells, area)
     counts, cells = counts[inside], cells[inside]
     z, hot, cold = _monthly_gi(counts, queen_weights(nrow, ncol, inside), alpha)
-    keep = hot.any(axis=1)
+    keep = hot.any(axis=1) | cold.any(axis=1)
     rows = []
     for i in np.flatnonzero(keep):
         tau, p = kendalltau(np.arange(len(months)), z[i])
@@ -104,6 +120,7 @@ def emerging_hotspots(
             {
                 "category": _category(hot[i], cold[i], tau, p, alpha),
                 "hot_months": int(hot[i].sum()),
+                "cold_months": int(cold[i].sum()),
                 "months": len(months),
                 "trend_tau": round(float(np.nan_to_num(tau)), 3),
                 "trend_p": float(np.nan_to_num(p, nan=1.0)),
@@ -112,7 +129,15 @@ def emerging_hotspots(
         )
     frame = pd.DataFrame(
         rows,
-        columns=["category", "hot_months", "months", "trend_tau", "trend_p", "total"],
+        columns=[
+            "category",
+            "hot_months",
+            "cold_months",
+            "months",
+            "trend_tau",
+            "trend_p",
+            "total",
+        ],
     )
     return gpd.GeoDataFrame(
         frame, geometry=cells[np.flatnonzero(keep)], crs=incidents.crs
@@ -143,20 +168,32 @@ def _monthly_gi(counts: np.ndarray, w, alpha: float):
 def _category(
     hot: np.ndarray, cold: np.ndarray, tau: float, p: float, alpha: float
 ) -> str:
-    """ArcGIS's hot spot categories from one cell's monthly history."""
-    n = hot.size
-    share = hot.sum() / n
-    final = bool(hot[-1])
+    """Esri's emerging hot spot category from one cell's monthly history."""
     trend = 0 if np.isnan(p) or p >= alpha else int(np.sign(tau))
-    if not final:
-        if share >= 0.9:
-            return "historical"
-        return "no pattern" if cold.any() else "sporadic"
+    pattern = _pattern(hot, cold, trend)
+    if pattern is not None:
+        return f"{pattern} hot spot"
+    pattern = _pattern(cold, hot, -trend)  # a cold spot intensifies as z falls
+    if pattern is not None:
+        return f"{pattern} cold spot"
+    return "no pattern"
+
+
+def _pattern(on: np.ndarray, other: np.ndarray, trend: int) -> str | None:
+    """Name the pattern of months ``on`` (hot or cold); ``other`` is the opposite.
+
+    ``trend`` is +1 when the clustering of this kind significantly intensifies
+    over the months, -1 when it significantly weakens, else 0.
+    """
+    n = on.size
+    share = on.sum() / n
+    if not on[-1]:
+        return "historical" if share >= 0.9 else None
     if share >= 0.9:
         return {1: "intensifying", 0: "persistent", -1: "diminishing"}[trend]
-    if hot.sum() == 1:
+    if on.sum() == 1:
         return "new"
-    run = n - np.flatnonzero(~hot)[-1] - 1  # hot months at the end
-    if run == hot.sum():
+    run = n - np.flatnonzero(~on)[-1] - 1  # months on at the end
+    if run == on.sum():
         return "consecutive"
-    return "oscillating" if cold.any() else "sporadic"
+    return "oscillating" if other[:-1].any() else "sporadic"
