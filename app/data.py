@@ -248,7 +248,7 @@ def hotspot_view(
     return patrol_hotspots(
         inc,
         period=p,
-        area_m2=area_m2(ws, set_name),
+        study_area=study_area(ws, set_name),
         eps=eps,
         min_samples=min_samples,
         months_with_data=catalogue(ws)["months"],

@@ -245,7 +245,7 @@ def _hotspot_section(
         months_with_data=months,
         basis=basis,
     )
-    patrol = patrol_hotspots(focus, period=after, area_m2=area, months_with_data=months)
+    patrol = patrol_hotspots(focus, period=after, wards=wards, months_with_data=months)
     table = moved.after_hotspots
     lines = [
         f"The hotspots of {after.label} as the displacement analysis finds them: "

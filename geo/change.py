@@ -37,7 +37,13 @@ from geo._columns import (
 )
 from geo._stats import benjamini_hochberg, binomial_p
 from geo.errors import GeoInputError
-from geo.periods import Period, missing_months, month_name, require_separate
+from geo.periods import (
+    Period,
+    missing_months,
+    month_name,
+    months_held,
+    require_separate,
+)
 from geo.settings import ASB
 from geo.words import REPORTS_CAVEAT, Note, count_unit, subject, types_unit
 
@@ -213,7 +219,7 @@ def on_basis(
         Periods that overlap or come in the wrong order, a period with no data.
     """
     require_separate(before, after)
-    present = months_with_data if months_with_data is not None else incidents["month"]
+    present = months_held(incidents, months_with_data)
     basis_ = comparison(before, after, present, basis=basis)
     month = incidents["month"]
     return (
@@ -363,7 +369,7 @@ def ward_change(
         wards, or a population file none of whose codes are ward codes.
     """
     _check_inputs(incidents, before, after)
-    present = months_with_data if months_with_data is not None else incidents["month"]
+    present = months_held(incidents, months_with_data)
     basis_, b_rows, a_rows = on_basis(
         incidents, before=before, after=after, months_with_data=present, basis=basis
     )

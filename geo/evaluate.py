@@ -2,7 +2,8 @@
 
 - hit rate = n / N: share of the next period's incidents inside the hotspots;
 - PAI (predictive accuracy index, Chainey et al. 2008) = (n / N) / (a / A), with
-  ``a`` the hotspots' area and ``A`` the area of the boundaries;
+  ``a`` the hotspots' area within the study area (a coastal hotspot's sea is no
+  part of it) and ``A`` the area of the boundaries;
 - RRI (recapture rate index, Levine 2008) = (n2 / n1) / (N2 / N1): the change
   inside the hotspots relative to the change everywhere (1 = same trend).
 """
@@ -37,7 +38,8 @@ class Evaluation:
     next_total, before_total : int
         N2 (incidents of the next period) and N1 (of the hotspots' own period).
     hotspot_area_m2, area_m2 : float
-        ``a`` (union of the hotspot polygons) and ``A`` (the boundaries).
+        ``a`` (union of the hotspot polygons, within the study area when one
+        is given) and ``A`` (the boundaries).
     """
 
     per_hotspot: pd.DataFrame
@@ -57,6 +59,7 @@ def evaluate_hotspots(
     area_m2: float,
     before_total: int,
     before_incidents: gpd.GeoDataFrame | None = None,
+    study_area: shapely.Geometry | None = None,
 ) -> Evaluation:
     """Score hotspot polygons on the incidents of a later period.
 
@@ -75,6 +78,9 @@ def evaluate_hotspots(
         That period's incidents: RRI's n1 is then counted inside the polygons,
         as n2 is (a period scored on itself gives RRI 1). Without them, n1 is
         each hotspot's ``incidents`` (its cluster's members).
+    study_area : shapely geometry, optional
+        The boundaries themselves: the hotspots' area ``a`` is then only the
+        part inside them, as ``A`` is (the incidents are inside them too).
 
     Returns
     -------
@@ -100,7 +106,7 @@ def evaluate_hotspots(
         raise GeoInputError(msg)
     polygons = table.geometry.to_numpy()
     n_next = len(next_incidents)
-    hs_idx, pt_idx = _points_in(polygons, next_incidents)
+    hs_idx, pt_idx = _points_in(polygons, next_incidents)  # as drawn
     per_n = np.bincount(hs_idx, minlength=len(table))
     n1_each = table["incidents"].to_numpy()
     n1_all = float(n1_each.sum())
@@ -108,6 +114,8 @@ def evaluate_hotspots(
         b_hs, b_pt = _points_in(polygons, before_incidents)
         n1_each = np.bincount(b_hs, minlength=len(table))
         n1_all = float(np.unique(b_pt).size)
+    if study_area is not None and len(polygons):
+        polygons = shapely.intersection(polygons, study_area)
     a = shapely.area(polygons)
     per = pd.DataFrame(
         {

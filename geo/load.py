@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo.errors import GeoInputError
 from geo.incidents import Columns, LoadedIncidents, Progress, read_incidents
-from geo.periods import Period, missing_months
+from geo.periods import HELD_MONTHS, Period, missing_months
 from geo.quality import QualityReport
 from geo.settings import ASB, WARD_TOLERANCE_M
 from geo.wards import assign_wards
@@ -98,6 +98,7 @@ def load_incidents(
         incidents = tag_wards(incidents, wards, tolerance_m, quality)
     quality.kept = len(incidents)
     quality.months = sorted(incidents["month"].unique().tolist())
+    incidents.attrs[HELD_MONTHS] = list(quality.months_in_data)
     return LoadedIncidents(incidents=incidents, quality=quality)
 
 

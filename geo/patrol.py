@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
+import shapely
 
 from geo.errors import GeoInputError
 from geo.evaluate import Evaluation, evaluate_hotspots
 from geo.hotspots import Hotspots, hdbscan_hotspots, hotspots
-from geo.periods import Period
+from geo.periods import Period, months_held
 from geo.words import Note, count_unit
 
 __all__ = [
@@ -103,6 +104,7 @@ def patrol_hotspots(
     eps: float | None = None,
     min_samples: int | None = None,
     months_with_data: list[str] | None = None,
+    study_area: shapely.Geometry | None = None,
 ) -> PatrolHotspots:
     """Find ranked hotspots in ``period``, with how well hotspots predict it.
 
@@ -115,9 +117,12 @@ def patrol_hotspots(
         The period to find hotspots in; all incidents when omitted (then
         nothing is predicted or scored).
     wards : GeoDataFrame, optional
-        Boundaries; their area is the ``A`` of the density rule and of PAI.
+        Boundaries; their area is the ``A`` of PAI, and hotspots' areas are
+        counted only inside them.
     area_m2 : float, optional
         That area directly (when the caller holds it already).
+    study_area : shapely geometry, optional
+        The union of the boundaries directly (when the caller holds it).
     eps, min_samples : optional
         DBSCAN parameters for every period's hotspots; chosen from each
         period's own data when omitted (the same rule).
@@ -136,8 +141,10 @@ def patrol_hotspots(
     GeoInputError
         When ``period`` holds no incidents.
     """
-    if area_m2 is None and wards is not None:
-        area_m2 = float(wards.union_all().area)
+    if study_area is None and wards is not None:
+        study_area = wards.union_all()
+    if area_m2 is None and study_area is not None:
+        area_m2 = float(study_area.area)
     main = _within(incidents, period)
     if main.empty:
         label = period.label if period else "the data"
@@ -159,11 +166,13 @@ def patrol_hotspots(
         notes.append(Note("No period given: nothing to predict or score."))
         return replace(result, notes=notes)
     before, _, after = patrol_periods(period)
-    held = months_with_data if months_with_data is not None else incidents["month"]
+    held = months_held(incidents, months_with_data)
     first = min(held, default=period.start)
     predicted = None
     if before.start >= first:
-        predicted = _predicted(incidents, before, main, eps, min_samples, area_m2)
+        predicted = _predicted(
+            incidents, before, main, eps, min_samples, area_m2, study_area
+        )
     notes.append(Note(predicted_sentence(predicted, before, unit)))
     nxt = _within(incidents, after)
     scored = None
@@ -174,6 +183,7 @@ def patrol_hotspots(
             area_m2=area_m2,
             before_total=len(main),
             before_incidents=main,
+            study_area=study_area,
         )
         found = _with_next(found, scored)
         notes.append(
@@ -218,7 +228,7 @@ def _within(incidents: gpd.GeoDataFrame, period: Period | None) -> gpd.GeoDataFr
     return incidents.loc[period.contains(incidents["month"])]
 
 
-def _predicted(incidents, previous: Period, main, eps, min_samples, area_m2):
+def _predicted(incidents, previous, main, eps, min_samples, area_m2, study_area):
     """Score the previous period's hotspots on this one (None: none held)."""
     earlier = _within(incidents, previous)
     if earlier.empty or area_m2 is None:
@@ -230,6 +240,7 @@ def _predicted(incidents, previous: Period, main, eps, min_samples, area_m2):
         area_m2=area_m2,
         before_total=len(earlier),
         before_incidents=earlier,
+        study_area=study_area,
     )
 
 

@@ -23,9 +23,11 @@ import pandas as pd
 from geo.errors import GeoInputError
 
 __all__ = [
+    "HELD_MONTHS",
     "Period",
     "missing_months",
     "month_name",
+    "months_held",
     "parse_month",
     "parse_period",
     "require_separate",
@@ -188,6 +190,41 @@ def missing_months(period: Period, present: Iterable[str]) -> list[str]:
     """
     have = set(present)
     return [m for m in period.months if m not in have]
+
+
+HELD_MONTHS = "months_with_data"
+"""Key of ``incidents.attrs`` where the loaders record the months the source
+holds (every type read, before any is chosen)."""
+
+
+def months_held(
+    incidents: pd.DataFrame, months_with_data: Iterable[str] | None = None
+) -> list[str]:
+    """Months the source holds: as given, else as the loader recorded, else seen.
+
+    A month with none of the chosen types is still held when the source has
+    other rows for it (a rare type's quiet month is not a gap in police.uk).
+    The loaders (:func:`geo.load.load_incidents`, the workspace) record the
+    months of every row read in ``incidents.attrs``; a frame built by hand
+    falls back to its own months.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"month": ["2020-01", "2020-03"]})
+    >>> months_held(frame)
+    ['2020-01', '2020-03']
+    >>> frame.attrs[HELD_MONTHS] = ["2020-01", "2020-02", "2020-03"]
+    >>> months_held(frame)
+    ['2020-01', '2020-02', '2020-03']
+    >>> months_held(frame, ["2020-01"])
+    ['2020-01']
+    """
+    if months_with_data is not None:
+        return sorted(set(months_with_data))
+    recorded = incidents.attrs.get(HELD_MONTHS)
+    if recorded is not None:
+        return sorted(set(recorded))
+    return sorted(incidents["month"].unique().tolist())
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",

@@ -39,7 +39,7 @@ import pandas as pd
 from geo._stats import benjamini_hochberg
 from geo.change import residents_by_ward
 from geo.errors import GeoInputError
-from geo.periods import Period, month_name, parse_period
+from geo.periods import Period, month_name, months_held, parse_period
 from geo.settings import ASB
 from geo.words import REPORTS_CAVEAT, Note, count_unit, subject
 
@@ -214,7 +214,7 @@ def years_change(
     if "ward_code" not in incidents.columns:
         msg = "`incidents` carry no ward_code; load them with a boundary file."
         raise GeoInputError(msg)
-    have = set(months_with_data if months_with_data is not None else incidents["month"])
+    have = set(months_held(incidents, months_with_data))
     for y in years:
         if not any(m in have for m in y.months):
             msg = (

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from geo.errors import GeoInputError
 from geo.incidents import LoadedIncidents, incidents_frame
 from geo.load import missing_in_periods, resolve_types, select_rows, tag_wards
-from geo.periods import Period
+from geo.periods import HELD_MONTHS, Period
 from geo.quality import QualityReport
 from geo.workspace._boundaries import (
     _set_tolerance,
@@ -72,6 +72,7 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
         incidents = tag_wards(incidents, wards, tolerance_m, quality)
     quality.kept = len(incidents)
     quality.months = sorted(incidents["month"].unique().tolist())
+    incidents.attrs[HELD_MONTHS] = list(quality.months_in_data)
     return LoadedIncidents(incidents=incidents, quality=quality)
 
 

@@ -427,3 +427,37 @@ def test_no_month_reduced_reads_as_english(wards):
     said = " ".join(r.headlines)
     assert "None of the three months compared showed a comparative reduction." in said
     assert "No of the" not in said
+
+
+def test_a_quiet_month_of_a_rare_type_is_not_a_gap_in_the_data(
+    wards, write_police, tmp_path
+):
+    """Burglary in January and March 2022 and in January to March 2023, with
+    ASB in February 2022: February 2022 is held (it has ASB rows), so the
+    like-for-like comparison of Q1s counts all three months, by default, from
+    the file or from a workspace; only a frame built by hand falls back to its
+    own months (and then, without February, pairs two months)."""
+    from geo.workspace import Workspace
+    from tests.conftest import police_row
+
+    burglary = {"Crime type": "Burglary"}
+    rows = [police_row(50, 50, month=m, **burglary) for m in (
+        "2022-01", "2022-03", "2023-01", "2023-02", "2023-03")]  # fmt: skip
+    rows.append(police_row(150, 50, month="2022-02"))
+    path = write_police(rows)
+    before, after = parse_period("2022-Q1"), parse_period("2023-Q1")
+    from_file = load_incidents(path, wards=wards, types=["Burglary"]).incidents
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.import_incidents([path])
+    wards.to_file(tmp_path / "wards.geojson")
+    ws.import_boundaries(tmp_path / "wards.geojson", name="w")
+    from_store = ws.load(wards="w", types=["Burglary"]).incidents
+    for incidents in (from_file, from_store):
+        change = ward_change(incidents, wards, before=before, after=after)
+        assert change.basis.before_months == ("2022-01", "2022-02", "2022-03")
+        a = change.table.set_index("ward_code").loc["A"]
+        assert (a["before"], a["after"]) == (2, 3)
+    by_hand = pd.DataFrame(from_file).copy()
+    by_hand.attrs = {}
+    change = ward_change(by_hand, wards, before=before, after=after)
+    assert change.basis.before_months == ("2022-01", "2022-03")

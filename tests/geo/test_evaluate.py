@@ -39,6 +39,27 @@ def test_hand_worked_pai_rri_hit_rate(table):
     assert per.loc[1, "rri"] == pytest.approx(1.25)
 
 
+def test_a_coastal_hotspot_counts_only_its_land(table):
+    """The study area is land below y = 5 (x 0-1000): half of each 10 m
+    square is sea. a = 2 x 50 = 100 m², A = 5,000 m²: PAI = (4/10) / (100/5000)
+    = 20 (10 with the sea counted as hotspot area: half what the hotspots
+    achieve on land). Incidents are counted in the hotspots as drawn."""
+    land = box(0, 0, 1000, 5)
+    nxt = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy([1, 2, 3, 105, 500, 600, 700, 800, 900, 950],
+                                    [2] * 10),
+        crs=WORKING_CRS,
+    )  # fmt: skip
+    e = evaluate_hotspots(
+        table, nxt, area_m2=land.area, before_total=50, study_area=land
+    )
+    assert e.hotspot_area_m2 == pytest.approx(100.0)
+    assert e.pai == pytest.approx(20.0)
+    assert e.per_hotspot.loc[1, "pai"] == pytest.approx((3 / 10) / (50 / 5000))
+    unclipped = evaluate_hotspots(table, nxt, area_m2=land.area, before_total=50)
+    assert unclipped.pai == pytest.approx(10.0)  # (4/10) / (200/5000)
+
+
 def test_no_next_incidents_gives_nan(table):
     e = evaluate_hotspots(table, _pts([]), area_m2=20_000, before_total=50)
     assert np.isnan(e.hit_rate) and np.isnan(e.pai)
