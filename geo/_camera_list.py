@@ -312,7 +312,9 @@ def covered_by(
     require_projected(points, name="points")
     if points.empty or cameras.empty:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    reach = float(cameras["range_m"].max())
+    # GEOS's distance can round a point at exactly the range to just beyond
+    # it: the pre-filter reaches a hair further, the exact test below decides
+    reach = float(cameras["range_m"].max()) * (1 + 1e-9)
     tree = shapely.STRtree(cameras.geometry.to_numpy())
     pt, cam = tree.query(
         points.geometry.to_numpy(), predicate="dwithin", distance=reach

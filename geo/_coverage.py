@@ -141,9 +141,15 @@ def suggest_sites(
         )
     sites = shapely.points(cand["x"].to_numpy(), cand["y"].to_numpy())
     tree = shapely.STRtree(sites)
-    ip, ic = tree.query(
-        incidents.geometry.to_numpy(), predicate="dwithin", distance=range_m
+    ip, ic = tree.query(  # a hair further: GEOS may round exactly range_m up
+        incidents.geometry.to_numpy(),
+        predicate="dwithin",
+        distance=range_m * (1 + 1e-9),
     )
+    seen = np.hypot(
+        xs[ip] - cand["x"].to_numpy()[ic], ys[ip] - cand["y"].to_numpy()[ic]
+    )
+    ip, ic = ip[seen <= range_m * (1 + 1e-12)], ic[seen <= range_m * (1 + 1e-12)]
     picks, gains = [], []
     total = len(incidents)
     for _ in range(k):

@@ -258,3 +258,20 @@ def test_a_field_of_view_under_one_degree_is_refused(tmp_path):
     row = {"camera_id": "A", "longitude": -3.05, "latitude": 53.81, "fov": 0.5}
     with pytest.raises(GeoInputError, match=r"fov 0\.5 is not valid; a field of view"):
         read_cameras(_write(tmp_path, [row]))
+
+
+def test_a_point_at_exactly_the_range_is_seen():
+    """A camera at (437612.3, 382911.7) with range 100 and a point 100 m away
+    (its coordinates' exact distance <= 100, which GEOS works out as
+    100.000000000017): seen by covered_by and by a suggested site, as the
+    doctest's (100, 0) is."""
+    import shapely
+
+    cx, cy = 437612.3, 382911.7
+    px, py = 437613.24293529696, 383011.69555426633
+    assert shapely.distance(shapely.Point(cx, cy), shapely.Point(px, py)) > 100
+    cams = _cams([(cx, cy, 100.0, np.nan, np.nan)])
+    assert covered_by(_pts([(px, py)]), cams)[0].tolist() == [0]
+    pts = _pts([(cx, cy), (px, py)])
+    sites = suggest_sites(pts, cams.iloc[:0], pd.Series([1, 1]), k=1, range_m=100)
+    assert sites["gain"].tolist() == [2]
