@@ -382,7 +382,7 @@ def ward_change(
     caveats = _caveats(incidents, before, after, missing, basis_)
     table = _add_rates(table, population, basis_, caveats)
     by_type = _by_type(b_rows, a_rows, basis_)
-    monthly = _months_table(b_rows, a_rows, before, after, present)
+    monthly = _months_table(b_rows, a_rows, before, after, present, basis_)
     quarterly = _quarters_table(monthly, basis_)
     headlines = _headlines(table, by_type, monthly, quarterly, before, after,
                            basis_, unit, alpha)  # fmt: skip
@@ -597,11 +597,13 @@ def _by_type(b_rows, a_rows, basis: Comparison) -> pd.DataFrame:
     )
 
 
-def _months_table(b_rows, a_rows, before, after, present) -> pd.DataFrame:
+def _months_table(b_rows, a_rows, before, after, present, basis) -> pd.DataFrame:
     """Count month by month, the months paired by position.
 
-    A pair is compared when both months have data; the counts of pairs not
-    compared are left empty.
+    A pair is compared when both months have data. Like for like, the counts
+    of pairs not compared are left empty; per month of data, every month with
+    data is counted (as the headline counts it) and only a month without data
+    is empty.
     """
     have = set(present)
     n = min(before.n_months, after.n_months)
@@ -610,8 +612,10 @@ def _months_table(b_rows, a_rows, before, after, present) -> pd.DataFrame:
     rows = []
     for i, (bm, am) in enumerate(zip(before.months[:n], after.months[:n], strict=True)):
         compared = bm in have and am in have
-        b = int(bc.get(bm, 0)) if compared else np.nan
-        a = int(ac.get(am, 0)) if compared else np.nan
+        b_on = bm in have if basis.per_month else compared
+        a_on = am in have if basis.per_month else compared
+        b = int(bc.get(bm, 0)) if b_on else np.nan
+        a = int(ac.get(am, 0)) if a_on else np.nan
         rows.append({"position": i + 1, "before_month": bm, "after_month": am,
                      "before": b, "after": a, "compared": compared})  # fmt: skip
     frame = pd.DataFrame(
@@ -633,8 +637,9 @@ def _months_table(b_rows, a_rows, before, after, present) -> pd.DataFrame:
 def _quarters_table(monthly: pd.DataFrame, basis: Comparison) -> pd.DataFrame:
     """Quarters (3-month blocks of the period) from the compared months.
 
-    On the per-month basis, each quarter's figures are per month of its
-    compared months.
+    On the per-month basis, each side of a quarter is per month of its own
+    months with data, as the headline's totals are (not only the months whose
+    pair has data too).
     """
     rows = []
     for q in range(len(monthly) // 3):
@@ -643,8 +648,17 @@ def _quarters_table(monthly: pd.DataFrame, basis: Comparison) -> pd.DataFrame:
         k = len(done)
         b = float(done["before"].sum()) if k else np.nan
         a = float(done["after"].sum()) if k else np.nan
-        if basis.per_month and k:
-            b, a = round(b / k, 2), round(a / k, 2)
+        if basis.per_month:
+            b = (
+                round(block["before"].mean(), 2)
+                if block["before"].notna().any()
+                else np.nan
+            )
+            a = (
+                round(block["after"].mean(), 2)
+                if block["after"].notna().any()
+                else np.nan
+            )
         rows.append(
             {
                 "quarter": q + 1,

@@ -260,6 +260,33 @@ def test_per_month_basis_says_per_month_everywhere(three_wards):
     ).abs().max() < 1e-9
 
 
+def test_per_month_quarters_count_what_the_headline_counts(wards):
+    """Q1 2020 without February (12 ASB in January and in March) against Q1
+    2021 (10, 40, 10). Per month of data the headline is 12 -> 20 a month;
+    the quarter says the same (it used to count only the paired months:
+    12 -> 10), and the month table shows February 2021's 40."""
+    before, after = parse_period("2020-Q1"), parse_period("2021-Q1")
+    have = ["2020-01", "2020-03", "2021-01", "2021-02", "2021-03"]
+    spec = [("A", "2020-01", ASB, 12), ("A", "2020-03", ASB, 12),
+            ("A", "2021-01", ASB, 10), ("A", "2021-02", ASB, 40),
+            ("A", "2021-03", ASB, 10)]  # fmt: skip
+    out = ward_change(_incidents(spec), wards, before=before, after=after,
+                      months_with_data=have, basis="per-month")  # fmt: skip
+    a = out.table.set_index("ward_code").loc["A"]
+    assert (a["before"], a["after"]) == (12.0, 20.0)
+    q = out.quarterly.iloc[0]
+    assert (q["before"], q["after"], q["change"]) == (12.0, 20.0, 8.0)
+    assert q["months_compared"] == 2 and not q["complete"]
+    m = out.monthly
+    assert m["after"].tolist() == [10, 40, 10]
+    assert m["before"].isna().tolist() == [False, True, False]
+    assert m["compared"].tolist() == [True, False, True]
+    like = ward_change(_incidents(spec), wards, before=before, after=after,
+                       months_with_data=have)  # fmt: skip
+    assert like.quarterly.iloc[0][["before", "after"]].tolist() == [24, 20]
+    assert like.monthly["after"].isna().tolist() == [False, True, False]
+
+
 def test_by_type_sentences():
     assert change_sentence("Burglary", 1786, 1761, "offences") == (
         "Burglary: reduction of 1.4% (-25 offences)"
