@@ -134,7 +134,7 @@ def brief_html(
     )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head><body>"
+        f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head><body><main>"
         f"<h1>{escape(title)}</h1><div class='meta'>{meta}</div>{banner}"
-        f"{''.join(parts)}</body></html>"
+        f"{''.join(parts)}</main></body></html>"
     )

@@ -280,7 +280,9 @@ def hotspot_map_html(
         grid=grid,
         unit=view.unit,
     )
-    return m.get_root().render()
+    return maps.page_html(
+        m, "Map of the ranked hotspots (the ranked table beside it says the same)"
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner="Gi* on a grid...")

@@ -21,6 +21,7 @@ HOTSPOT_HEADINGS = {
     "wards": "Wards",
     "top_types": "Types",
     "streets": "Main streets",
+    "places": "Places (police.uk's kind of place)",
 }
 """Hotspot table columns as people read them (``incidents`` takes the data's unit),
 the short figures first and the long lists of names last."""
@@ -97,5 +98,9 @@ def ranked_hotspots_html(
     if shown.empty:
         body = "<p>No hotspots in this period.</p>"
     else:
-        body = f'<div class="ranked">{html_table(hotspot_rows(shown, unit))}</div>'
+        body = (
+            '<div class="ranked" tabindex="0" role="region" aria-label="Ranked '
+            "hotspots: the map's hotspots in words\">"
+            f"{html_table(hotspot_rows(shown, unit))}</div>"
+        )
     return f"<style>{RANKED_CSS}</style>{body}{note}"

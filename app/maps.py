@@ -212,16 +212,27 @@ HEAT_BELOW = (
 )
 
 
+def page_html(m: folium.Map, title: str) -> str:
+    """The map as a whole HTML page a screen reader can name: a language, a
+    title, and zooming allowed (folium's page has none and forbids zoom)."""
+    html = m.get_root().render()
+    html = html.replace("<html>", '<html lang="en">', 1)
+    html = html.replace("<head>", f"<head><title>{escape(title)}</title>", 1)
+    return html.replace("maximum-scale=1.0, user-scalable=no", "maximum-scale=5.0", 1)
+
+
 def hotspot_sentences(table: gpd.GeoDataFrame, unit: str) -> list[str]:
     """Each hotspot in words for its popup (escaped HTML): "Hotspot 1: 411 reports
-    at 23 map points. Wards: ... Streets and places: ... Mostly: ..."."""
+    at 23 map points. Wards: ... Streets: ... Places (as police.uk names them):
+    Supermarket (42). Mostly: ..."."""
     out = []
     for row in table.itertuples():
         parts = [
             f"<b>Hotspot {int(row.rank)}</b>: {int(row.incidents):,} {unit} at "
             f"{int(row.locations):,} map point{'s' if row.locations != 1 else ''}."
         ]
-        for label, field in (("Wards", "wards"), ("Streets and places", "streets"),
+        for label, field in (("Wards", "wards"), ("Streets", "streets"),
+                             ("Places (as police.uk names them)", "places"),
                              ("Mostly", "top_types")):  # fmt: skip
             value = getattr(row, field, "")
             if isinstance(value, str) and value:

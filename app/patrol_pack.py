@@ -31,7 +31,7 @@ def patrol_pack_html(
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{escape(title)}</title><style>{DOCUMENT_CSS}</style></head>
-<body>
+<body><main>
 <h1>{escape(title)}</h1>
 <div class="meta">{escape(subtitle)} &middot; produced {escape(made)}</div>
 {banner_html(synthetic_label)}
@@ -41,5 +41,5 @@ def patrol_pack_html(
 {html_table(frame)}
 <h2>How these were found</h2>
 {list_html(notes)}
-</body></html>
+</main></body></html>
 """

@@ -80,9 +80,9 @@ def build_report(
     made = dt.datetime.now().strftime("%d %B %Y")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head><body>"
+        f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head><body><main>"
         f"<h1>{escape(title)}</h1><div class='meta'>Produced {escape(made)} from "
-        f"police.uk data</div>{banner}{''.join(parts)}</body></html>"
+        f"police.uk data</div>{banner}{''.join(parts)}</main></body></html>"
     )
 
 

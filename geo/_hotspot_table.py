@@ -23,9 +23,38 @@ HOTSPOT_COLUMNS = [
     "top_type",
     "top_types",
     "streets",
+    "places",
     "geometry",
 ]
 """Columns of :func:`hotspot_table`."""
+
+
+POLICE_UK_PLACES = frozenset(
+    {
+        "Airport/Airfield",
+        "Bus/Coach Station",
+        "Conference/Exhibition Centre",
+        "Ferry Terminal",
+        "Further/Higher Educational Building",
+        "Hospital",
+        "Motorway Service Area",
+        "Nightclub",
+        "Park/Open Space",
+        "Parking Area",
+        "Pedestrian Subway",
+        "Petrol Station",
+        "Police Station",
+        "Prison",
+        "Shopping Area",
+        "Sports/Recreation Area",
+        "Supermarket",
+        "Theatre/Concert Hall",
+        "Theme/Adventure Park",
+    }
+)
+"""The kinds of place police.uk names in a location instead of a street ("On or
+near Supermarket"): a premises' name is never published, only its kind. Those
+seen in Blackpool's 32 months, and the other kinds police.uk added in 2012."""
 
 
 def hotspot_table(
@@ -73,10 +102,12 @@ def hotspot_table(
     locations = xy.groupby("h").size().reindex(ids)
     area = shapely.area(polygons)
 
-    def top(column: str, k: int, *, share: bool = False) -> list[str]:
+    def top(column: str, k: int, *, share: bool = False, keep=None) -> list[str]:
         if column not in incidents.columns:
             return [""] * len(ids)
-        return _top_values(incidents[column].take(inside), lab, ids, k=k, share=share)
+        return _top_values(
+            incidents[column].take(inside), lab, ids, k=k, share=share, keep=keep
+        )
 
     table = gpd.GeoDataFrame(
         {
@@ -89,12 +120,22 @@ def hotspot_table(
             "wards": top("ward_name", 5),
             "top_type": top("crime_type", 1),
             "top_types": top("crime_type", 3, share=True),
-            "streets": top("location", 3),
+            "streets": top("location", 3, keep=_is_street),
+            "places": top("location", 3, keep=_is_place),
         },
         geometry=polygons,
         crs=incidents.crs,
     )
     return table.reset_index(drop=True)
+
+
+def _is_place(texts: np.ndarray) -> np.ndarray:
+    """Whether each location text is one of police.uk's kinds of place."""
+    return np.isin(texts, list(POLICE_UK_PLACES))
+
+
+def _is_street(texts: np.ndarray) -> np.ndarray:
+    return ~_is_place(texts)
 
 
 def _hotspot_polygons(xy: pd.DataFrame, ids: np.ndarray, buffer_m: float) -> np.ndarray:
@@ -154,10 +195,12 @@ def _top_values(
     *,
     k: int,
     share: bool,
+    keep=None,
 ) -> list[str]:
     """List the k commonest values of ``column`` per hotspot: "a (n); b (n)".
 
-    Values are counted as text (missing ones as "nan"), empty text left out.
+    Values are counted as text (missing ones as "nan"), empty text left out,
+    and with ``keep`` (a test of the distinct texts) only the texts it passes.
     """
     if isinstance(column.dtype, pd.CategoricalDtype) and (column.cat.codes >= 0).all():
         codes = column.cat.codes.to_numpy()
@@ -170,9 +213,10 @@ def _top_values(
     # count by number: one number per distinct (stripped) text
     text_codes, texts = pd.factorize(values)
     pairs = pd.DataFrame({"h": lab, "v": text_codes[codes]})
-    empty = np.flatnonzero(np.asarray(texts) == "")
-    if empty.size:
-        pairs = pairs.loc[pairs["v"] != empty[0]]
+    wanted = np.asarray(texts) != ""
+    if keep is not None:
+        wanted &= keep(np.asarray(texts, dtype=object))
+    pairs = pairs.loc[wanted[pairs["v"].to_numpy()]]
     counts = pairs.value_counts().rename("n").reset_index()
     counts["v"] = np.asarray(texts, dtype=object)[counts["v"].to_numpy()]
     counts = counts.sort_values(

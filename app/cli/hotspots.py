@@ -38,7 +38,7 @@ def _add_hotspots(sub) -> None:
         type=int,
         help=(
             "incidents within eps that make a hotspot core "
-            "(default: 10x the average density)"
+            "(default: each place tested against its surroundings; see the README)"
         ),
     )
     p.add_argument(

@@ -5,16 +5,15 @@ saves a screenshot per page to artifacts/screenshots/. Skips when Chromium or
 Playwright is missing (.ci/run installs Debian's chromium).
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from app.serve import running
+from tests.app.conftest import SHOTS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = {
     "hotspots_page": True,
     "wards_page": True,
@@ -23,33 +22,6 @@ PAGES = {
     "cctv_page": True,
     "data_page": False,
 }
-SHOTS = ROOT / "artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # no analysts' workspace yet: the app opens on the demo, as on a new machine
-    own = tmp_path_factory.mktemp("ws") / "hotspots.duckdb"
-    with running(env={"HOTSPOT_WORKSPACE": str(own)}) as url:  # as `make run` does
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium driven by Playwright; the tests skip without either."""
-    if CHROMIUM is None:
-        pytest.skip("no Chromium: apt-get install chromium (as .ci/run does)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    sync_playwright = sync_api.sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize(("page", "has_map"), PAGES.items())

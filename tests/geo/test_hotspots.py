@@ -500,3 +500,19 @@ def test_cluster_edges_keep_every_pair_across_clusters(seed):
     edge = _cluster_edges(xy, lab, r)
     assert set(i) <= set(edge)  # every location of a pair across clusters is kept
     assert edge.size < 0.5 * xy.size  # and most of each cluster's inside is not
+
+
+def test_place_labels_are_kept_apart_from_streets():
+    """police.uk names a premises by its kind ("On or near Supermarket"): the
+    table lists those under places, and streets under streets."""
+    loc = (["On or near Supermarket"] * 4 + ["On or near Queen Street"] * 3
+           + ["On or near Nightclub"] * 2 + ["On or near Talbot Square"])  # fmt: skip
+    pts = _pts([0.0] * 10, [0.0] * 10, location=loc, crime_type=["ASB"] * 10)
+    table = hotspots(pts, eps=50, min_samples=5).table
+    assert table["streets"].tolist() == ["Queen Street (3); Talbot Square (1)"]
+    assert table["places"].tolist() == ["Supermarket (4); Nightclub (2)"]
+    streets_only = pts.assign(location="On or near Queen Street")
+    table = hotspots(streets_only, eps=50, min_samples=5).table
+    assert table[["streets", "places"]].to_numpy().tolist() == [
+        ["Queen Street (10)", ""]
+    ]
