@@ -449,14 +449,15 @@ def brief_html(
 
 
 @st.cache_data(max_entries=8, show_spinner="Writing the report...")
-def report_html(ws, set_name, types, before, after, basis: str = "like-for-like"):
-    from app.report import build_report, report_periods
+def report_html(
+    ws, set_name, types, before, after, basis: str = "like-for-like", years=None
+):
+    """The committee report (every month held is loaded: the section across
+    years covers ``years``, by default every whole year held)."""
+    from app.report import build_report
 
     b, a = parse_period(before), parse_period(after)
-    periods, optional = report_periods(b, a)
-    loaded: LoadedIncidents = _ws(ws).load(
-        wards=set_name, periods=periods, allow_empty=optional
-    )
+    loaded: LoadedIncidents = _ws(ws).load(wards=set_name)
     cams = cameras(ws, DEFAULT_CAMERA_RANGE_M)
     return build_report(
         loaded,
@@ -468,6 +469,7 @@ def report_html(ws, set_name, types, before, after, basis: str = "like-for-like"
         cameras=cams if not cams.cameras.empty else None,
         boundary_label=set_name,
         basis=basis,
+        years=years,
     )
 
 

@@ -29,7 +29,7 @@ from geo.change import Basis, WardChange, count_unit, ward_change
 from geo.displacement import displacement_analysis
 from geo.incidents import LoadedIncidents
 from geo.patrol import patrol_hotspots, predicted_sentence
-from geo.periods import Period, parse_period
+from geo.periods import Period
 from geo.settings import ASB
 from geo.synthetic import DEMO_LABEL
 
@@ -45,12 +45,15 @@ def build_report(
     cameras: CameraList | None = None,
     boundary_label: str = "",
     basis: Basis = "like-for-like",
+    years: tuple[str, str] | None = None,
 ) -> str:
-    """Build the report from loaded, ward-tagged incidents of both periods.
+    """Build the report from loaded, ward-tagged incidents (every month held).
 
     ``types`` are the crime types of the ward and hotspot sections (ASB when
     present and none are given); the headline table covers every type. Every
-    section compares on one ``basis`` (like-for-like months by default).
+    section compares on one ``basis`` (like-for-like months by default). The
+    section across years covers ``years`` (first and last, "2019/20" or
+    "2019"), by default every whole year held up to the after period's.
     """
     inc = loaded.incidents
     types = types or ([ASB] if (inc["crime_type"] == ASB).any() else [])
@@ -71,7 +74,7 @@ def build_report(
         _headline_section(everything, before, after),
         _focus_section(chosen, label),
         _ward_section(chosen, wards, label),
-        _years_section(focus, wards, after, held, population, label),
+        _years_section(focus, wards, after, held, population, label, years),
         _hotspot_section(focus, wards, before, after, cameras, months, basis),
         _data_section(loaded, wards, before, after, boundary_label, chosen),
     ]
@@ -146,43 +149,24 @@ def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> st
     return section_html("Ward by ward", body, "wards")
 
 
-YEARS_SHOWN = 5
-"""The most whole years the report shows across."""
+def report_years(
+    after: Period, months: list[str], years: tuple[str, str] | None = None
+) -> list[Period]:
+    """List the years the report shows across.
 
-
-def report_years(after: Period, months: list[str]) -> list[Period]:
-    """List the whole years to show across, at most :data:`YEARS_SHOWN`.
-
-    Of the after period's kind (calendar years when it is one, else
-    financial), inside the data, ending with the year of the after period's
-    last month.
+    ``years`` as given (first and last; calendar years when written "2019"),
+    partial years included (they are compared on like-for-like months); by
+    default every whole year held of the after period's kind (calendar years
+    when it is one, else financial) up to the year of its last month.
     """
-    from geo.years import whole_years
+    from geo.years import whole_years, year_periods
 
+    if years is not None:
+        first, last = years
+        return year_periods(first, last, calendar=str(first).strip().isdigit())
     calendar, last_year = _year_kind(after)
-    years = [y for y in whole_years(months, calendar=calendar)
-             if int(y.start[:4]) <= last_year]  # fmt: skip
-    return years[-YEARS_SHOWN:]
-
-
-def report_periods(before: Period, after: Period) -> tuple[list[Period], list]:
-    """The periods to load for a report, and those of them that may be empty.
-
-    The two periods, and the whole years around them (:func:`report_span`):
-    with the periods alone, the section across years would have only their
-    months to count.
-    """
-    span = report_span(after)
-    return [before, after, span], [span]
-
-
-def report_span(after: Period) -> Period:
-    """The months :func:`report_years` may show."""
-    calendar, last = _year_kind(after)
-    first = last - YEARS_SHOWN + 1
-    if calendar:
-        return parse_period(f"{first}-01:{last}-12")
-    return parse_period(f"{first}-04:{last + 1}-03")
+    return [y for y in whole_years(months, calendar=calendar)
+            if int(y.start[:4]) <= last_year]  # fmt: skip
 
 
 def _year_kind(after: Period) -> tuple[bool, int]:
@@ -194,11 +178,13 @@ def _year_kind(after: Period) -> tuple[bool, int]:
     return calendar, last_year
 
 
-def _years_section(focus, wards, after: Period, months, population, label) -> str:
+def _years_section(
+    focus, wards, after: Period, months, population, label, chosen
+) -> str:
     from app.figures import years_small_multiples_png
     from geo.years import years_change
 
-    years = report_years(after, months)
+    years = report_years(after, months, chosen)
     if len(years) < 2:
         body = (
             "<p>The data holds fewer than two whole years up to "
@@ -217,9 +203,10 @@ def _years_section(focus, wards, after: Period, months, population, label) -> st
         + table_html(tables.years_table(result), "years")
         + list_html(
             [
-                "Trend: Poisson regression of each ward's yearly count on the year, "
-                "allowing for counts varying more than chance from year to year "
-                "(estimated across the wards), corrected for testing every ward "
+                "Trend: a regression of each ward's yearly count on the year, "
+                "allowing for counts varying more than chance from year to year, "
+                "and the more so the larger they are (estimated across the "
+                "wards), corrected for testing every ward "
                 f"({result.alpha:.0%} false discovery rate).",
                 *result.caveats,
             ],

@@ -43,7 +43,7 @@ from geo.periods import Period, month_name, months_held, parse_period
 from geo.settings import ASB
 from geo.words import REPORTS_CAVEAT, Note, count_unit, subject
 
-__all__ = ["Years", "whole_years", "year_periods", "years_change"]
+__all__ = ["Years", "held_years", "whole_years", "year_periods", "years_change"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,6 +130,28 @@ def whole_years(months: list[str], *, calendar: bool = False) -> list[Period]:
         for y in range(int(first[:4]) - 1, int(last[:4]) + 1)
     ]
     return [p for p in years if p.start >= first and p.end <= last]
+
+
+def held_years(months: list[str], *, calendar: bool = False) -> list[Period]:
+    """List every year holding at least one month of ``months``, in order.
+
+    Part years included: :func:`years_change` compares them on the months
+    held in every year chosen (like-for-like).
+
+    Examples
+    --------
+    >>> [p.label for p in held_years(["2019-12", "2020-05", "2022-10"])]
+    ['2019/20', '2020/21', '2022/23']
+    """
+    have = set(months)
+    if not have:
+        return []
+    first, last = min(have), max(have)
+    years = [
+        parse_period(_label(y, calendar))
+        for y in range(int(first[:4]) - 1, int(last[:4]) + 1)
+    ]
+    return [p for p in years if any(m in have for m in p.months)]
 
 
 def _label(year: int, calendar: bool) -> str:

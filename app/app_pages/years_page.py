@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import data, exports, tables, ui
 from geo.errors import GeoInputError
-from geo.years import whole_years
+from geo.years import held_years, whole_years
 
 c = ui.controls()
 if not c.types:
@@ -19,17 +19,36 @@ kind = st.radio(
     key="year_kind",
 )
 calendar = kind == "Calendar"
-choices = [y.label for y in whole_years(list(c.months), calendar=calendar)]
+held = held_years(list(c.months), calendar=calendar)
+choices = [y.label for y in held]
+whole = [y.label for y in whole_years(list(c.months), calendar=calendar)]
 if len(choices) < 2:
     st.info(
-        f"The data holds {len(choices)} whole {kind.split()[0].lower()} year(s); a "
+        f"The workspace holds {len(choices)} {kind.split()[0].lower()} year(s); a "
         "comparison across years needs two or more. Import more months on the "
         "Data page (the workspace keeps every month it is given)."
     )
     st.stop()
+have = set(c.months)
+months_held = {y.label: sum(m in have for m in y.months) for y in held}
+
+
+def _year_text(label: str) -> str:
+    n = months_held[label]
+    return label if n == 12 else f"{label} ({n} of 12 months held)"
+
+
+# opens on the latest whole years held (up to five); part years can be chosen,
+# and are then compared on the months every chosen year holds
+last_whole = choices.index(whole[-1]) if whole else len(choices) - 1
+first_whole = choices.index(whole[max(0, len(whole) - 5)]) if whole else 0
 col1, col2 = st.columns(2)
-first = col1.selectbox("From", choices, index=max(0, len(choices) - 5))
-last = col2.selectbox("To", choices, index=len(choices) - 1)
+first = col1.selectbox(
+    "From", choices, index=first_whole, format_func=_year_text, key="years_from"
+)
+last = col2.selectbox(
+    "To", choices, index=last_whole, format_func=_year_text, key="years_to"
+)
 try:
     result = data.years_result(*c.key, first, last, calendar)
 except GeoInputError as err:
@@ -56,15 +75,23 @@ st.dataframe(
     },
 )
 st.caption(
-    "Trend: Poisson regression of each ward's yearly count on the year, allowing "
-    "for counts varying more than chance from year to year (estimated across the "
-    f"wards), corrected for testing every ward ({result.alpha:.0%} false discovery "
-    "rate). Every "
-    f"year counts the same months ({len(result.months)} of 12)."
+    "Trend: a regression of each ward's yearly count on the year, allowing for "
+    "counts varying more than chance from year to year, and the more so the "
+    "larger they are (estimated across the wards), corrected for testing every "
+    f"ward ({result.alpha:.0%} false discovery rate). Every year counts the same "
+    f"months ({len(result.months)} of 12)."
 )
 ui.download(
     "Years table (CSV)",
     exports.csv_bytes(result.table),
     f"years_{first}_{last}.csv".replace("/", "-"),
     "text/csv",
+)
+ui.download(
+    "Committee report with these years (HTML)",
+    lambda: data.report_html(
+        *c.key, c.before, c.after, "like-for-like", (first, last)
+    ),
+    "committee_report.html",
+    "text/html",
 )

@@ -218,12 +218,19 @@ def _add_report(sub) -> None:
     _add_basis(p)
     p.add_argument("--population", type=Path, help="CSV of ward_code, population")
     p.add_argument("--cameras", type=Path, help="camera list for the CCTV lines")
+    p.add_argument(
+        "--from",
+        dest="first",
+        help="first year of the section across years, e.g. 2019/20 or 2019 "
+        "(default: every whole year held, to the --after period's year)",
+    )
+    p.add_argument("--to", dest="last", help="last year of that section")
     p.add_argument("--out", required=True, type=Path, help="F.html")
     p.set_defaults(run=_cmd_report, clusters=True)
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
-    from app.report import build_report, report_periods
+    from app.report import build_report
 
     before, after = parse_period(args.before), parse_period(args.after)
     if Path(args.out).suffix.lower() not in (".html", ".htm"):
@@ -232,11 +239,12 @@ def _cmd_report(args: argparse.Namespace) -> None:
     ws, wards = _data(args)
     population = _population(args, ws, wards)
     cams = _camera_list(args, ws, after.end, required=False)
-    # every type is loaded: the headline table covers them all
-    periods, optional = report_periods(before, after)
-    loaded = load_from_args(
-        args, periods, wards=wards, allow_empty=optional, types=(), workspace=ws
-    )
+    if (args.first is None) != (args.last is None):
+        msg = "give both --from and --to for the years, or neither (every year held)."
+        raise GeoInputError(msg)
+    # every type and every month held: the headline table covers every type,
+    # the section across years every year
+    loaded = load_from_args(args, [], wards=wards, types=(), workspace=ws)
     chosen = resolve_types(loaded.incidents, args.types) if args.types else []
     html = build_report(
         loaded,
@@ -248,6 +256,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
         cameras=cams,
         boundary_label=wards.attrs.get("boundary_set") or Path(args.wards).name,
         basis=_basis(args),
+        years=(args.first, args.last) if args.first else None,
     )
     path = exports.write_atomic(
         args.out, lambda p: p.write_text(html, encoding="utf-8")

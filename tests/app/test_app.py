@@ -97,6 +97,23 @@ def test_years_page_counts_agree_with_the_years_command():
     assert "2021" in years.columns and "2023" in years.columns
 
 
+def test_years_page_offers_every_year_held_and_opens_on_the_whole_ones():
+    """The demo holds January 2021 to March 2024: financial 2020/21 in part
+    (3 months), 2021/22 to 2023/24 whole. The page opens on the whole years;
+    the part year can be chosen and is compared on its three months."""
+    at = _app()
+    at.switch_page("app_pages/years_page.py").run()
+    first, last = at.selectbox(key="years_from"), at.selectbox(key="years_to")
+    assert first.options == [
+        "2020/21 (3 of 12 months held)", "2021/22", "2022/23", "2023/24"]  # fmt: skip
+    assert (first.value, last.value) == ("2021/22", "2023/24")
+    first.set_value("2020/21").run()
+    assert not at.exception, at.exception
+    totals = at.dataframe[0].value
+    assert totals["Year"].tolist() == ["2020/21", "2021/22", "2022/23", "2023/24"]
+    assert any("3 months each" in m.value for m in at.markdown)
+
+
 def test_displacement_page_buffer_changes_the_wdq_counts():
     at = _app()
     at.switch_page("app_pages/displacement_page.py").run()

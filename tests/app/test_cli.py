@@ -500,30 +500,12 @@ def test_cctv_brief_bad_input_exits_2(demo, tmp_path, capsys, extra, message):
     assert not out.exists()
 
 
-@pytest.mark.parametrize(
-    ("after", "span"),
-    [
-        ("2023-10:2024-03", "2019-04:2024-03"),  # ends in March: the year of 2023
-        ("2024-01:2024-06", "2020-04:2025-03"),  # the year begun April 2024
-        ("2024", "2020-01:2024-12"),  # a calendar year: calendar years
-    ],
-)
-def test_report_span_covers_the_years_the_report_may_show(after, span):
-    from app.report import YEARS_SHOWN, report_span
-    from geo.periods import parse_period
-
-    got = report_span(parse_period(after))
-    assert (got.start, got.end) == tuple(span.split(":"))
-    assert int(got.end[:4]) - int(got.start[:4]) + (got.start[5:] == "01") == (
-        YEARS_SHOWN
-    )
-
-
 def test_a_report_of_the_periods_alone_counts_no_year_from_part_of_it(demo):
     """Built from the two half-years only, the report finds no whole year to
     count across (it once counted those months as whole years); loaded as the
-    report's periods say, it counts 2021/22 to 2023/24."""
-    from app.report import build_report, report_periods
+    report loads it (every month held), it counts every whole year held,
+    2021/22 to 2023/24; given years, it counts those, a part year included."""
+    from app.report import build_report
     from geo.periods import parse_period
     from geo.settings import ASB
     from geo.workspace import Workspace
@@ -534,10 +516,13 @@ def test_a_report_of_the_periods_alone_counts_no_year_from_part_of_it(demo):
     alone = build_report(ws.load(wards=name, periods=[b, a]), ws.wards(name),
                          before=b, after=a, types=[ASB])  # fmt: skip
     assert "fewer than two whole years" in alone
-    periods, optional = report_periods(b, a)
-    whole = build_report(
-        ws.load(wards=name, periods=periods, allow_empty=optional), ws.wards(name),
-        before=b, after=a, types=[ASB],
-    )  # fmt: skip
+    everything = ws.load(wards=name)
+    whole = build_report(everything, ws.wards(name), before=b, after=a, types=[ASB])
     assert "fewer than two whole years" not in whole
     assert all(y in whole for y in ("2021/22", "2022/23", "2023/24"))
+    assert "2020/21" not in whole  # January to March 2021 only: not whole
+    chosen = build_report(everything, ws.wards(name), before=b, after=a,
+                          types=[ASB], years=("2020/21", "2022/23"))  # fmt: skip
+    section = chosen[chosen.index('id="years"') :]
+    assert "2020/21" in section and "2023/24" not in section
+    assert "3 months each" in section  # 2020/21 holds January to March only
