@@ -35,9 +35,16 @@ def _png(fig: Figure, *, tight: bool = True) -> bytes:
 
 def _ward_labels(ax, wards: gpd.GeoDataFrame, *, fontsize: float) -> None:
     """Write each ward's name at a point inside it."""
+    from matplotlib import patheffects
+
     points = wards.geometry.representative_point()
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     for name, p in zip(wards["ward_name"].astype(str), points, strict=True):
-        ax.annotate(name, (p.x, p.y), fontsize=fontsize, color="#555555", ha="center")
+        # dark text in a white halo: legible on the darkest and palest wards
+        ax.annotate(
+            name, (p.x, p.y), fontsize=fontsize, color="#1a1a1a", ha="center",
+            path_effects=halo,
+        )  # fmt: skip
 
 
 def _view(shown: gpd.GeoDataFrame, *, margin_m: float) -> tuple | None:

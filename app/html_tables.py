@@ -15,7 +15,7 @@ __all__ = ["hotspot_rows", "html_table", "number_text", "ranked_hotspots_html"]
 HOTSPOT_HEADINGS = {
     "rank": "Rank",
     "incidents": "Incidents",
-    "locations": "Locations",
+    "locations": "Map points",
     "area_m2": "Area (m²)",
     "pai_next": "PAI next period",
     "wards": "Wards",
@@ -45,9 +45,14 @@ def number_text(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _cell(value) -> str:
+def _cell(value, kind: str = "") -> str:
     if isinstance(value, bool):
         return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, (int, float)) and kind and not pd.isna(value):
+        if kind == "pct":  # one decimal always: -37.0 beside -26.8
+            return f'<td class="num">{value:+.1f}</td>'
+        text = number_text(value)
+        return f'<td class="num">{"+" if value > 0 else ""}{text}</td>'
     if isinstance(value, float):
         return f'<td class="num">{number_text(value)}</td>'
     if isinstance(value, int):
@@ -55,12 +60,28 @@ def _cell(value) -> str:
     return f"<td>{escape(str(value))}</td>"
 
 
+def _kind(heading) -> str:
+    """How a column's numbers are written: percentages and changes signed."""
+    text = str(heading)
+    if "(%)" in text:
+        return "pct"
+    return "change" if text.startswith("Change") else ""
+
+
 def html_table(frame: pd.DataFrame) -> str:
-    """A plain HTML table with every value escaped."""
+    """A plain HTML table with every value escaped.
+
+    Numbers under a heading with "(%)" are written signed with one decimal,
+    under one starting "Change" signed: every table rounds alike.
+    """
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    kinds = [_kind(c) for c in frame.columns]
     rows = "".join(
         "<tr>"
-        + "".join(_cell(v.item() if hasattr(v, "item") else v) for v in row)
+        + "".join(
+            _cell(v.item() if hasattr(v, "item") else v, k)
+            for v, k in zip(row, kinds, strict=True)
+        )
         + "</tr>"
         for row in frame.itertuples(index=False)
     )

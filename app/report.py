@@ -24,12 +24,13 @@ from app.html_doc import (
     section_html,
     table_html,
 )
+from app.html_tables import hotspot_rows
 from geo.cctv import CameraList, cctv_assessment
 from geo.change import Basis, WardChange, count_unit, ward_change
 from geo.displacement import displacement_analysis
 from geo.incidents import LoadedIncidents
 from geo.patrol import patrol_hotspots, predicted_sentence
-from geo.periods import Period
+from geo.periods import Period, month_words
 from geo.settings import ASB
 from geo.synthetic import DEMO_LABEL
 
@@ -77,6 +78,7 @@ def build_report(
         _years_section(focus, wards, after, held, population, label, years),
         _hotspot_section(focus, wards, before, after, cameras, months, basis),
         _data_section(loaded, wards, before, after, boundary_label, chosen),
+        _glossary_section(),
     ]
     title = f"Community safety performance: {before.label} to {after.label}"
     banner = banner_html(DEMO_LABEL if loaded.quality.synthetic else None)
@@ -141,7 +143,11 @@ def _ward_section(change: WardChange, wards: gpd.GeoDataFrame, label: str) -> st
         f"<p>{escape(label)} by ward, both periods counted on the same boundary set "
         "and the same months. A change is marked as more than chance when an exact "
         "test of the two counts, corrected for testing every ward "
-        f"({change.alpha:.0%} false discovery rate), says so.{rates}</p>"
+        f"({change.alpha:.0%} false discovery rate), says so.{rates} The z-score "
+        "says how far a ward's change is from no change, in standard errors "
+        "(beyond about 2 either way is unusual); the adjusted p is the chance of "
+        "so large a change if nothing had changed, adjusted for testing every "
+        f"ward: under {change.alpha:g} is more than chance.</p>"
         + _basis_line(change)
         + img_html(png, "Map of the change by ward")
         + table_html(tables.ward_table(change), "ward-table")
@@ -243,7 +249,10 @@ def _hotspot_section(
     ]
     top = table.head(10).copy()
     status = moved.matched[moved.matched["period"] == "after"].set_index("hotspot_id")
-    top["status"] = top["hotspot_id"].map(status["status"])
+    shown = hotspot_rows(top.drop(columns=["area_m2"]), patrol.unit)
+    shown[f"Status against {before.label}"] = (
+        top["hotspot_id"].map(status["status"]).to_numpy()
+    )
     if cameras is not None:
         a = focus.loc[focus["month"].isin(moved.basis.after_months)]
         cctv = cctv_assessment(
@@ -254,25 +263,23 @@ def _hotspot_section(
             unit=count_unit(a),
         )
         share = cctv.coverage.table.set_index("hotspot_id")["covered_share"]
-        top["in_camera_view"] = top["hotspot_id"].astype(str).map(share)
+        seen = top["hotspot_id"].astype(str).map(share)
+        shown["Reports in camera view" if patrol.unit == "reports" else
+              f"{patrol.unit.capitalize()} in camera view"] = [
+            "" if v != v else f"{100 * v:.0f}%" for v in seen
+        ]  # fmt: skip
         lines += [f"CCTV: {n}" for n in cctv.notes]
-    cols = [
-        c
-        for c in (
-            "rank",
-            "incidents",
-            "streets",
-            "wards",
-            "top_types",
-            "status",
-            "in_camera_view",
-        )
-        if c in top.columns
-    ]
+    lines.insert(
+        1,
+        f"Status against {before.label}: persistent (a hotspot in both periods), "
+        "emerging (new in this one), shifted (new, within 500 m of one that "
+        "ceased: it may have moved). Places are police.uk's kinds of place "
+        "(it never names a premises).",
+    )
     png = hotspot_map_png(table, wards=wards, top=10)
     body = (
         img_html(png, "Map of the top hotspots")
-        + table_html(pd.DataFrame(top[cols]), "hotspots")
+        + table_html(shown, "hotspots")
         + list_html(lines, "caveat")
     )
     return section_html(f"Hotspots in {after.label}", body, "hotspots")
@@ -281,23 +288,29 @@ def _hotspot_section(
 def _data_section(loaded, wards, before, after, boundary_label, change) -> str:
     q = loaded.quality
     dropped = pd.DataFrame(
-        {"reason": list(q.dropped), "rows": list(q.dropped.values())}
+        {"Why left out": list(q.dropped), "Rows": list(q.dropped.values())}
     )
-    missing = [f"{k}: {', '.join(v)}" for k, v in change.missing.items() if v]
+    missing = [
+        f"{k}: {', '.join(month_words(m) for m in v)}"
+        for k, v in change.missing.items()
+        if v
+    ]
     compared = (
         f"Months compared: {change.basis.label}; before "
-        f"{', '.join(change.basis.before_months)}; after "
-        f"{', '.join(change.basis.after_months)}."
+        f"{', '.join(month_words(m, short=True) for m in change.basis.before_months)};"
+        " after "
+        f"{', '.join(month_words(m, short=True) for m in change.basis.after_months)}."
     )
     lines = [
         f"Source: police.uk street-level data, {len(q.files)} file(s), "
         f"{', '.join(q.forces) or 'force not stated'}.",
-        f"Periods: before {before.label} ({before.start} to {before.end}); after "
-        f"{after.label} ({after.start} to {after.end}).",
+        f"Periods: before {before.label} ({month_words(before.start)} to "
+        f"{month_words(before.end)}); after {after.label} "
+        f"({month_words(after.start)} to {month_words(after.end)}).",
         f"Boundary set: {boundary_label or Path(wards.attrs.get('source', '')).name} "
         f"({len(wards)} wards).",
-        f"Rows read {q.read:,}; kept {q.kept:,}; dropped {sum(q.dropped.values()):,}; "
-        f"given the nearest ward {q.nearest_ward:,}.",
+        f"Rows read {q.read:,}; kept {q.kept:,}; left out {sum(q.dropped.values()):,}"
+        f"; given the nearest ward {q.nearest_ward:,}.",
         "Months missing inside the periods: "
         + ("; ".join(missing) if missing else "none."),
         compared,
@@ -307,3 +320,78 @@ def _data_section(loaded, wards, before, after, boundary_label, change) -> str:
         table_html(dropped, "quality") if not dropped.empty else ""
     )
     return section_html("About the data", body, "data")
+
+
+GLOSSARY = (
+    (
+        "Reports, offences, incidents",
+        "ASB is counted in reports (one incident can "
+        "be reported many times), crime in offences; both together in incidents.",
+    ),
+    (
+        "Like for like",
+        "Both periods count the same calendar months: a month "
+        "police.uk has no data for in either period is left out of both.",
+    ),
+    (
+        "Change, change (%)",
+        "Change = after - before; change (%) = change / before "
+        "x 100, to one decimal place.",
+    ),
+    (
+        "More than chance",
+        "An exact test of the two counts finds a change this "
+        "large unlikely if nothing had changed, after allowing for testing every "
+        "ward.",
+    ),
+    (
+        "z-score",
+        "How far a change is from no change, in standard errors; beyond "
+        "about 2 either way is unusual.",
+    ),
+    (
+        "Adjusted p",
+        "The chance of so large a change if nothing had changed, "
+        "adjusted for testing every ward (Benjamini-Hochberg).",
+    ),
+    (
+        "False discovery rate (FDR)",
+        "Of the changes marked more than chance, the "
+        "share expected to be chance at most (5% unless stated).",
+    ),
+    (
+        "Trend",
+        "Rising or falling over three or more years, more than year-to-year "
+        "variation would give; with two years only the change is given.",
+    ),
+    (
+        "Map point",
+        "police.uk moves every incident to one of a fixed set of "
+        "anonymised points, so incidents share places.",
+    ),
+    (
+        "Hotspot",
+        "A cluster of map points within 100 m of each other whose "
+        "incidents are far more than their surroundings would hold by chance.",
+    ),
+    (
+        "PAI",
+        "Predictive accuracy index (Chainey et al. 2008): the share of "
+        "incidents the hotspots held divided by the share of the area they cover; "
+        "1 is what as much area chosen at random would hold.",
+    ),
+    (
+        "Persistent, emerging, shifted, ceased",
+        "A hotspot in both periods; new in "
+        "the later one; new within 500 m of one that ceased; gone in the later one.",
+    ),
+)
+"""Every term of the report, in the words of its glossary."""
+
+
+def _glossary_section() -> str:
+    items = "".join(
+        f"<dt><b>{escape(term)}</b></dt><dd>{escape(text)}</dd>"
+        for term, text in GLOSSARY
+    )
+    return section_html("Glossary", f"<dl>{items}</dl>", "glossary")

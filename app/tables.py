@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geo.change import WardChange
+from geo.periods import month_words, parse_period
 from geo.years import Years
 
 __all__ = [
@@ -36,7 +37,7 @@ def _figure_text(value: float, *, signed: bool = False, pct: bool = False) -> st
     if value != value:
         return ""
     if pct:
-        return f"{value:+.1f}%"
+        return f"{value:+.1f}"
     text = f"{value:+,.0f}" if signed else f"{value:,.0f}"
     return text if float(value).is_integer() else f"{value:,.2f}"
 
@@ -80,9 +81,9 @@ def ward_table(change: WardChange) -> pd.DataFrame:
         **_sides(change),
         "before_rate": f"Rate per 1,000 ({change.before.label}){per}",
         "after_rate": f"Rate per 1,000 ({change.after.label}){per}",
-        "z": "z",
+        "z": "z-score",
         "significant": "More than chance",
-        "p_adjusted": "p (FDR)",
+        "p_adjusted": "Adjusted p",
         "population": "Population",
     }
     return frame.rename(columns=names)
@@ -95,8 +96,12 @@ def quarters_table(change: WardChange) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "Quarter": [f"Q{n}{m}" for n, m in zip(q["quarter"], mark, strict=True)],
-            f"Months ({change.before.label})": q["before_months"],
-            f"Months ({change.after.label})": q["after_months"],
+            f"Months ({change.before.label})": [
+                parse_period(m).words for m in q["before_months"]
+            ],
+            f"Months ({change.after.label})": [
+                parse_period(m).words for m in q["after_months"]
+            ],
             "Months compared": [f"{k} of 3" for k in q["months_compared"]],
         }
     )
@@ -110,8 +115,12 @@ def months_table(change: WardChange) -> pd.DataFrame:
     m = change.monthly
     out = pd.DataFrame(
         {
-            f"Month ({change.before.label})": m["before_month"],
-            f"Month ({change.after.label})": m["after_month"],
+            f"Month ({change.before.label})": [
+                month_words(v, short=True) for v in m["before_month"]
+            ],
+            f"Month ({change.after.label})": [
+                month_words(v, short=True) for v in m["after_month"]
+            ],
         }
     )
     for col, name in _sides(change).items():
@@ -132,7 +141,7 @@ def years_table(result: Years) -> pd.DataFrame:
     for label in result.labels:
         frame[label] = result.table[label].to_numpy()
     frame["Trend"] = result.table["trend"].to_numpy()
-    frame["p (FDR)"] = [p_text(p) for p in result.table["p_adjusted"]]
+    frame["Adjusted p"] = [p_text(p) for p in result.table["p_adjusted"]]
     rates = [c for c in result.table.columns if c.startswith("rate ")]
     for col in rates:
         frame[f"Rate per 1,000 ({col[5:]})"] = result.table[col].to_numpy()

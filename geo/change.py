@@ -39,8 +39,10 @@ from geo._stats import benjamini_hochberg, binomial_p
 from geo.errors import GeoInputError
 from geo.periods import (
     Period,
+    gaps_said,
     missing_months,
     month_name,
+    month_words,
     months_held,
     require_separate,
 )
@@ -379,7 +381,7 @@ def ward_change(
     }
     table = _ward_table(b_rows, a_rows, wards, basis_, alpha)
     unit = count_unit(incidents)
-    caveats = _caveats(incidents, before, after, missing, basis_)
+    caveats = _caveats(incidents, before, after, missing, basis_, present)
     table = _add_rates(table, population, basis_, caveats)
     by_type = _by_type(b_rows, a_rows, basis_)
     monthly = _months_table(b_rows, a_rows, before, after, present, basis_)
@@ -520,25 +522,30 @@ def _add_rates(table, population, basis: Comparison, caveats) -> pd.DataFrame:
     return table
 
 
-def _caveats(incidents, before, after, missing, basis: Comparison) -> list[Note]:
+def _caveats(
+    incidents, before, after, missing, basis: Comparison, present
+) -> list[Note]:
     out = []
     if ASB in set(incidents["crime_type"].astype(str).unique()):
         out.append(REPORTS_CAVEAT)
-    gaps = [f"{', '.join(m)} ({lab} period)" for lab, m in missing.items() if m]
+    gaps = [m for side in missing.values() for m in side]
+    why = gaps_said(gaps, present)
     if basis.per_month:
         out.append(
             "Figures are per month of data: each period's count divided by its "
             f"months with data ({basis.label})."
         )
         if gaps:
-            out.append(Note(f"police.uk has no data for {'; '.join(gaps)}.", "warning"))
+            out.append(Note(f"{why[0].upper()}{why[1:]}.", "warning"))
     elif basis.dropped:
-        pairs = ", ".join(f"{b} and {a}" for b, a in basis.dropped)
+        pairs = ", ".join(
+            f"{month_words(b, short=True)} and {month_words(a, short=True)}"
+            for b, a in basis.dropped
+        )
         out.append(
             Note(
                 f"Like for like: {len(basis.dropped)} month(s) left out of both "
-                f"periods because one side has no data ({pairs}); police.uk has no "
-                f"data for {'; '.join(gaps)}.",
+                f"periods because one side has no data ({pairs}): {why}.",
                 "warning",
             )
         )

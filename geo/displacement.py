@@ -32,7 +32,7 @@ from geo._validate import require_positive, require_projected
 from geo.change import Basis, Comparison, on_basis
 from geo.errors import GeoInputError
 from geo.hotspots import Hotspots, hotspots
-from geo.periods import Period
+from geo.periods import Period, month_words
 from geo.words import Note, count_unit
 
 __all__ = [
@@ -601,8 +601,8 @@ def displacement(
     )
     counts = matched.groupby(["period", "status"]).size()
     notes = [
-        f"Both periods clustered to the before period's standard: eps {p.eps:g} m, "
-        f"a core of at least {p.min_samples} incidents"
+        "Both periods' hotspots found to the before period's standard: a hotspot's "
+        f"core has at least {p.min_samples} {p.unit} within {p.eps:g} m"
         + _local_note(p)
         + (
             f" The after period's {n_a} months against the before period's "
@@ -772,8 +772,5 @@ def _months_said(comp: Comparison) -> str:
 def _run(months: tuple[str, ...]) -> str:
     if not months:
         return "none"
-    return (
-        months[0]
-        if len(months) == 1
-        else f"{months[0]} to {months[-1]}, {len(months)} months"
-    )
+    first, last = month_words(months[0]), month_words(months[-1])
+    return first if len(months) == 1 else f"{first} to {last}, {len(months)} months"

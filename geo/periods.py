@@ -25,8 +25,10 @@ from geo.errors import GeoInputError
 __all__ = [
     "HELD_MONTHS",
     "Period",
+    "gaps_said",
     "missing_months",
     "month_name",
+    "month_words",
     "months_held",
     "parse_month",
     "parse_period",
@@ -98,6 +100,27 @@ class Period:
         start = pd.Period(self.start, freq="M") + move
         end = pd.Period(self.end, freq="M") + move
         return Period(start=str(start), end=str(end), label=_written(start, end))
+
+    @property
+    def words(self) -> str:
+        """The period as a reader writes it (no ``YYYY-MM`` codes).
+
+        Examples
+        --------
+        >>> [parse_period(p).words for p in ("2021/22", "2022", "2022-03")]
+        ['2021/22', '2022', 'March 2022']
+        >>> [parse_period(p).words for p in ("2022-Q2", "2021-11:2022-01")]
+        ['April to June 2022', 'November 2021 to January 2022']
+        """
+        if self.label == _written(pd.Period(self.start), pd.Period(self.end)) and (
+            self.n_months == 12 and self.start[5:] in ("01", "04")
+        ):
+            return self.label
+        if self.n_months == 1:
+            return month_words(self.start)
+        if self.start[:4] == self.end[:4]:
+            return f"{month_name(self.start)} to {month_words(self.end)}"
+        return f"{month_words(self.start)} to {month_words(self.end)}"
 
     def __str__(self) -> str:
         return self.label
@@ -240,6 +263,63 @@ def month_name(month: str) -> str:
     'June'
     """
     return _MONTH_NAMES[int(month[5:7]) - 1]
+
+
+def month_words(month: str, *, short: bool = False) -> str:
+    """Write a ``YYYY-MM`` month as a reader does: "June 2020" (or "Jun 2020").
+
+    Examples
+    --------
+    >>> month_words("2020-06"), month_words("2020-06", short=True)
+    ('June 2020', 'Jun 2020')
+    """
+    name = month_name(month)
+    return f"{name[:3] if short else name} {month[:4]}"
+
+
+def gaps_said(missing: Iterable[str], held: Iterable[str]) -> str:
+    """Say why months have no data, blaming the right thing.
+
+    A month between the first and last month held that has no data is one
+    police.uk published nothing for; a month before or after everything held
+    was never imported.
+
+    Examples
+    --------
+    >>> held = ["2020-05", "2020-07", "2020-08"]
+    >>> gaps_said(["2020-06"], held)
+    'police.uk published no data for June 2020'
+    >>> gaps_said(["2020-06", "2020-09", "2020-10"], held)
+    'police.uk published no data for June 2020; the data held ends with August 2020 (September 2020 to October 2020 not imported)'
+    """  # noqa: E501
+    have = sorted(set(held))
+    missing = sorted(set(missing))
+    if not have:
+        return "no months are held"
+    inside = [m for m in missing if have[0] <= m <= have[-1]]
+    early = [m for m in missing if m < have[0]]
+    late = [m for m in missing if m > have[-1]]
+    parts = []
+    if inside:
+        said = ", ".join(month_words(m) for m in inside)
+        parts.append(f"police.uk published no data for {said}")
+    if early:
+        parts.append(
+            f"the data held starts with {month_words(have[0])} "
+            f"({_span_words(early)} not imported)"
+        )
+    if late:
+        parts.append(
+            f"the data held ends with {month_words(have[-1])} "
+            f"({_span_words(late)} not imported)"
+        )
+    return "; ".join(parts)
+
+
+def _span_words(months: list[str]) -> str:
+    if len(months) == 1:
+        return month_words(months[0])
+    return f"{month_words(months[0])} to {month_words(months[-1])}"
 
 
 def parse_month(text: str, *, role: str = "month") -> pd.Period:

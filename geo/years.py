@@ -39,7 +39,7 @@ import pandas as pd
 from geo._stats import benjamini_hochberg
 from geo.change import residents_by_ward
 from geo.errors import GeoInputError
-from geo.periods import Period, month_name, months_held, parse_period
+from geo.periods import Period, gaps_said, month_name, months_held, parse_period
 from geo.settings import ASB
 from geo.words import REPORTS_CAVEAT, Note, count_unit, subject
 
@@ -408,8 +408,8 @@ def _caveats(incidents, years, positions, have, dispersion, counts) -> list[str]
         names = ", ".join(month_name(years[0].months[i]) for i in left)
         out.append(
             Note(
-                f"Like for like across years: {names} left out of every year "
-                f"because police.uk has no data for {', '.join(gaps)}.",
+                f"Like for like across years: {names} left out of every year: "
+                f"{gaps_said(gaps, have)}.",
                 "warning",
             )
         )

@@ -89,9 +89,7 @@ ui.download(
 )
 ui.download(
     "Committee report with these years (HTML)",
-    lambda: data.report_html(
-        *c.key, c.before, c.after, "like-for-like", (first, last)
-    ),
+    lambda: data.report_html(*c.key, c.before, c.after, "like-for-like", (first, last)),
     "committee_report.html",
     "text/html",
 )

@@ -264,7 +264,7 @@ def test_report_figures_equal_the_commands(demo, tmp_path):
     got_hs = _cells(soup.find("table", id="hotspots"))
     want_hs = gpd.read_file(hs)
     n = len(got_hs)
-    assert got_hs["incidents"].str.replace(",", "").astype(int).tolist() == (
+    assert got_hs["Reports"].str.replace(",", "").astype(int).tolist() == (
         want_hs["incidents"].head(n).tolist()
     )
     assert soup.find("img", alt="Map of the change by ward")["src"].startswith(

@@ -105,5 +105,5 @@ def test_month_table_shows_no_none_or_nan_for_months_not_compared():
     assert "None" not in text and "nan" not in text.lower()
     june = shown.iloc[1]
     assert june.iloc[-1] == "no: no data" and june.iloc[2] == ""
-    assert shown.iloc[0, 2] == "3" and shown.iloc[0, -2] == "+0.0%"
+    assert shown.iloc[0, 2] == "3" and shown.iloc[0, -2] == "+0.0"
     assert tables.p_text(float("nan")) == ""

@@ -34,7 +34,7 @@ def _cells(html: str) -> tuple[list[str], list[list[str]]]:
 
 def test_rows_in_rank_order_with_plain_headings_and_whole_areas():
     head, rows = _cells(ranked_hotspots_html(_table(), "reports"))
-    assert head == ["Rank", "Reports", "Locations", "Area (m²)", "Wards", "Types",
+    assert head == ["Rank", "Reports", "Map points", "Area (m²)", "Wards", "Types",
                     "Main streets"]  # fmt: skip
     assert rows == [
         ["1", "1,234", "20", "120,000", SCRIPT, "Violence", "Main St"],

@@ -173,9 +173,10 @@ def test_statuses_and_coverage_agree_in_report_command_and_pages(own, tmp_path, 
     shown = pd.DataFrame(cells, columns=heads)
     n = len(shown)
     assert n == min(10, len(after))
-    assert shown["status"].tolist() == after["status"].head(n).tolist()
+    status = shown[f"Status against {BEFORE}"]
+    assert status.tolist() == after["status"].head(n).tolist()
     counts = after["after_incidents"].head(n).astype(int)
-    assert [int(v.replace(",", "")) for v in shown["incidents"]] == counts.tolist()
+    assert [int(v.replace(",", "")) for v in shown["Reports"]] == counts.tolist()
     # the report's ward table is the wards command's
     _cli(capsys, "wards", *ws, "--type", ASB, *periods, "--out", tmp_path / "w.csv")
     wards = pd.read_csv(tmp_path / "w.csv").set_index("ward_name")

@@ -166,7 +166,11 @@ def test_missing_months_are_left_out_of_both_periods(wards):
     assert out.basis.label == "2 months each: January to March without February"
     a = out.table.set_index("ward_code").loc["A"]
     assert a[["before", "after", "change", "pct_change"]].tolist() == [20, 20, 0, 0.0]
-    assert any(c.startswith("Like for like") and "2021-02" in c for c in out.caveats)
+    assert (
+        "Like for like: 1 month(s) left out of both periods because one side has "
+        "no data (Feb 2021 and Feb 2022): police.uk published no data for "
+        "February 2021."
+    ) in out.caveats
     q = out.quarterly.iloc[0]
     assert (q["months_compared"], bool(q["complete"])) == (2, False)
     assert not out.monthly.set_index("position").loc[2, "compared"]
@@ -258,6 +262,21 @@ def test_per_month_basis_says_per_month_everywhere(three_wards):
     assert (
         out.table["change"] - (out.table["after"] - out.table["before"])
     ).abs().max() < 1e-9
+
+
+def test_months_never_imported_are_not_blamed_on_police_uk(wards):
+    """Data held from January 2021 to March 2022 without February 2021; the
+    after period runs to June 2022. February 2021 is police.uk's gap; April to
+    June 2022 were never imported, and the note says so."""
+    have = [m for m in parse_period("2021-01:2022-03").months if m != "2021-02"]
+    inc = _incidents([("A", m, ASB, 10) for m in have])
+    out = ward_change(inc, wards, before=parse_period("2021-01:2021-06"),
+                      after=parse_period("2022-01:2022-06"))  # fmt: skip
+    note = next(c for c in out.caveats if c.startswith("Like for like"))
+    assert note.endswith(
+        "police.uk published no data for February 2021; the data held ends with "
+        "March 2022 (April 2022 to June 2022 not imported)."
+    )
 
 
 def test_per_month_quarters_count_what_the_headline_counts(wards):
