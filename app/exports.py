@@ -241,7 +241,7 @@ def patrol_pack(
     from app.patrol_pack import patrol_pack_html
     from geo.synthetic import DEMO_LABEL
 
-    label = result.period.label if result.period else "all data"
+    label = result.period.words if result.period else "all data"
     unit = result.unit
     return patrol_pack_html(
         result.hotspots.table,

@@ -45,19 +45,21 @@ def number_text(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _cell(value, kind: str = "") -> str:
+def _cell(value, kind: str = "", label: str = "") -> str:
+    # data-label: the heading, for tables shown as stacked cards on phones
+    at = f' data-label="{escape(label, quote=True)}"' if label else ""
     if isinstance(value, bool):
-        return f"<td>{'yes' if value else 'no'}</td>"
+        return f"<td{at}>{'yes' if value else 'no'}</td>"
     if isinstance(value, (int, float)) and kind and not pd.isna(value):
         if kind == "pct":  # one decimal always: -37.0 beside -26.8
-            return f'<td class="num">{value:+.1f}</td>'
+            return f'<td class="num"{at}>{value:+.1f}</td>'
         text = number_text(value)
-        return f'<td class="num">{"+" if value > 0 else ""}{text}</td>'
+        return f'<td class="num"{at}>{"+" if value > 0 else ""}{text}</td>'
     if isinstance(value, float):
-        return f'<td class="num">{number_text(value)}</td>'
+        return f'<td class="num"{at}>{number_text(value)}</td>'
     if isinstance(value, int):
-        return f'<td class="num">{value:,}</td>'
-    return f"<td>{escape(str(value))}</td>"
+        return f'<td class="num"{at}>{value:,}</td>'
+    return f"<td{at}>{escape(str(value))}</td>"
 
 
 def _kind(heading) -> str:
@@ -68,23 +70,31 @@ def _kind(heading) -> str:
     return "change" if text.startswith("Change") else ""
 
 
-def html_table(frame: pd.DataFrame) -> str:
+def html_table(frame: pd.DataFrame, *, cards: bool = False) -> str:
     """A plain HTML table with every value escaped.
 
     Numbers under a heading with "(%)" are written signed with one decimal,
-    under one starting "Change" signed: every table rounds alike.
+    under one starting "Change" signed: every table rounds alike. With
+    ``cards``, each cell carries its heading (``data-label``) and the table
+    the class ``cards``, for styles that stack each row as a card on a phone.
     """
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
     kinds = [_kind(c) for c in frame.columns]
+    labels = [str(c) if cards else "" for c in frame.columns]
     rows = "".join(
         "<tr>"
         + "".join(
-            _cell(v.item() if hasattr(v, "item") else v, k)
-            for v, k in zip(row, kinds, strict=True)
+            _cell(v.item() if hasattr(v, "item") else v, k, lab)
+            for v, k, lab in zip(row, kinds, labels, strict=True)
         )
         + "</tr>"
         for row in frame.itertuples(index=False)
     )
+    if cards:
+        return (
+            f'<table class="cards"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
@@ -94,6 +104,8 @@ def hotspot_rows(table: pd.DataFrame, unit: str = "incidents") -> pd.DataFrame:
     ``unit`` names what is counted ("incidents", or "reports" for ASB).
     """
     cols = [c for c in HOTSPOT_HEADINGS if c in table.columns]
+    if "places" in cols and not table["places"].astype(bool).any():
+        cols.remove("places")  # no police.uk place in any of them
     frame = pd.DataFrame(table[cols])
     if "area_m2" in frame:
         frame["area_m2"] = frame["area_m2"].round().astype(int)

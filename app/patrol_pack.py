@@ -11,6 +11,18 @@ from app.figures import hotspot_map_png
 from app.html_doc import DOCUMENT_CSS, banner_html, img_html, list_html
 from app.html_tables import hotspot_rows, html_table
 
+PHONE_CSS = """
+@media (max-width:600px){
+body{margin:10px} table.cards thead{display:none}
+table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:auto}
+table.cards tr{border:1px solid #bbb;margin:0 0 8px;padding:2px 0}
+table.cards td{border:0;text-align:left;overflow-wrap:anywhere}
+table.cards td::before{content:attr(data-label) ": ";font-weight:bold}
+}
+"""
+"""On a phone the pack's table is a stack of cards: one per hotspot, each
+figure under its heading, nothing wider than the screen."""
+
 
 def patrol_pack_html(
     table: gpd.GeoDataFrame,
@@ -30,7 +42,8 @@ def patrol_pack_html(
     made = dt.datetime.now().strftime("%d %B %Y %H:%M")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>{escape(title)}</title><style>{DOCUMENT_CSS}</style></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title><style>{DOCUMENT_CSS}{PHONE_CSS}</style></head>
 <body><main>
 <h1>{escape(title)}</h1>
 <div class="meta">{escape(subtitle)} &middot; produced {escape(made)}</div>
@@ -38,7 +51,7 @@ def patrol_pack_html(
 <h2>Map: top {min(top, len(table))} of {len(table)} hotspots</h2>
 {img_html(png, "Map of the top hotspots, numbered by rank")}
 <h2>Hotspots, ranked by {escape(unit)}</h2>
-{html_table(frame)}
+{html_table(frame, cards=True)}
 <h2>How these were found</h2>
 {list_html(notes)}
 </main></body></html>

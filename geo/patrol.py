@@ -188,7 +188,7 @@ def patrol_hotspots(
         found = _with_next(found, scored)
         notes.append(
             Note(
-                text=f"On the following period ({after.label}): these hotspots, "
+                text=f"On the following period ({after.words}): these hotspots, "
                 f"{scored.hotspot_area_m2 / scored.area_m2:.1%} of the area, held "
                 f"{scored.hit_rate:.1%} of {scored.next_total:,} {unit}: PAI "
                 f"{scored.pai:.1f}, RRI {scored.rri:.2f}."
@@ -209,13 +209,13 @@ def predicted_sentence(ev: Evaluation | None, previous: Period, unit: str) -> st
     """Say how well the previous period's hotspots predicted this one."""
     if ev is None:
         return (
-            f"The previous period ({previous.label}) is not held in whole: there "
+            f"The previous period ({previous.words}) is not held in whole: there "
             "are no earlier hotspots to score on this one."
         )
     if not ev.hotspot_area_m2:
-        return f"The previous period ({previous.label}) had no hotspots to score."
+        return f"The previous period ({previous.words}) had no hotspots to score."
     return (
-        f"The previous period's hotspots ({previous.label}), "
+        f"The previous period's hotspots ({previous.words}), "
         f"{ev.hotspot_area_m2 / ev.area_m2:.1%} of the area, held "
         f"{ev.hit_rate:.1%} of this period's {ev.next_total:,} {unit}: PAI "
         f"{ev.pai:.1f} (1 is what as much area chosen at random would hold)."
