@@ -136,8 +136,8 @@ def period_options(months: list[str]) -> list[Option]:
         out.append(
             Option(
                 value=window.label,
-                label=f"Latest {k} months ({start} to {last})",
-                basis=f"the latest {k} months held ({start} to {last})",
+                label=f"Latest {k} months ({window.words})",
+                basis=f"the latest {k} months held ({window.words})",
                 earlier=before.label if before.start >= first else None,
             )
         )

@@ -206,7 +206,7 @@ def _years_section(
         "".join(f'<p class="headline">{escape(h)}</p>' for h in result.headlines)
         + table_html(tables.years_totals_table(result), "years-totals")
         + img_html(png, "Each ward's count each year")
-        + table_html(tables.years_table(result), "years")
+        + table_html(tables.years_table(result), "years-wards")
         + list_html(
             [
                 "Trend: a regression of each ward's yearly count on the year, "

@@ -34,7 +34,7 @@ def p_text(p: float) -> str:
 
 def _figure_text(value: float, *, signed: bool = False, pct: bool = False) -> str:
     """A month's figure as people read it; blank where a month is not compared."""
-    if value != value:
+    if value is None or value != value:
         return ""
     if pct:
         return f"{value:+.1f}"
@@ -149,13 +149,16 @@ def years_table(result: Years) -> pd.DataFrame:
 
 
 def years_totals_table(result: Years) -> pd.DataFrame:
-    """All wards together: each year, and its change on the year before."""
+    """All wards together: each year, and its change on the year before (blank
+    for the first year, not "None")."""
     t = result.totals
     return pd.DataFrame(
         {
             "Year": t["year"],
-            "Count": t["count"],
-            "Change on the year before": t["change"],
-            "Change (%)": t["pct_change"],
+            "Count": [_figure_text(v) for v in t["count"]],
+            "Change on the year before": [
+                _figure_text(v, signed=True) for v in t["change"]
+            ],
+            "Change (%)": [_figure_text(v, pct=True) for v in t["pct_change"]],
         }
     )

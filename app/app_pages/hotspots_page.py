@@ -7,6 +7,7 @@ from app import data, exports, ui
 from app.html_tables import ranked_hotspots_html
 from app.patrol_view import hotspot_figures, link
 from geo.errors import GeoInputError
+from geo.periods import parse_period
 
 GI_CELL_M = 150.0
 
@@ -20,7 +21,7 @@ period = st.radio(
     "Find hotspots in",
     choices,
     format_func=lambda p: (
-        f"Latest {ui.PATROL_MONTHS} months ({p.replace(':', ' to ')})"
+        f"Latest {ui.PATROL_MONTHS} months ({parse_period(p).words})"
         if p == latest
         else p
     ),

@@ -88,7 +88,9 @@ def test_years_page_counts_agree_with_the_years_command():
     headline = next(m.value for m in at.markdown if "ASB" in m.value)
     totals = at.dataframe[0].value
     # the sentence is the totals table's last change, in words
-    last, prev = totals["Count"].iloc[-1], totals["Count"].iloc[-2]
+    counts = totals["Count"].str.replace(",", "").astype(int)
+    last, prev = counts.iloc[-1], counts.iloc[-2]
+    assert totals["Change on the year before"].iloc[0] == ""  # not "None"
     word = "fell" if last < prev else "rose"
     assert f"{word} by {abs(last - prev) / prev * 100:.1f}%" in headline
     at.radio(key="year_kind").set_value("Calendar").run()

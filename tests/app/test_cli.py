@@ -289,7 +289,7 @@ def test_report_years_count_whole_years_not_only_the_periods(demo, tmp_path):
     assert main(["years", *common, "--from", "2021/22", "--to", "2023/24",
                  "--out", str(years_csv)]) == 0  # fmt: skip
     soup = BeautifulSoup(report.read_text(), "html.parser")
-    got = _cells(soup.find("table", id="years"))
+    got = _cells(soup.find("table", id="years-wards"))
     want = pd.read_csv(years_csv, dtype=str)
     assert got["Ward code"].tolist() == want["ward_code"].tolist()
     for year in ("2021/22", "2022/23", "2023/24"):
