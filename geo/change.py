@@ -157,7 +157,8 @@ def comparison(
         for label, months, p in (("before", bm, before), ("after", am, after)):
             if not months:
                 msg = (
-                    f"the {label} period {p.label} has no data at all; choose another."
+                    f"the {label} period {p.label} has no data at all: "
+                    f"{gaps_said(p.months, have)}; choose another."
                 )
                 raise GeoInputError(msg)
         text = (
@@ -172,7 +173,10 @@ def comparison(
     for label, months, p in (("before", before.months, before),
                              ("after", after.months, after)):  # fmt: skip
         if not any(m in have for m in months):
-            msg = f"the {label} period {p.label} has no data at all; choose another."
+            msg = (
+                f"the {label} period {p.label} has no data at all: "
+                f"{gaps_said(p.months, have)}; choose another."
+            )
             raise GeoInputError(msg)
     kept = [(b, a) for b, a in pairs if b in have and a in have]
     dropped = tuple((b, a) for b, a in pairs if not (b in have and a in have))
@@ -704,7 +708,7 @@ def _count_word(n: int) -> str:
 
 
 def _signed(value: float) -> str:
-    return f"{value:+,.0f}" if float(value).is_integer() else f"{value:+,.2f}"
+    return f"{value:+,.0f}" if float(value).is_integer() else f"{value:+,.1f}"
 
 
 def _headlines(
