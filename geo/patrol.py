@@ -29,6 +29,7 @@ from geo.words import Note, count_unit
 __all__ = [
     "PREDICTED",
     "PatrolHotspots",
+    "drawn_study_area",
     "hdbscan_cross_check",
     "patrol_hotspots",
     "patrol_periods",
@@ -203,6 +204,26 @@ def patrol_hotspots(
         next_evaluation=scored,
         notes=notes,
     )
+
+
+def drawn_study_area(incidents: gpd.GeoDataFrame) -> shapely.Geometry:
+    """Draw the area the incidents span: the convex hull of their map points.
+
+    For a study without boundaries (a force-wide download and no force-wide
+    boundary file): PAI's ``A`` and the hotspots' areas are measured in it.
+
+    Examples
+    --------
+    >>> from geo.settings import WORKING_CRS
+    >>> pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([0, 100, 0, 100, 50],
+    ...     [0, 0, 100, 100, 50]), crs=WORKING_CRS)
+    >>> drawn_study_area(pts).area
+    10000.0
+    """
+    from geo._points import distinct_points
+
+    where = distinct_points(incidents)
+    return shapely.convex_hull(shapely.multipoints(shapely.points(where.x, where.y)))
 
 
 def predicted_sentence(ev: Evaluation | None, previous: Period, unit: str) -> str:

@@ -23,8 +23,15 @@ from geo.periods import parse_period
 
 
 def _add_hotspots(sub) -> None:
-    p = sub.add_parser("hotspots", help="ranked DBSCAN hotspots: the patrol pack")
-    _add_input_args(p, wards="required")
+    p = sub.add_parser(
+        "hotspots",
+        help="ranked DBSCAN hotspots: the patrol pack",
+        description="Ranked hotspots of a period. Without --wards (e.g. a force-wide "
+        "download and no force-wide boundary file) every row is kept and the study "
+        "area is drawn around the incidents (their convex hull); the hotspots then "
+        "name no wards.",
+    )
+    _add_input_args(p, wards="optional")
     p.add_argument(
         "--period", help="the period to find hotspots in (default: all data)"
     )
@@ -63,9 +70,13 @@ def _cmd_hotspots(args: argparse.Namespace) -> None:
     loaded = load_from_args(
         args, periods, wards=wards, allow_empty=periods[::2], workspace=ws
     )
+    study = None
+    if wards is None:  # the area the incidents span, as the study area
+        study = patrol.drawn_study_area(loaded.incidents)
     result = patrol.patrol_hotspots(
         loaded.incidents,
         wards=wards,
+        study_area=study,
         period=period,
         eps=args.eps,
         min_samples=args.min_samples,

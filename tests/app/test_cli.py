@@ -526,3 +526,26 @@ def test_a_report_of_the_periods_alone_counts_no_year_from_part_of_it(demo):
     section = chosen[chosen.index('id="years"') :]
     assert "2020/21" in section and "2023/24" not in section
     assert "3 months each" in section  # 2020/21 holds January to March only
+
+
+def test_hotspots_without_boundaries_draw_the_study_area(write_police, tmp_path):
+    """A force-wide download and no force-wide boundary file: every row is kept
+    (none dropped as outside the boundaries), the study area is the hull of the
+    incidents, and the hotspots name no wards."""
+    from tests.conftest import police_row
+
+    rows = [police_row(0, 0, month="2022-03") for _ in range(30)]
+    rows += [police_row(dx, dy, month="2022-03") for dx in range(0, 1000, 100)
+             for dy in range(0, 1000, 100)]  # fmt: skip
+    path = write_police(rows)
+    out = tmp_path / "h.csv"
+    quality = tmp_path / "q.json"
+    assert main(["hotspots", str(path), "--out", str(out),
+                 "--quality", str(quality)]) == 0  # fmt: skip
+    import json
+
+    q = json.loads(quality.read_text())
+    assert q["kept"] == q["read"] == 130
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(table) == 1 and table["incidents"].iloc[0] >= 31  # the busy point
+    assert table["wards"].isna().all()
