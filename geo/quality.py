@@ -50,6 +50,9 @@ class QualityReport:
         Police forces named in the data ("Reported by").
     months_in_data : list of str
         Months with any row in the files read, before filtering by type or period.
+    elsewhere : int
+        Rows the workspace holds outside the boundary set's area: not read
+        (a national workspace's other forces), so not dropped either.
     cut_fields : int
         Text fields longer than :data:`geo.settings.MAX_FIELD_CHARS` (far longer
         than any police.uk field) cut to that length; their rows are kept.
@@ -67,6 +70,7 @@ class QualityReport:
     forces: list[str] = field(default_factory=list)
     months_in_data: list[str] = field(default_factory=list)
     cut_fields: int = 0
+    elsewhere: int = 0
 
     def drop(self, reason: str, n: int) -> None:
         """Count ``n`` rows dropped for ``reason`` (zero is ignored)."""
@@ -87,6 +91,7 @@ class QualityReport:
             "dropped": dict(sorted(self.dropped.items())),
             "nearest_ward": self.nearest_ward,
             "cut_fields": self.cut_fields,
+            "elsewhere": self.elsewhere,
             "files": list(self.files),
             "skipped_files": dict(self.skipped_files),
             "months": list(self.months),
@@ -116,6 +121,11 @@ class QualityReport:
             lines.append(
                 f"  kept, with a text field cut to {MAX_FIELD_CHARS:,} characters "
                 f"(longer than any police.uk field): {self.cut_fields:,}"
+            )
+        if self.elsewhere:
+            lines.append(
+                f"rows held elsewhere (outside the boundary set's area, not read): "
+                f"{self.elsewhere:,}"
             )
         if self.missing_months:
             lines.append(f"months with no data: {', '.join(self.missing_months)}")

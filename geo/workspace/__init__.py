@@ -276,6 +276,7 @@ class Workspace:
             replaced = _drop_set(con, name)
             _store_set(con, name, wards, tolerance_m, path)
             tags = _tag_points(con, name, wards, tolerance_m, None)
+            held = con.execute("SELECT count(*) FROM locations").fetchall()[0][0]
             if pop is not None:
                 _store_population(con, name, pop, population)
             _log_other(con, "boundaries", path, f"boundary set {name!r}")
@@ -283,8 +284,8 @@ class Workspace:
             name=name,
             wards=len(wards),
             replaced=replaced,
-            points=len(tags),
-            outside=int((tags["ward_match"] == "outside").sum()),
+            points=int(held),
+            outside=int(held) - int((tags["ward_match"] != "outside").sum()),
             nearest=int((tags["ward_match"] == "nearest").sum()),
             population=None if pop is None else int(pop["ward_code"].nunique()),
             notes=[f"{wards.attrs['repaired']} invalid polygon(s) repaired."]

@@ -96,14 +96,28 @@ def _set_tolerance(con, name: str) -> float:
 
 
 def _tag_points(con, name, wards, tolerance_m, loc_ids) -> pd.DataFrame:
-    """Work out and store the ward of map points (all, or ``loc_ids``) in a set."""
+    """Work out and store the ward of map points (all, or ``loc_ids``) in a set.
+
+    Only map points within the set's extent (grown by its tolerance) can be
+    in it: the others are not looked at, and only points given a ward are
+    stored (a national workspace's millions of map points outside a town's
+    wards cost nothing to tag, and are not read for its questions).
+    """
+    minx, miny, maxx, maxy = wards.total_bounds
+    box = [minx - tolerance_m, maxx + tolerance_m, miny - tolerance_m,
+           maxy + tolerance_m]  # fmt: skip
+    inside = "x BETWEEN ? AND ? AND y BETWEEN ? AND ?"
     if loc_ids is None:
-        pts = con.sql("SELECT loc_id, x, y FROM locations ORDER BY loc_id").df()
+        pts = con.sql(
+            f"SELECT loc_id, x, y FROM locations WHERE {inside} ORDER BY loc_id",
+            params=box,
+        ).df()
     else:
         con.register("wanted", pd.DataFrame({"loc_id": loc_ids}))
         pts = con.sql(
             "SELECT loc_id, x, y FROM locations JOIN wanted USING (loc_id) "
-            "ORDER BY loc_id"
+            f"WHERE {inside} ORDER BY loc_id",
+            params=box,
         ).df()
         con.unregister("wanted")
     tags = locate_points(
@@ -118,7 +132,7 @@ def _tag_points(con, name, wards, tolerance_m, loc_ids) -> pd.DataFrame:
             "match": tags["ward_match"].to_numpy(dtype=object),
         }
     )
-    rows.loc[rows["match"] == "outside", ["ward_code", "ward_name"]] = None
+    rows = rows.loc[rows["match"] != "outside"]
     con.register("new_tags", rows)
     con.execute("INSERT INTO location_wards SELECT * FROM new_tags")
     con.unregister("new_tags")

@@ -24,7 +24,6 @@ from geo.workspace._boundaries import (
 )
 from geo.workspace._store import (
     LABELLED,
-    held_labels,
 )
 
 
@@ -35,21 +34,31 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
         if float(tolerance_m) != _set_tolerance(con, wards):
             stored = False  # another tolerance: work the wards out afresh
             wards = boundaries
-    agg = _aggregate(con)
+    area = wards if stored else None  # read only the rows of the set's area
+    agg = _aggregate(con, area)
     quality = QualityReport()
-    _stored_drops(con, quality)
+    files = sorted({int(f) for f in agg["file_id"]}) if area else None
+    _stored_drops(con, quality, files)
     quality.read += int(agg["n"].sum())
-    quality.files = [r[0] for r in con.execute(
-        "SELECT name FROM files ORDER BY file_id").fetchall()]  # fmt: skip
-    quality.forces = [f for f in held_labels(con, "force") if f]
+    quality.files = _file_names(con, files)
+    quality.forces = sorted({f for f in agg["force"].dropna() if f})
+    if area is not None:
+        total = con.execute("SELECT count(*) FROM incident_data").fetchall()[0][0]
+        quality.elsewhere = int(total) - int(agg["n"].sum())
     if agg.empty:
+        where = f" in boundary set {area!r}'s area" if area else ""
+        held = f" (it holds {quality.elsewhere:,} rows elsewhere)" if area else ""
         msg = (
-            f"no usable incidents in the workspace ({quality.read:,} rows read); "
-            "import police.uk files into it first."
+            f"no usable incidents in the workspace{where}{held}; import the "
+            "police.uk files covering it first."
         )
         raise GeoInputError(msg)
-    quality.months_in_data = sorted(agg["month"].unique().tolist())
-    chosen = resolve_types(agg["crime_type"].unique().tolist(), types)
+    quality.months_in_data = (
+        _months_of_feeds(con, files, quality.forces)
+        if area
+        else sorted(agg["month"].unique())
+    )
+    chosen = resolve_types(agg["crime_type"].dropna().unique().tolist(), types)
     _, dropped = select_rows(
         agg["month"],
         agg["crime_type"],
@@ -63,7 +72,7 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
     quality.missing_months = missing_in_periods(
         periods, quality.months_in_data, allow_empty=allow_empty
     )
-    rows = _fetch(con, chosen, periods)
+    rows = _fetch(con, chosen, periods, area)
     incidents = incidents_frame(rows)
     if stored:
         tags = _stored_tags(con, wards, rows["loc_id"].to_numpy())
@@ -74,6 +83,41 @@ def _load(con, *, wards, periods, types, tolerance_m, allow_empty) -> LoadedInci
     quality.months = sorted(incidents["month"].unique().tolist())
     incidents.attrs[HELD_MONTHS] = list(quality.months_in_data)
     return LoadedIncidents(incidents=incidents, quality=quality)
+
+
+AREA = (
+    "loc_id IN (SELECT loc_id FROM location_wards WHERE set_name = $area "
+    "AND match <> 'outside')"
+)
+"""SQL: a row is on a map point of the boundary set's area (within its
+tolerance). Workspaces written before areas were scoped also hold the points
+outside, marked so."""
+
+
+def _file_names(con, files: list[int] | None) -> list[str]:
+    rows = con.execute("SELECT file_id, name FROM files ORDER BY file_id").fetchall()
+    keep = None if files is None else set(files)
+    return [name for file_id, name in rows if keep is None or file_id in keep]
+
+
+def _months_of_feeds(con, files: list[int], forces: list[str]) -> list[str]:
+    """List the months held for the forces (feeds) of an area's rows.
+
+    A month with no row in a small area is still a month police.uk published
+    for its force.
+    """
+    if not files:
+        return []
+    marks = ", ".join("?" for _ in forces) or "NULL"
+    return [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT month FROM releases WHERE feed IN ({marks}) OR feed "
+            "IN (SELECT feed FROM files WHERE file_id IN "
+            f"({', '.join(map(str, files))})) ORDER BY 1",
+            list(forces),
+        ).fetchall()
+    ]
 
 
 def _stored_tags(con, set_name: str, loc_ids: np.ndarray) -> pd.DataFrame:
@@ -104,26 +148,40 @@ def _stored_tags(con, set_name: str, loc_ids: np.ndarray) -> pd.DataFrame:
     )
 
 
-def _aggregate(con) -> pd.DataFrame:
-    """Rows held per month and crime type: enough to count what a load leaves out."""
+def _aggregate(con, area: str | None = None) -> pd.DataFrame:
+    """Count the rows held per month, crime type, force and file.
+
+    Enough to say what a load leaves out. With ``area`` (a stored boundary
+    set), its rows only.
+    """
+    where = f"WHERE {AREA}" if area else ""
     return con.execute(
-        "SELECT lm.label AS month, lc.label AS crime_type, n FROM (SELECT "
-        "month_label, crime_type_label, count(*) AS n FROM incident_data GROUP BY ALL) "
+        "SELECT lm.label AS month, lc.label AS crime_type, lf.label AS force, "
+        "file_id, n FROM (SELECT month_label, crime_type_label, force_label, "
+        f"file_id, count(*) AS n FROM incident_data {where} GROUP BY ALL) "
         "JOIN labels lm ON lm.label_id = month_label "
         "LEFT JOIN labels lc ON lc.label_id = crime_type_label "
-        "ORDER BY month, crime_type"
+        "LEFT JOIN labels lf ON lf.label_id = force_label "
+        "ORDER BY month, crime_type",
+        {"area": area} if area else None,
     ).df()
 
 
-def _stored_drops(con, quality: QualityReport) -> None:
+def _stored_drops(con, quality: QualityReport, files: list[int] | None) -> None:
+    """Rows dropped at import, of ``files`` only (an area's) when given."""
+    where = ""
+    if files is not None:
+        where = f"WHERE file_id IN ({', '.join(map(str, files)) or 'NULL'}) "
     for reason, n in con.execute(
-        "SELECT reason, sum(n) FROM drops GROUP BY reason ORDER BY reason"
+        f"SELECT reason, sum(n) FROM drops {where}GROUP BY reason ORDER BY reason"
     ).fetchall():
         quality.read += int(n)
         quality.drop(reason, int(n))
 
 
-def _fetch(con, types: list[str], periods: Sequence[Period]) -> pa.Table:
+def _fetch(
+    con, types: list[str], periods: Sequence[Period], area: str | None = None
+) -> pa.Table:
     """Read the chosen rows as ``incident_rows`` has them, in the order read.
 
     From the stored numbers, not the view, so DuckDB neither joins nor sorts:
@@ -147,13 +205,16 @@ def _fetch(con, types: list[str], periods: Sequence[Period]) -> pa.Table:
             "month_label IN "
             f"({labels.ids_of(lambda m: any(p.start <= m <= p.end for p in periods))})"
         )
+    if area:
+        where.append(AREA)
     codes = ", ".join(LABELLED[c] for c in ("month", *_FETCH_LABELLED))
     sql = (
         "SELECT seq, coalesce(incident_id, $bases[file_id] || ':' || line) AS "
         f"incident_id, {codes}, file_id, loc_id, x, y FROM incident_data "
         + (f"WHERE {' AND '.join(where)}" if where else "")
     )
-    rows = con.sql(sql, params={"bases": bases}).to_arrow_table()
+    params = {"bases": bases, **({"area": area} if area else {})}
+    rows = con.sql(sql, params=params).to_arrow_table()
     seq = rows["seq"].to_numpy()
     if seq.size > 1 and not (seq[1:] > seq[:-1]).all():
         rows = rows.take(pa.array(np.argsort(seq, kind="stable")))

@@ -583,3 +583,52 @@ def test_a_full_disk_during_import_says_so_and_changes_nothing(
     with pytest.raises(GeoInputError, match="is full; nothing was changed"):
         ws.import_incidents([write_police([police_row(20, 10)], "b.csv")])
     assert ws.state()[2] == 1
+
+
+def test_a_boundary_sets_area_is_read_alone(wards, write_police, tmp_path):
+    """Two forces in one workspace: 'Test Constabulary' on the wards fixture
+    (7 rows: 5 in the wards, 1 within 100 m, 1 far away) and 'Other
+    Constabulary' 30 km away (40 rows). A load of the stored set reads only
+    the rows on its map points (within its 100 m tolerance): the other force
+    is neither read nor dropped, one line says how many rows are held
+    elsewhere, and the result equals a workspace holding the one force."""
+    ours = [*mixed_rows(), police_row(60, 60, month="2022-02")]
+    theirs = [
+        police_row(
+            30_000 + 7 * k,
+            30_000,
+            month=m,
+            **{"Falls within": "Other", "Reported by": "Other"},
+        )
+        for k in range(20)
+        for m in ("2022-01", "2022-02")
+    ]
+    wards.to_file(tmp_path / "wards.geojson")
+    one, both = Workspace(tmp_path / "one.duckdb"), Workspace(tmp_path / "both.duckdb")
+    one.import_incidents([write_police(ours, "a/2022-01-test-street.csv")])
+    both.import_incidents([write_police(ours, "b/2022-01-test-street.csv"),
+                           write_police(theirs, "b/2022-01-other-street.csv")])  # fmt: skip
+    for ws in (one, both):
+        ws.import_boundaries(tmp_path / "wards.geojson", name="w")
+    a = one.load(wards="w")
+    b = both.load(wards="w")
+    assert b.quality.read == 6 and b.quality.kept == 6  # the far row: not read
+    assert b.quality.elsewhere == 41  # the other force's 40 and our far one
+    assert not [r for r in b.quality.dropped if "outside" in r]
+    assert "rows held elsewhere (outside the boundary set's area, not read): 41" in (
+        b.quality.summary()
+    )
+    assert b.quality.forces == ["Test Constabulary"]
+    assert b.quality.months_in_data == ["2022-01", "2022-02", "2022-06"]
+    cols = ["month", "crime_type", "ward_code", "ward_match"]
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(a.incidents[cols]).reset_index(drop=True),
+        pd.DataFrame(b.incidents[cols]).reset_index(drop=True),
+    )
+    assert (
+        a.incidents.geometry.x.to_numpy() == b.incidents.geometry.x.to_numpy()
+    ).all()
+    # the stored tags hold only the set's points: the other force's 20 are not in it
+    with duckdb.connect(str(both.path), read_only=True) as con:
+        tagged = con.execute("SELECT count(*) FROM location_wards").fetchall()[0][0]
+    assert tagged == 4  # (50, 50), (150, 50), (150, 130) and (60, 60)
