@@ -56,10 +56,11 @@ def write_forces(out: Path, forces: int, months: int) -> tuple[list[Path], Path]
         force = generate_force(seed=k, months=months, per_month=PER_MONTH,
                                first="2021-01")  # fmt: skip
         rows = force.rows
-        if k:  # its own square: 60 km steps on a 7 x 7 grid around force 00
+        if k:  # its own square: 60 km steps on a 7 x 7 grid, force 00 the middle
             x, y = to_bng.transform(rows["Longitude"].to_numpy(),
                                     rows["Latitude"].to_numpy())  # fmt: skip
-            dx, dy = (k % 7 - 3) * 60_000.0, (k // 7 - 3) * 60_000.0
+            g = (k + 24) % 49  # square 24 is the middle: force 00's own
+            dx, dy = (g % 7 - 3) * 60_000.0, (g // 7 - 3) * 60_000.0
             lon, lat = to_ll.transform(np.asarray(x) + dx, np.asarray(y) + dy)
             rows = rows.assign(Longitude=np.round(lon, 6), Latitude=np.round(lat, 6))
         label = f"Force {k:02d}"

@@ -55,6 +55,7 @@ from geo.workspace._read import _load
 from geo.workspace._store import (
     SCHEMA_VERSION,
     connect,
+    count_areas,
     held_labels,
     next_id,
     transaction,
@@ -276,6 +277,7 @@ class Workspace:
             replaced = _drop_set(con, name)
             _store_set(con, name, wards, tolerance_m, path)
             tags = _tag_points(con, name, wards, tolerance_m, None)
+            count_areas(con, set_name=name)
             held = con.execute("SELECT count(*) FROM locations").fetchall()[0][0]
             if pop is not None:
                 _store_population(con, name, pop, population)

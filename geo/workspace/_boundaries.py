@@ -33,7 +33,7 @@ def _drop_set(con, name: str) -> bool:
     found = con.execute(
         "SELECT count(*) FROM boundary_sets WHERE name = ?", [name]
     ).fetchall()[0][0]
-    for table in ("boundaries", "location_wards", "populations"):
+    for table in ("boundaries", "location_wards", "populations", "area_counts"):
         con.execute(f"DELETE FROM {table} WHERE set_name = ?", [name])
     con.execute("DELETE FROM boundary_sets WHERE name = ?", [name])
     return bool(found)

@@ -35,3 +35,26 @@ def browser():
         )  # fmt: skip
         yield b
         b.close()
+
+
+def place_camera_by_click(tab) -> str:
+    """On the CCTV page: click the map a third of the way in, save the camera,
+    wait for the saving to be said; returns the longitude shown before."""
+    frame = tab.frame_locator("iframe").first
+    leaflet = frame.locator(".leaflet-container")
+    leaflet.wait_for(timeout=60_000)
+    layers = ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
+    frame.locator(layers).first.wait_for(timeout=30_000)
+    lon_before = tab.get_by_label("Longitude").input_value()
+    box = leaflet.bounding_box()
+    # a third of the way across and down the map: away from the controls
+    leaflet.click(position={"x": box["width"] * 0.35, "y": box["height"] * 0.4})
+    tab.wait_for_function(
+        "v => document.querySelector('input[aria-label=\"Longitude\"]').value != v",
+        arg=lon_before,
+        timeout=30_000,
+    )
+    tab.get_by_role("button", name="Save camera").click()
+    tab.get_by_text("Camera CAM013 saved").wait_for(timeout=30_000)
+    frame.locator(layers).first.wait_for(timeout=30_000)
+    return lon_before

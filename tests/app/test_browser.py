@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.serve import running
-from tests.app.conftest import SHOTS
+from tests.app.conftest import SHOTS, place_camera_by_click
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -113,23 +113,7 @@ def test_place_a_camera_by_clicking_the_map(browser, tmp_path):
     with running(env={"HOTSPOT_WORKSPACE": str(own)}) as url:
         tab = browser.new_page(viewport={"width": 1400, "height": 1100})
         tab.goto(f"{url}/cctv_page")
-        frame = tab.frame_locator("iframe").first
-        leaflet = frame.locator(".leaflet-container")
-        leaflet.wait_for(timeout=60_000)
-        layers = ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
-        frame.locator(layers).first.wait_for(timeout=30_000)
-        lon_before = tab.get_by_label("Longitude").input_value()
-        box = leaflet.bounding_box()
-        # a third of the way across and down the map: away from the controls
-        leaflet.click(position={"x": box["width"] * 0.35, "y": box["height"] * 0.4})
-        tab.wait_for_function(
-            "v => document.querySelector('input[aria-label=\"Longitude\"]').value != v",
-            arg=lon_before,
-            timeout=30_000,
-        )
-        tab.get_by_role("button", name="Save camera").click()
-        tab.get_by_text("Camera CAM013 saved").wait_for(timeout=30_000)
-        frame.locator(layers).first.wait_for(timeout=30_000)
+        lon_before = place_camera_by_click(tab)
         tab.locator("iframe").first.scroll_into_view_if_needed()
         tab.wait_for_timeout(1500)
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from app.serve import running
-from tests.app.conftest import SHOTS
+from tests.app.conftest import SHOTS, place_camera_by_click
 from tests.app.test_browser import HOTSPOT_1_PIXEL
 
 pytestmark = pytest.mark.browser
@@ -151,23 +151,10 @@ def test_cctv_manager_places_a_camera_and_gets_the_brief(browser, tmp_path):
         tab = browser.new_page(viewport={"width": 1400, "height": 1100},
                                accept_downloads=True)  # fmt: skip
         tab.goto(f"{url}/cctv_page")
-        frame = tab.frame_locator("iframe").first
-        leaflet = frame.locator(".leaflet-container")
-        leaflet.wait_for(timeout=60_000)
-        layers = ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
-        frame.locator(layers).first.wait_for(timeout=30_000)
         metric = tab.locator("[data-testid=stMetricValue]").first
+        metric.wait_for(timeout=60_000)
         before = metric.inner_text()
-        lon_before = tab.get_by_label("Longitude").input_value()
-        box = leaflet.bounding_box()
-        leaflet.click(position={"x": box["width"] * 0.35, "y": box["height"] * 0.4})
-        tab.wait_for_function(
-            "v => document.querySelector('input[aria-label=\"Longitude\"]').value != v",
-            arg=lon_before,
-            timeout=30_000,
-        )
-        tab.get_by_role("button", name="Save camera").click()
-        tab.get_by_text("Camera CAM013 saved").wait_for(timeout=30_000)
+        place_camera_by_click(tab)
         assert metric.inner_text().endswith("%") and before.endswith("%")
         _shot(tab, "cctv_1_placed")
         # did the October 2022 cameras change anything? the page, then the brief

@@ -254,16 +254,16 @@ def test_a_version_1_workspace_is_migrated_with_its_data(
     ws = Workspace(old)
     loaded = ws.load(wards="wards").incidents  # a reader upgrades the file once
     said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert said == [f"workspace {old} upgraded from schema version 1 to 2; older "
+    assert said == [f"workspace {old} upgraded from schema version 1 to 3; older "
                     "versions of hotspot-mapper cannot open it now"]  # fmt: skip
     with duckdb.connect(str(old), read_only=True) as con:
-        assert _store.schema_version(con) == _store.SCHEMA_VERSION == 2
+        assert _store.schema_version(con) == _store.SCHEMA_VERSION == 3
     expected = current.load(wards="wards").incidents
     pd.testing.assert_frame_equal(loaded, expected)
     assert {"c1", "2022-01-test-street.csv:2"} <= set(loaded["incident_id"])
     assert set(loaded["outcome"]) == {"", "Closed"}
     before, after = _snapshot(current.path), _snapshot(old)
-    for name in ("meta", "labels", "incident_data"):
+    for name in ("meta", "labels", "incident_data", "area_counts"):
         before.pop(name), after.pop(name)  # numbered afresh, read back the same
     assert _same(before, after)  # incidents and incident_rows included
     assert ws.catalogue() == current.catalogue()
@@ -606,8 +606,10 @@ def test_a_boundary_sets_area_is_read_alone(wards, write_police, tmp_path):
     wards.to_file(tmp_path / "wards.geojson")
     one, both = Workspace(tmp_path / "one.duckdb"), Workspace(tmp_path / "both.duckdb")
     one.import_incidents([write_police(ours, "a/2022-01-test-street.csv")])
-    both.import_incidents([write_police(ours, "b/2022-01-test-street.csv"),
-                           write_police(theirs, "b/2022-01-other-street.csv")])  # fmt: skip
+    both.import_incidents([
+        write_police(ours, "b/2022-01-test-street.csv"),
+        write_police(theirs, "b/2022-01-other-street.csv"),
+    ])  # fmt: skip
     for ws in (one, both):
         ws.import_boundaries(tmp_path / "wards.geojson", name="w")
     a = one.load(wards="w")
@@ -632,3 +634,41 @@ def test_a_boundary_sets_area_is_read_alone(wards, write_police, tmp_path):
     with duckdb.connect(str(both.path), read_only=True) as con:
         tagged = con.execute("SELECT count(*) FROM location_wards").fetchall()[0][0]
     assert tagged == 4  # (50, 50), (150, 50), (150, 130) and (60, 60)
+
+
+def test_area_counts_stay_whole_through_imports(wards, write_police, tmp_path):
+    """The areas' counts (what a question reads instead of scanning every row)
+    equal a count of the rows themselves after a boundary set's import, a new
+    month, and a newer release replacing a month."""
+    from geo.workspace._read import _aggregate
+
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.import_incidents([write_police(mixed_rows(), "a/2022-01-test-street.csv")])
+    wards.to_file(tmp_path / "wards.geojson")
+    ws.import_boundaries(tmp_path / "wards.geojson", name="w")
+
+    def both() -> tuple[pd.DataFrame, pd.DataFrame]:
+        with duckdb.connect(str(ws.path), read_only=True) as con:
+            kept = _aggregate(con, "w")
+            counted = con.execute(
+                "SELECT lm.label AS month, count(*) AS n FROM incident_data d "
+                "JOIN labels lm ON lm.label_id = d.month_label WHERE d.loc_id IN "
+                "(SELECT loc_id FROM location_wards WHERE set_name = 'w') "
+                "GROUP BY ALL ORDER BY 1"
+            ).df()
+        return kept.groupby("month", as_index=False)["n"].sum(), counted
+
+    def check() -> None:
+        kept, counted = both()
+        assert kept["month"].tolist() == counted["month"].tolist()
+        assert kept["n"].astype(int).tolist() == counted["n"].astype(int).tolist()
+
+    check()
+    ws.import_incidents([write_police([police_row(50, 50, month="2022-03")] * 3,
+                                      "b/2022-03-test-street.csv")])  # fmt: skip
+    check()
+    newer = [police_row(50, 50, month="2022-03")] * 5
+    ws.import_incidents([write_police(newer, "c/2022-03-test-street.csv")],
+                        replace=True)  # fmt: skip
+    check()
+    assert both()[0].set_index("month").loc["2022-03", "n"] == 5
