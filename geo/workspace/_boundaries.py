@@ -113,13 +113,12 @@ def _tag_points(con, name, wards, tolerance_m, loc_ids) -> pd.DataFrame:
             params=box,
         ).df()
     else:
-        con.register("wanted", pd.DataFrame({"loc_id": loc_ids}))
+        wanted = pd.DataFrame({"loc_id": loc_ids})  # noqa: F841 (read by name)
         pts = con.sql(
             "SELECT loc_id, x, y FROM locations JOIN wanted USING (loc_id) "
             f"WHERE {inside} ORDER BY loc_id",
             params=box,
         ).df()
-        con.unregister("wanted")
     tags = locate_points(
         pts["x"].to_numpy(), pts["y"].to_numpy(), wards, tolerance_m=tolerance_m
     )
@@ -133,9 +132,8 @@ def _tag_points(con, name, wards, tolerance_m, loc_ids) -> pd.DataFrame:
         }
     )
     rows = rows.loc[rows["match"] != "outside"]
-    con.register("new_tags", rows)
+    new_tags = rows  # noqa: F841 (DuckDB reads it by name, as an import's rows)
     con.execute("INSERT INTO location_wards SELECT * FROM new_tags")
-    con.unregister("new_tags")
     return tags
 
 

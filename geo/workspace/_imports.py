@@ -293,7 +293,15 @@ class _Encoded:
 
 
 class _State:
-    """Running numbers of an import: ids, files, new map points."""
+    """Running numbers of an import: ids, files, new map points.
+
+    New rows reach DuckDB as Python variables its SQL names (DuckDB's
+    replacement scan), not as registered views: a view registered and dropped
+    inside the import's one transaction stays in DuckDB's catalogue until the
+    commit, with every batch of rows it showed, so an import held everything it
+    had read (5.4 GB at 19 million rows). Read by name, a batch is let go when
+    its statement ends.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
@@ -336,9 +344,8 @@ class _State:
                 file_id=file_id,
                 feed=read.drops["force"].where(read.drops["force"] != "", feed),
             )[["file_id", "feed", "month", "reason", "n"]]
-            self.con.register("new_drops", drops)
+            new_drops = drops  # noqa: F841 (read by name: see _State)
             self.con.execute("INSERT INTO drops SELECT * FROM new_drops")
-            self.con.unregister("new_drops")
         if read.table is not None:
             self._insert_rows(encoded, file_id)
 
@@ -377,7 +384,7 @@ class _State:
         self.pending, self.pending_rows = [rest], rest.num_rows
         if n == 0:
             return
-        self.con.register("new_rows", held.slice(0, n))
+        new_rows = held.slice(0, n)  # noqa: F841 (read by name: see _State)
         codes = ", ".join(LABELLED.values())
         # an id made from the file name and line is not stored: it reads back
         self.con.execute(
@@ -387,7 +394,6 @@ class _State:
             "CASE WHEN id_given THEN incident_id END, line, loc_id, "
             "x, y, lon, lat FROM new_rows"
         )
-        self.con.unregister("new_rows")
 
     def _label_ids(self, encoded: pa.DictionaryArray) -> pa.Array:
         """Return the label number of each row's text; new texts join ``labels``."""
@@ -401,9 +407,8 @@ class _State:
                 {"label_id": pa.array(ids, pa.int32()),
                  "label": pa.array(fresh, pa.string())}
             )  # fmt: skip
-            self.con.register("new_labels", new)
+            new_labels = new  # noqa: F841 (read by name: see _State)
             self.con.execute("INSERT INTO labels SELECT * FROM new_labels")
-            self.con.unregister("new_labels")
         ids = pa.array([self.labels[w] for w in words], pa.int32())
         return ids.take(encoded.indices)
 
@@ -420,7 +425,6 @@ class _State:
                 "lat": table["lat"].to_numpy()[first],
             }
         )
-        self.con.register("points", points)
         known = self.con.sql(
             "SELECT p.i, l.loc_id FROM points p JOIN locations l USING (x, y)"
         ).to_arrow_table()
@@ -430,16 +434,13 @@ class _State:
         ids[new] = np.arange(self.next_loc, self.next_loc + new.size)
         self.next_loc += new.size
         if new.size:
-            fresh = points.take(pa.array(new)).append_column(
+            fresh = points.take(pa.array(new)).append_column(  # noqa: F841
                 "loc_id", pa.array(ids[new])
             )
-            self.con.register("fresh", fresh)
             self.con.execute(
                 "INSERT INTO locations SELECT loc_id, x, y, lon, lat FROM fresh"
             )
-            self.con.unregister("fresh")
             self.new_locations.extend(ids[new].tolist())
-        self.con.unregister("points")
         return ids[encoded.point]
 
 
