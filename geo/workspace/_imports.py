@@ -171,7 +171,11 @@ def run(
         changes = _settle(con, state, quality, replace=replace)
         if ask_before_shrinking and not replace:
             _ask_before_shrinking(changes)
-        new_locations = np.asarray(state.new_locations, dtype=np.int64)
+        new_locations = (
+            np.concatenate(state.new_locations)
+            if state.new_locations
+            else np.empty(0, np.int64)
+        )
         if tag is not None and new_locations.size:
             tag(con, new_locations)
         _recount_areas(con, state.import_id, changes)
@@ -314,7 +318,7 @@ class _State:
         self.held = dict(con.execute("SELECT digest, rows_read FROM files").fetchall())
         self.files_new: list[str] = []
         self.files_known: list[str] = []
-        self.new_locations: list[int] = []
+        self.new_locations: list[np.ndarray] = []  # numbers, not Python ints
         self.known_rows = 0
         self.pending: list[pa.Table] = []
         self.pending_rows = 0
@@ -440,7 +444,7 @@ class _State:
             self.con.execute(
                 "INSERT INTO locations SELECT loc_id, x, y, lon, lat FROM fresh"
             )
-            self.new_locations.extend(ids[new].tolist())
+            self.new_locations.append(ids[new])
         return ids[encoded.point]
 
 

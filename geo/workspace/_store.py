@@ -393,13 +393,23 @@ def _require_duckdb_file(path: Path) -> None:
     raise GeoInputError(msg, argument="workspace")
 
 
+WRITE_MEMORY_LIMIT = "256MB"
+"""DuckDB's own memory on a connection that writes (its buffer pool: an
+import's row groups, cached blocks), spilling to a temporary folder beside
+the workspace beyond it. At DuckDB's default (80% of the machine) a national
+import's table data stayed in memory until the commit."""
+
+
 def _open(path: Path, *, write: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
     _require_duckdb_file(path)
     deadline = time.monotonic() + timeout_s
     waited = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=not write)
+            con = duckdb.connect(str(path), read_only=not write)
+            if write:  # an import's table data goes to the file, not the memory
+                con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
+            return con
         except duckdb.IOException as err:
             text = str(err)
             detail = text.split(":", 1)[-1].strip()
