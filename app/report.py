@@ -268,7 +268,14 @@ def _hotspot_section(
               f"{patrol.unit.capitalize()} in camera view"] = [
             "" if v != v else f"{100 * v:.0f}%" for v in seen
         ]  # fmt: skip
-        lines += [f"CCTV: {n}" for n in cctv.notes]
+        # said on the months compared above; the CCTV page counts every month
+        # of the period, so with a month missing the two can differ: say which
+        lines.append(
+            f"CCTV coverage, counted on {after.label}'s months compared "
+            f"({moved.basis.label}; the CCTV page counts every month of the "
+            "period):"
+        )
+        lines += [str(n) for n in cctv.notes]
     lines.insert(
         1,
         f"Status against {before.label}: persistent (a hotspot in both periods), "
