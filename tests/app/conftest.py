@@ -58,3 +58,18 @@ def place_camera_by_click(tab) -> str:
     tab.get_by_text("Camera CAM013 saved").wait_for(timeout=30_000)
     frame.locator(layers).first.wait_for(timeout=30_000)
     return lon_before
+
+
+def drawn_map_frame(tab):
+    """The frame of the page's Leaflet map, once its layers are drawn and its
+    script (``L``) is loaded."""
+    tab.frame_locator("iframe").first.locator(
+        ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
+    ).first.wait_for(timeout=60_000)
+    inner = next(
+        f
+        for f in tab.frames
+        if f != tab.main_frame and f.locator(".leaflet-container").count()
+    )
+    inner.wait_for_function("() => window.L !== undefined")
+    return inner

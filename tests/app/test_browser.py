@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.serve import running
-from tests.app.conftest import SHOTS, place_camera_by_click
+from tests.app.conftest import SHOTS, drawn_map_frame, place_camera_by_click
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -174,16 +174,7 @@ def test_a_hotspot_answers_a_click_in_words(browser, server, where):
     """The density layer lies under the hotspot shapes: a click opens the popup."""
     tab = browser.new_page(viewport={"width": 1400, "height": 1000})
     tab.goto(f"{server}/{where}")
-    frame = tab.frame_locator("iframe").first
-    frame.locator(
-        ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
-    ).first.wait_for(timeout=60_000)
-    inner = next(
-        f
-        for f in tab.frames
-        if f != tab.main_frame and f.locator(".leaflet-container").count()
-    )
-    inner.wait_for_function("() => window.L !== undefined")
+    inner = drawn_map_frame(tab)
     # where on the map hotspot 1 is: the centre of its shape, in the map's pixels
     x, y = inner.evaluate(HOTSPOT_1_PIXEL)
     inner.locator(".leaflet-container").click(position={"x": x, "y": y})

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from app.serve import running
-from tests.app.conftest import SHOTS, place_camera_by_click
+from tests.app.conftest import SHOTS, drawn_map_frame, place_camera_by_click
 from tests.app.test_browser import HOTSPOT_1_PIXEL
 
 pytestmark = pytest.mark.browser
@@ -45,15 +45,7 @@ def test_sergeant_plans_patrols_on_a_phone(browser, server, tmp_path):
     assert tab.evaluate("document.scrollingElement.scrollWidth") <= 390
     _shot(tab, "sergeant_1_view", full_page=True)
     # tap hotspot 1 on the map: its streets in words
-    tab.frame_locator("iframe").first.locator(
-        ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
-    ).first.wait_for(timeout=60_000)
-    inner = next(
-        f
-        for f in tab.frames
-        if f != tab.main_frame and f.locator(".leaflet-container").count()
-    )
-    inner.wait_for_function("() => window.L !== undefined")
+    inner = drawn_map_frame(tab)
     # the map in view first, as a thumb scrolls to it (the map is 60% of the
     # screen high, below the figures)
     tab.locator("iframe").first.scroll_into_view_if_needed()
