@@ -28,7 +28,7 @@ ensure_cache_dir()  # before numba reads its configuration
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = ["grid_dbscan", "warm_up"]
+__all__ = ["grid_dbscan", "neighbour_sums", "warm_up"]
 
 
 def grid_dbscan(
@@ -45,6 +45,46 @@ def grid_dbscan(
     n = x.size
     if n == 0:
         return np.empty(0, np.int64), np.empty(0, bool)
+    order, start, end, nbr, xs, ys = _layout(x, y, eps)
+    ws = np.ascontiguousarray(weight[order], dtype=np.float64)
+    need = np.broadcast_to(np.asarray(min_samples, dtype=np.float64), (n,))
+    need = np.ascontiguousarray(need[order])
+    labels_sorted, core_sorted = _cluster(
+        xs, ys, ws, start, end, nbr, float(eps) ** 2, need
+    )
+    labels = np.empty(n, np.int64)
+    core = np.empty(n, bool)
+    labels[order] = labels_sorted
+    core[order] = core_sorted
+    return _renumber(labels, core), core
+
+
+def neighbour_sums(
+    x: np.ndarray, y: np.ndarray, weight: np.ndarray, eps: float
+) -> np.ndarray:
+    """Total ``weight`` within ``eps`` of each point, itself included.
+
+    A neighbour at exactly ``eps`` counts (squared distances compared, as in
+    :func:`grid_dbscan`). In linear memory: no list of pairs is made (a
+    national set of map points has tens of millions).
+    """
+    n = x.size
+    if n == 0:
+        return np.empty(0)
+    order, start, end, nbr, xs, ys = _layout(x, y, eps)
+    ws = np.ascontiguousarray(weight[order], dtype=np.float64)
+    out = np.empty(n)
+    out[order] = _sums(xs, ys, ws, start, end, nbr, float(eps) ** 2)
+    return out
+
+
+def _layout(x: np.ndarray, y: np.ndarray, eps: float):
+    """Sort points by grid cell (side ``eps / sqrt(2)``).
+
+    Returns the order, each cell's run of sorted points, each cell's 25
+    neighbouring cells, and the sorted x and y.
+    """
+    n = x.size
     side = eps / np.sqrt(2.0)
     cx = np.floor((x - x.min()) / side).astype(np.int64)
     cy = np.floor((y - y.min()) / side).astype(np.int64)
@@ -61,18 +101,26 @@ def grid_dbscan(
         end = np.append(start[1:], n)
     xs = np.ascontiguousarray(x[order], dtype=np.float64)
     ys = np.ascontiguousarray(y[order], dtype=np.float64)
-    ws = np.ascontiguousarray(weight[order], dtype=np.float64)
-    need = np.broadcast_to(np.asarray(min_samples, dtype=np.float64), (n,))
-    need = np.ascontiguousarray(need[order])
-    nbr = _neighbour_table(cells, ny, nx)
-    labels_sorted, core_sorted = _cluster(
-        xs, ys, ws, start, end, nbr, float(eps) ** 2, need
-    )
-    labels = np.empty(n, np.int64)
-    core = np.empty(n, bool)
-    labels[order] = labels_sorted
-    core[order] = core_sorted
-    return _renumber(labels, core), core
+    return order, start, end, _neighbour_table(cells, ny, nx), xs, ys
+
+
+@numba.njit(cache=True, parallel=True)
+def _sums(xs, ys, ws, start, end, nbr, eps2):
+    out = np.zeros(xs.size)
+    for c in numba.prange(start.size):
+        for p in range(start[c], end[c]):
+            total = 0.0
+            for k in range(25):
+                d = nbr[c, k]
+                if d < 0:
+                    continue
+                for q in range(start[d], end[d]):
+                    dx = xs[p] - xs[q]
+                    dy = ys[p] - ys[q]
+                    if dx * dx + dy * dy <= eps2:
+                        total += ws[q]
+            out[p] = total
+    return out
 
 
 def warm_up() -> None:
@@ -82,6 +130,7 @@ def warm_up() -> None:
     """
     x = np.array([0.0, 1.0, 2.0])
     grid_dbscan(x, x, np.ones(3), 1.0, np.full(3, 2.0))
+    neighbour_sums(x, x, np.ones(3), 1.0)
 
 
 _OFFSETS = np.array([(dx, dy) for dx in range(-2, 3) for dy in range(-2, 3)])

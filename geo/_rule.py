@@ -244,14 +244,10 @@ def _local_expected(where: DistinctPoints, eps: float) -> np.ndarray:
     own incidents are included. Window sums come from summed-area tables on a
     grid of ``eps`` cells: exact.
     """
-    from scipy.spatial import cKDTree
+    from geo._grid_dbscan import neighbour_sums  # numba: loaded when first used
 
     area = catchments(where.x, where.y, eps)
-    xy = np.column_stack([where.x, where.y])
-    pairs = cKDTree(xy).query_pairs(eps, output_type="ndarray")
-    reach = area.copy()  # catchment area within eps of each location
-    reach += np.bincount(pairs[:, 0], weights=area[pairs[:, 1]], minlength=area.size)
-    reach += np.bincount(pairs[:, 1], weights=area[pairs[:, 0]], minlength=area.size)
+    reach = neighbour_sums(where.x, where.y, area, eps)  # catchment within eps
     half = math.ceil(LOCAL_WINDOW_M / eps)
     ix = ((where.x - where.x.min()) // eps).astype(np.int64)
     iy = ((where.y - where.y.min()) // eps).astype(np.int64)
