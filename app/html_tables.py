@@ -104,8 +104,9 @@ def hotspot_rows(table: pd.DataFrame, unit: str = "incidents") -> pd.DataFrame:
     ``unit`` names what is counted ("incidents", or "reports" for ASB).
     """
     cols = [c for c in HOTSPOT_HEADINGS if c in table.columns]
-    if "places" in cols and not table["places"].astype(bool).any():
-        cols.remove("places")  # no police.uk place in any of them
+    for empty in ("places", "wards"):  # none named (no place; no boundaries)
+        if empty in cols and not table[empty].fillna("").astype(bool).any():
+            cols.remove(empty)
     frame = pd.DataFrame(table[cols])
     if "area_m2" in frame:
         frame["area_m2"] = frame["area_m2"].round().astype(int)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from app import exports
@@ -20,6 +21,7 @@ from app.cli._common import (
 from geo import patrol
 from geo.gistar import gi_star_grid
 from geo.periods import parse_period
+from geo.words import Note
 
 
 def _add_hotspots(sub) -> None:
@@ -82,6 +84,13 @@ def _cmd_hotspots(args: argparse.Namespace) -> None:
         min_samples=args.min_samples,
         months_with_data=loaded.quality.months_in_data,
     )
+    if study is not None:
+        km2 = study.area / 1e6
+        said = Note(
+            f"No boundaries given: the study area is drawn around the incidents "
+            f"(their convex hull, {km2:,.1f} km²), and the hotspots name no wards."
+        )
+        result = replace(result, notes=[*result.notes, said])
     _say(result.notes)
     path = exports.write_hotspots(
         result, args.out, wards=wards, top=args.top, synthetic=_is_demo(loaded)

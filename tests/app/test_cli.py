@@ -549,3 +549,8 @@ def test_hotspots_without_boundaries_draw_the_study_area(write_police, tmp_path)
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert len(table) == 1 and table["incidents"].iloc[0] >= 31  # the busy point
     assert table["wards"].isna().all()
+    pack = tmp_path / "h.html"
+    assert main(["hotspots", str(path), "--out", str(pack)]) == 0
+    html = pack.read_text(encoding="utf-8")
+    assert "<th>Wards</th>" not in html  # no empty column
+    assert "No boundaries given: the study area is drawn around the incidents" in html
