@@ -53,8 +53,10 @@ class HotspotParameters:
     area_m2 : float
         Area of the boundaries (m²), for the record.
     expected_per_circle : float
-        Incidents expected within ``eps`` of a place at the density where
-        incidents typically are (incident-weighted median over map points).
+        Incidents expected within ``eps`` of a place where incidents typically
+        are (incident-weighted median over map points of each one's
+        expectation: its surroundings' rate times the catchment of the map
+        points within ``eps``).
     reason : str
         The rule in a sentence, with the figures.
     rule : str
